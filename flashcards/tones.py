@@ -1,0 +1,88 @@
+"""Pinyin spelling: tone numbers to tone marks, and the tone of a syllable.
+
+CC-CEDICT writes ü as ``u:`` and the neutral tone as 5; pypinyin writes ü as ``v`` or ``ü``.
+Everything here accepts all three spellings and writes ``ü``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKS = {
+    "a": "āáǎàa",
+    "e": "ēéěèe",
+    "i": "īíǐìi",
+    "o": "ōóǒòo",
+    "u": "ūúǔùu",
+    "ü": "ǖǘǚǜü",
+}
+_SYLLABLE = re.compile(r"^([A-Za-zÜüÊê:]+?)([1-5])?$")
+_UNMARK = {m: (base, tone + 1) for base, ms in _MARKS.items() for tone, m in enumerate(ms[:4])}
+
+
+def normalise_u(syllable: str) -> str:
+    """Spell ü as ü whether it came as ``u:``, ``v`` or ``ü``."""
+    return syllable.replace("u:", "ü").replace("U:", "Ü").replace("v", "ü").replace("V", "Ü")
+
+
+def tone_of(syllable: str) -> int:
+    """The tone 1-5 of a numbered syllable; 5 (neutral) when it carries no number."""
+    m = _SYLLABLE.match(syllable)
+    if m and m.group(2):
+        return int(m.group(2))
+    for ch in syllable:
+        if ch.lower() in _UNMARK:
+            return _UNMARK[ch.lower()][1]
+    return 5
+
+
+def mark_syllable(numbered: str) -> str:
+    """``zhang3`` -> ``zhǎng``, ``lu:4`` -> ``lǜ``, ``de5`` -> ``de``, ``r5`` -> ``r``.
+
+    Anything that is not a numbered syllable (``B``, ``·``) comes back unchanged.
+    """
+    m = _SYLLABLE.match(numbered)
+    if not m:
+        return numbered
+    body, tone = normalise_u(m.group(1)), int(m.group(2) or 5)
+    if tone == 5:
+        return body
+    lower = body.lower()
+    # The standard rule: a and e take the mark; in "ou" the o does; otherwise the last vowel.
+    if "a" in lower:
+        pos = lower.index("a")
+    elif "e" in lower:
+        pos = lower.index("e")
+    elif "ou" in lower:
+        pos = lower.index("o")
+    else:
+        pos = max((i for i, c in enumerate(lower) if c in "iouü"), default=-1)
+        if pos < 0:
+            return body  # m, n, ng, r: a syllabic consonant carries no mark in plain text
+    marked = _MARKS[lower[pos]][tone - 1]
+    if body[pos].isupper():
+        marked = marked.upper()
+    return body[:pos] + marked + body[pos + 1 :]
+
+
+def mark(numbered: str) -> str:
+    """Mark every syllable of a space-separated numbered reading."""
+    return " ".join(mark_syllable(s) for s in numbered.split())
+
+
+def numbered_syllable(marked_or_numbered: str) -> str:
+    """``zhǎng`` -> ``zhang3``; a syllable with a number already keeps it (ü written ``ü``)."""
+    s = normalise_u(marked_or_numbered)
+    m = _SYLLABLE.match(s)
+    if m and m.group(2):
+        return s
+    tone = 5
+    out = []
+    for ch in s:
+        base = _UNMARK.get(ch.lower())
+        if base:
+            tone = base[1]
+            out.append(base[0].upper() if ch.isupper() else base[0])
+        else:
+            out.append(ch)
+    return "".join(out) + str(tone)
