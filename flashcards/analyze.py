@@ -1,0 +1,141 @@
+"""What a text asks of a learner: size, dictionary coverage, HSK levels, known coverage.
+
+Names are counted apart: a learner is not expected to know 习近平 from a word list, and
+counting names as unknown words would make every news article look out of reach.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from .levels import hsk2_level, hsk3_label, hsk3_level
+from .models import HAN, SPACE, AnnotatedSentence
+
+LEVEL_KEYS = ("1", "2", "3", "4", "5", "6", "7-9", "none")
+
+
+def _hsk2_key(word: str) -> str:
+    level = hsk2_level(word)
+    return "none" if level is None else str(level)
+
+
+def _hsk3_key(word: str) -> str:
+    level = hsk3_level(word)
+    return "none" if level is None else hsk3_label(level)
+
+
+@dataclass
+class TextStats:
+    """Streaming counts over annotated sentences."""
+
+    characters: int = 0  # every character but white space
+    han_characters: int = 0
+    tokens: int = 0  # every token but white space
+    sentences: int = 0
+    fragments: int = 0
+    word_counts: Counter = field(default_factory=Counter)  # simplified -> uses (names excluded)
+    name_counts: Counter = field(default_factory=Counter)
+    in_dictionary: int = 0  # word tokens (names excluded) CC-CEDICT knows
+    first_seen: dict[str, int] = field(default_factory=dict)
+
+    def add(self, annotated: AnnotatedSentence) -> None:
+        self.sentences += 1
+        self.fragments += annotated.sentence.fragment
+        for r in annotated.readings:
+            tok = r.token
+            if tok.kind == SPACE:
+                continue
+            self.tokens += 1
+            self.characters += len(tok.text)
+            if tok.kind != HAN:
+                continue
+            self.han_characters += len(tok.text)
+            if tok.proper:
+                self.name_counts[tok.simplified] += 1
+                continue
+            self.word_counts[tok.simplified] += 1
+            self.first_seen.setdefault(tok.simplified, len(self.first_seen))
+            self.in_dictionary += tok.in_dictionary
+
+    @property
+    def word_tokens(self) -> int:
+        return sum(self.word_counts.values())
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def level_shares(stats: TextStats, key) -> dict[str, dict[str, float]]:
+    tokens: Counter = Counter()
+    distinct: Counter = Counter()
+    for word, n in stats.word_counts.items():
+        k = key(word)
+        tokens[k] += n
+        distinct[k] += 1
+    return {
+        "tokens": {k: _share(tokens[k], stats.word_tokens) for k in LEVEL_KEYS},
+        "distinct": {k: _share(distinct[k], len(stats.word_counts)) for k in LEVEL_KEYS},
+    }
+
+
+def beyond_level(stats: TextStats, level: int, standard: str, limit: int) -> list[dict]:
+    """The most used words above ``level`` (words on no list count as above every level)."""
+    lookup = hsk2_level if standard in ("2.0", "2") else hsk3_level
+    rows = []
+    for word, n in stats.word_counts.items():
+        lv = lookup(word)
+        if lv is None or lv > level:
+            rows.append((-n, stats.first_seen[word], word, lv))
+    rows.sort()
+    return [
+        {"word": w, "count": -n, "level": (hsk3_label(lv) if lookup is hsk3_level else lv)}
+        for n, _, w, lv in rows[:limit]
+    ]
+
+
+def known_coverage(stats: TextStats, known: Collection[str], limit: int) -> dict:
+    known_tokens = sum(n for w, n in stats.word_counts.items() if w in known)
+    unknown = [(-n, stats.first_seen[w], w) for w, n in stats.word_counts.items() if w not in known]
+    unknown.sort()
+    return {
+        "known_words": len(known),
+        "token_coverage": _share(known_tokens, stats.word_tokens),
+        "unknown_distinct": len(unknown),
+        "unknown_top": [{"word": w, "count": -n} for n, _, w in unknown[:limit]],
+    }
+
+
+def report(
+    stats: TextStats,
+    *,
+    beyond: int = 4,
+    standard: str = "3.0",
+    top: int = 20,
+    known: Collection[str] | None = None,
+) -> dict:
+    """The analysis as plain data (what ``flashcards analyze --json`` prints)."""
+    out = {
+        "characters": stats.characters,
+        "han_characters": stats.han_characters,
+        "sentences": stats.sentences,
+        "fragments": stats.fragments,
+        "tokens": stats.tokens,
+        "word_tokens": stats.word_tokens,
+        "distinct_words": len(stats.word_counts),
+        "name_tokens": sum(stats.name_counts.values()),
+        "distinct_names": len(stats.name_counts),
+        "dictionary_coverage": _share(stats.in_dictionary, stats.word_tokens),
+        "hsk2": level_shares(stats, _hsk2_key),
+        "hsk3": level_shares(stats, _hsk3_key),
+        "beyond": {
+            "level": beyond,
+            "standard": standard,
+            "words": beyond_level(stats, beyond, standard, top),
+        },
+    }
+    if known is not None:
+        out["known"] = known_coverage(stats, known, top)
+    return out

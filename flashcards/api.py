@@ -1,0 +1,356 @@
+"""The library API. Every CLI command is a thin layer over one function here.
+
+>>> from flashcards import api
+>>> [r.marked for r in api.pinyin("他长得很快") if r.marked]
+['tā', 'zhǎng', 'de', 'hěn', 'kuài']
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .analyze import TextStats, report
+from .dictionary import Dictionary, load_dictionary
+from .errors import FlashcardsError
+from .levels import levels_of
+from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
+from .pinyin import read_sentence
+from .segment import has_han, segment_sentence
+from .select import (
+    SelectionOptions,
+    VocabularyCollector,
+    select_sentences,
+    select_vocabulary,
+)
+from .sentences import split_sentences
+from .textio import iter_text
+from .tones import mark
+
+Input = str | os.PathLike[str]
+RECIPE_FILE = "deck.toml"
+CARD_KINDS = ("recognition", "recall", "cloze")
+
+
+# --- the language core -------------------------------------------------------------------
+
+
+def annotate_sentence(
+    sentence: Sentence, dictionary: Dictionary, *, segmenter: str | None = None
+) -> AnnotatedSentence:
+    tokens = segment_sentence(sentence, dictionary, segmenter=segmenter)
+    return AnnotatedSentence(sentence, read_sentence(tokens, dictionary))
+
+
+def iter_annotated(
+    inputs: Sequence[Input],
+    *,
+    encoding: str | None = None,
+    errors: str = "strict",
+    dictionary: Dictionary | None = None,
+    segmenter: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[AnnotatedSentence]:
+    """Read, split, segment and read aloud every sentence of ``inputs`` ("-" is stdin).
+
+    Streams: memory stays bounded however long the inputs are. ``progress`` is called
+    with the number of characters read so far, chunk by chunk.
+    """
+    dictionary = dictionary or load_dictionary()
+    index = paragraph = 0
+    for path in inputs:
+        source, chunks = iter_text(path, encoding=encoding, errors=errors)
+        if progress is not None:
+            chunks = _counting(chunks, progress)
+        for sentence in split_sentences(chunks, source.name, index, paragraph):
+            index = sentence.index + 1
+            paragraph = sentence.paragraph + 1
+            yield annotate_sentence(sentence, dictionary, segmenter=segmenter)
+
+
+def _counting(chunks: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
+    for chunk in chunks:
+        yield chunk
+        progress(len(chunk))
+
+
+def annotate_text(
+    text: str,
+    *,
+    source: str = "text",
+    dictionary: Dictionary | None = None,
+    segmenter: str | None = None,
+) -> list[AnnotatedSentence]:
+    """Every sentence of ``text`` with its tokens read in context."""
+    dictionary = dictionary or load_dictionary()
+    return [
+        annotate_sentence(s, dictionary, segmenter=segmenter)
+        for s in split_sentences([text], source)
+    ]
+
+
+def segment(
+    text: str, *, dictionary: Dictionary | None = None, segmenter: str | None = None
+) -> list[Token]:
+    """The tokens of ``text``, sentence by sentence, with their flags."""
+    return [
+        r.token
+        for a in annotate_text(text, dictionary=dictionary, segmenter=segmenter)
+        for r in a.readings
+    ]
+
+
+def pinyin(
+    text: str, *, dictionary: Dictionary | None = None, segmenter: str | None = None
+) -> list[Reading]:
+    """Every token of ``text`` with the pinyin it has in its sentence."""
+    return [
+        r
+        for a in annotate_text(text, dictionary=dictionary, segmenter=segmenter)
+        for r in a.readings
+    ]
+
+
+def lookup(word: str, *, dictionary: Dictionary | None = None) -> list[dict]:
+    """CC-CEDICT's entries for ``word`` (simplified or traditional), with levels."""
+    from .segment import to_simplified
+
+    dictionary = dictionary or load_dictionary()
+    word = word.strip()
+    entries = dictionary.lookup(word)
+    out = []
+    for e in entries:
+        lv = levels_of(e.simplified)
+        out.append(
+            {
+                "simplified": e.simplified,
+                "traditional": e.traditional,
+                "pinyin": mark(e.numbered),
+                "numbered": e.numbered,
+                "senses": list(e.senses),
+                "classifiers": [
+                    f"{c.simplified}|{c.traditional}[{c.numbered}]"
+                    if c.traditional != c.simplified
+                    else f"{c.simplified}[{c.numbered}]"
+                    for c in e.classifiers
+                ],
+                "hsk2": lv.hsk2,
+                "hsk3": lv.hsk3,
+                "zipf": lv.zipf,
+            }
+        )
+    if not out and has_han(word) and to_simplified(word) != word:
+        return lookup(to_simplified(word), dictionary=dictionary)
+    return out
+
+
+# --- analyze -----------------------------------------------------------------------------
+
+
+def analyze(
+    inputs: Sequence[Input],
+    *,
+    beyond: int = 4,
+    standard: str = "3.0",
+    top: int = 20,
+    known: Iterable[str] | None = None,
+    encoding: str | None = None,
+    errors: str = "strict",
+    segmenter: str | None = None,
+    dictionary: Dictionary | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given."""
+    stats = TextStats()
+    for annotated in iter_annotated(
+        inputs,
+        encoding=encoding,
+        errors=errors,
+        dictionary=dictionary,
+        segmenter=segmenter,
+        progress=progress,
+    ):
+        stats.add(annotated)
+    from .select import known_forms
+
+    known_set = known_forms(known) if known is not None else None
+    return report(stats, beyond=beyond, standard=standard, top=top, known=known_set)
+
+
+# --- build -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    deck_name: str = "flashcards"
+    format: str | None = None  # from the output's suffix when None
+    max_words: int | None = None
+    order: str = "appearance"
+    hsk_min: int | None = None
+    hsk_max: int | None = None
+    hsk_standard: str = "3.0"
+    names: bool = False
+    script: str = "simplified"
+    sentences: int = 0
+    cards: tuple[str, ...] = CARD_KINDS
+    known: frozenset[str] = frozenset()
+    allow_empty: bool = False
+    encoding: str | None = None
+    errors: str = "strict"
+    segmenter: str | None = None
+
+
+@dataclass(frozen=True)
+class Deck:
+    vocab: tuple[Vocab, ...]
+    sentences: tuple[SentenceItem, ...]
+    sentences_read: int
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    words: int
+    sentences: int
+    notes: int
+    cards: int
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A deck recipe: ``decks/<name>/deck.toml`` naming the texts and the options."""
+
+    folder: Path
+    texts: tuple[Path, ...]
+    options: dict = field(default_factory=dict)
+
+
+_RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {"known", "allow_empty"}
+
+
+def is_recipe(path: Input) -> bool:
+    return Path(path).is_dir() and (Path(path) / RECIPE_FILE).is_file()
+
+
+def load_recipe(folder: Input) -> Recipe:
+    folder = Path(folder)
+    file = folder / RECIPE_FILE
+    if not file.is_file():
+        raise FlashcardsError(f"{folder} is a directory, not a deck recipe (no {RECIPE_FILE})")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FlashcardsError(f"{file}: {exc}") from None
+    texts = data.pop("texts", None)
+    if not texts or not isinstance(texts, list):
+        raise FlashcardsError(f"{file}: 'texts' must list the recipe's text files")
+    unknown = set(data) - _RECIPE_OPTIONS
+    if unknown:
+        raise FlashcardsError(f"{file}: unknown option(s): {', '.join(sorted(unknown))}")
+    if "cards" in data:
+        data["cards"] = tuple(data["cards"])
+    return Recipe(folder, tuple(folder / t for t in texts), data)
+
+
+def expand_inputs(inputs: Sequence[Input]) -> tuple[list[Input], dict]:
+    """Recipe folders become their texts; the first recipe's options are returned too."""
+    paths: list[Input] = []
+    options: dict = {}
+    for item in inputs:
+        if item != "-" and Path(item).is_dir():
+            recipe = load_recipe(item)
+            paths.extend(recipe.texts)
+            options = options or recipe.options
+        else:
+            paths.append(item)
+    return paths, options
+
+
+def make_deck(
+    inputs: Sequence[Input],
+    options: BuildOptions = BuildOptions(),
+    *,
+    dictionary: Dictionary | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Deck:
+    """The vocabulary and sentence notes for ``inputs``, without writing anything."""
+    dictionary = dictionary or load_dictionary()
+    collector = VocabularyCollector()
+    seen_han = False
+    for annotated in iter_annotated(
+        inputs,
+        encoding=options.encoding,
+        errors=options.errors,
+        dictionary=dictionary,
+        segmenter=options.segmenter,
+        progress=progress,
+    ):
+        seen_han = seen_han or has_han(annotated.sentence.text)
+        collector.add(annotated)
+    if not seen_han and not options.allow_empty:
+        names = ", ".join(str(p) for p in inputs)
+        raise FlashcardsError(f"no Chinese text found in {names}; no deck written")
+    selection = SelectionOptions(
+        max_words=options.max_words,
+        order=options.order,
+        hsk_min=options.hsk_min,
+        hsk_max=options.hsk_max,
+        hsk_standard=options.hsk_standard,
+        names=options.names,
+        known=options.known,
+    )
+    vocab = select_vocabulary(collector, dictionary, selection)
+    sentences = select_sentences(collector, vocab, options.sentences)
+    return Deck(tuple(vocab), tuple(sentences), collector.sentences)
+
+
+def build(
+    inputs: Sequence[Input],
+    output: Input,
+    options: BuildOptions = BuildOptions(),
+    *,
+    dictionary: Dictionary | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``."""
+    from .package import write_deck
+
+    paths, recipe_options = expand_inputs(inputs)
+    if recipe_options:
+        options = replace(BuildOptions(**recipe_options), **_explicit(options))
+    deck = make_deck(paths, options, dictionary=dictionary, progress=progress)
+    if not deck.vocab and not deck.sentences and not options.allow_empty:
+        raise FlashcardsError("no words left to learn in the input; no deck written")
+    written = write_deck(
+        Path(output),
+        deck.vocab,
+        deck.sentences,
+        deck_name=options.deck_name,
+        format=options.format,
+        script=options.script,
+        cards=options.cards,
+    )
+    cards_per_note = sum(1 for k in options.cards if k != "cloze")
+    cards = sum(
+        cards_per_note + (1 if "cloze" in options.cards and v.sentence else 0) for v in deck.vocab
+    ) + len(deck.sentences)
+    return BuildResult(
+        path=Path(written),
+        words=len(deck.vocab),
+        sentences=len(deck.sentences),
+        notes=len(deck.vocab) + len(deck.sentences),
+        cards=cards,
+    )
+
+
+def _explicit(options: BuildOptions) -> dict:
+    """The options that differ from the defaults: what a caller set on purpose."""
+    default = BuildOptions()
+    return {
+        name: getattr(options, name)
+        for name in BuildOptions.__dataclass_fields__
+        if getattr(options, name) != getattr(default, name)
+    }

@@ -1,0 +1,424 @@
+"""The command line: a thin click layer over flashcards.api."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .errors import FlashcardsError
+
+_TEXT = dict(type=str, metavar="TEXT|-")
+
+
+def _dictionary(ctx: click.Context):
+    from .dictionary import load_dictionary
+
+    return load_dictionary(ctx.obj.get("cedict"))
+
+
+def _text_arg(text: str) -> str:
+    """A TEXT argument, or stdin when it is "-"."""
+    if text != "-":
+        return text
+    from .textio import decode_bytes
+
+    data = sys.stdin.buffer.read()
+    return decode_bytes(data)[0]
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _input_size(paths) -> int | None:
+    try:
+        return sum(Path(p).stat().st_size for p in paths if p != "-" and Path(p).is_file())
+    except OSError:
+        return None
+
+
+class _Progress:
+    """A progress bar on stderr for long inputs, only when stderr is a terminal."""
+
+    def __init__(self, inputs, label: str) -> None:
+        self.bar = None
+        paths, _ = api.expand_inputs(inputs) if inputs else ([], {})
+        size = _input_size(paths)
+        if sys.stderr.isatty() and size and size > 200_000:
+            self.bar = click.progressbar(length=size, label=label, file=sys.stderr)
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self.update if self.bar else None
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.__exit__(*exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flashcards")
+@click.option(
+    "--cedict",
+    type=click.Path(dir_okay=False),
+    envvar="FLASHCARDS_CEDICT",
+    help="A CC-CEDICT file (cedict_ts.u8) to use instead of the packaged one.",
+)
+@click.option(
+    "--segmenter",
+    type=click.Choice(["jieba", "rjieba"]),
+    envvar="FLASHCARDS_SEGMENTER",
+    help="Segmentation backend (rjieba is an optional, faster one).",
+)
+@click.pass_context
+def cli(ctx: click.Context, cedict: str | None, segmenter: str | None) -> None:
+    """Turn Chinese text into Anki decks of the words you don't know yet."""
+    ctx.ensure_object(dict)
+    ctx.obj["cedict"] = cedict
+    ctx.obj["segmenter"] = segmenter
+
+
+@cli.command("segment")
+@click.argument("text", **_TEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def segment_cmd(ctx: click.Context, text: str, as_json: bool) -> None:
+    """The tokens of TEXT, with their flags."""
+    tokens = api.segment(
+        _text_arg(text), dictionary=_dictionary(ctx), segmenter=ctx.obj["segmenter"]
+    )
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "text": t.text,
+                    "kind": t.kind,
+                    "simplified": t.simplified or None,
+                    "pos": t.pos or None,
+                    "proper": t.proper,
+                    "in_dictionary": t.in_dictionary,
+                    "word": t.is_word,
+                    "sentence": t.sentence,
+                }
+                for t in tokens
+            ]
+        )
+        return
+    for t in tokens:
+        if t.kind == "space":
+            continue
+        flags = [t.kind]
+        if t.proper:
+            flags.append("name")
+        if t.is_word and not t.in_dictionary:
+            flags.append("not-in-dictionary")
+        click.echo(f"{t.text}\t{','.join(flags)}\t{t.pos}")
+
+
+@cli.command("pinyin")
+@click.argument("text", **_TEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON tokens.")
+@click.option("--numbers", is_flag=True, help="Tone numbers instead of tone marks.")
+@click.pass_context
+def pinyin_cmd(ctx: click.Context, text: str, as_json: bool, numbers: bool) -> None:
+    """Tone-marked pinyin of TEXT, each word read as its sentence needs."""
+    readings = api.pinyin(
+        _text_arg(text), dictionary=_dictionary(ctx), segmenter=ctx.obj["segmenter"]
+    )
+    if as_json:
+        _echo_json(
+            [{"text": r.token.text, "pinyin": r.marked, "numbered": r.numbered} for r in readings]
+        )
+        return
+    words = []
+    for r in readings:
+        if r.numbered is not None:
+            words.append((r.numbered if numbers else r.marked or "").replace(" ", ""))
+        elif r.token.kind == "space" and "\n" in r.token.text:
+            words.append("\n")
+        elif r.token.text.strip():
+            words.append(r.token.text)
+    click.echo(" ".join(words).replace(" \n ", "\n"))
+
+
+@cli.command("lookup")
+@click.argument("word")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def lookup_cmd(ctx: click.Context, word: str, as_json: bool) -> None:
+    """CC-CEDICT's entries for WORD (simplified or traditional), with HSK levels."""
+    entries = api.lookup(word, dictionary=_dictionary(ctx))
+    if as_json:
+        _echo_json(entries)
+        return
+    if not entries:
+        raise FlashcardsError(f"{word}: not in CC-CEDICT")
+    for e in entries:
+        head = e["simplified"]
+        if e["traditional"] != head:
+            head += f" ({e['traditional']})"
+        levels = f"HSK2.0 {e['hsk2'] or '-'} · HSK3.0 {e['hsk3'] or '-'} · Zipf {e['zipf']}"
+        click.echo(f"{head}  {e['pinyin']}  [{e['numbered']}]  {levels}")
+        for s in e["senses"]:
+            click.echo(f"  - {s}")
+        if e["classifiers"]:
+            click.echo(f"  measure words: {', '.join(e['classifiers'])}")
+
+
+def _known_option(f):
+    f = click.option(
+        "--known",
+        "known_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="A file of known words (list, CSV, Anki or Pleco export) for this run.",
+    )(f)
+    f = click.option("--profile", default="default", show_default=True, help="Known-word store.")(f)
+    return f
+
+
+def _read_options(f):
+    f = click.option("--encoding", help="Input encoding (detected when not given).")(f)
+    f = click.option(
+        "--errors",
+        type=click.Choice(["strict", "replace", "ignore"]),
+        default="strict",
+        show_default=True,
+        help="What to do with bytes the encoding cannot decode.",
+    )(f)
+    return f
+
+
+def _known_words(profile: str, files, include_store: bool) -> frozenset[str]:
+    from .known import known_set
+
+    return known_set(profile if include_store else None, tuple(files))
+
+
+@cli.command("analyze")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE|-...")
+@click.option(
+    "--level",
+    "beyond",
+    type=click.IntRange(1, 9),
+    default=4,
+    show_default=True,
+    help="List the most frequent words beyond this HSK level.",
+)
+@click.option("--hsk-standard", type=click.Choice(["2.0", "3.0"]), default="3.0", show_default=True)
+@click.option("--top", type=click.IntRange(0), default=20, show_default=True)
+@click.option("--no-known", is_flag=True, help="Leave the known-word store out of the report.")
+@_known_option
+@_read_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def analyze_cmd(
+    ctx,
+    inputs,
+    beyond,
+    hsk_standard,
+    top,
+    no_known,
+    known_files,
+    profile,
+    encoding,
+    errors,
+    as_json,
+) -> None:
+    """Size, dictionary coverage, HSK levels and known coverage of a text."""
+    known = None if no_known else _known_words(profile, known_files, True)
+    with _Progress(inputs, "Reading") as progress:
+        result = api.analyze(
+            api.expand_inputs(inputs)[0],
+            beyond=beyond,
+            standard=hsk_standard,
+            top=top,
+            known=known,
+            encoding=encoding,
+            errors=errors,
+            segmenter=ctx.obj["segmenter"],
+            dictionary=_dictionary(ctx),
+            progress=progress,
+        )
+    if as_json:
+        _echo_json(result)
+        return
+    _print_report(result)
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def _print_report(r: dict) -> None:
+    click.echo(f"characters        {r['characters']} ({r['han_characters']} Han)")
+    click.echo(f"sentences         {r['sentences']} ({r['fragments']} fragments)")
+    click.echo(f"tokens            {r['tokens']}")
+    click.echo(f"word tokens       {r['word_tokens']} (+{r['name_tokens']} names)")
+    click.echo(f"distinct words    {r['distinct_words']} (+{r['distinct_names']} names)")
+    click.echo(f"in CC-CEDICT      {_pct(r['dictionary_coverage'])} of word tokens")
+    for std in ("hsk2", "hsk3"):
+        label = "HSK 2.0" if std == "hsk2" else "HSK 3.0"
+        click.echo(
+            f"{label:<8} level    "
+            + "  ".join(
+                f"{k}:{_pct(r[std]['tokens'][k])}/{_pct(r[std]['distinct'][k])}"
+                for k in r[std]["tokens"]
+            )
+        )
+    click.echo("                  (share of word tokens / of distinct words)")
+    b = r["beyond"]
+    click.echo(f"most used beyond HSK {b['standard']} level {b['level']}:")
+    for w in b["words"]:
+        click.echo(f"  {w['word']}\t{w['count']}\t{w['level'] or '-'}")
+    if "known" in r:
+        k = r["known"]
+        click.echo(
+            f"known coverage    {_pct(k['token_coverage'])} of word tokens "
+            f"({k['known_words']} known words; 90-95% reads comfortably)"
+        )
+        click.echo(f"unknown words     {k['unknown_distinct']} distinct; most used:")
+        for w in k["unknown_top"]:
+            click.echo(f"  {w['word']}\t{w['count']}")
+
+
+@cli.command("build")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Output file; its suffix picks the format (default: <first input>.apkg).",
+)
+@click.option("--format", "fmt", type=click.Choice(["apkg", "csv", "tsv", "json", "md"]))
+@click.option("--deck-name", help="Deck name in Anki.")
+@click.option("--max-words", type=click.IntRange(1), help="Keep the N most useful words.")
+@click.option(
+    "--order",
+    type=click.Choice(["appearance", "frequency", "level"]),
+    help="Note order (default: first appearance).",
+)
+@click.option("--hsk-min", type=click.IntRange(1, 7), help="Leave out words below this level.")
+@click.option(
+    "--hsk-max",
+    type=click.IntRange(1, 7),
+    help="Leave out words above this level (words on no list count as above).",
+)
+@click.option("--hsk-standard", type=click.Choice(["2.0", "3.0"]))
+@click.option("--names/--no-names", default=None, help="Include proper nouns (default: no).")
+@click.option(
+    "--script",
+    type=click.Choice(["simplified", "traditional"]),
+    help="Which form is the headword (both are always on the note).",
+)
+@click.option("--sentences", type=click.IntRange(0), help="Also make N sentence cards.")
+@click.option("--cards", help="Card kinds, comma-separated: recognition,recall,cloze.")
+@click.option("--include-known", is_flag=True, help="Keep words in the known-word store.")
+@click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
+@_known_option
+@_read_options
+@click.pass_context
+def build_cmd(
+    ctx,
+    inputs,
+    output,
+    fmt,
+    deck_name,
+    max_words,
+    order,
+    hsk_min,
+    hsk_max,
+    hsk_standard,
+    names,
+    script,
+    sentences,
+    cards,
+    include_known,
+    allow_empty,
+    known_files,
+    profile,
+    encoding,
+    errors,
+) -> None:
+    """Build a deck from INPUT files, "-" (stdin) or a recipe folder in decks/."""
+    given = {
+        "format": fmt,
+        "deck_name": deck_name,
+        "max_words": max_words,
+        "order": order,
+        "hsk_min": hsk_min,
+        "hsk_max": hsk_max,
+        "hsk_standard": hsk_standard,
+        "names": names,
+        "script": script,
+        "sentences": sentences,
+        "encoding": encoding,
+        "segmenter": ctx.obj["segmenter"],
+    }
+    if cards:
+        kinds = tuple(k.strip() for k in cards.split(",") if k.strip())
+        bad = [k for k in kinds if k not in api.CARD_KINDS]
+        if bad or not kinds:
+            raise click.BadParameter(
+                f"choose from {', '.join(api.CARD_KINDS)}", param_hint="--cards"
+            )
+        given["cards"] = kinds
+    if errors != "strict":
+        given["errors"] = errors
+    if allow_empty:
+        given["allow_empty"] = True
+    given["known"] = _known_words(profile, known_files, not include_known)
+    if output is None:
+        output = _default_output(inputs, fmt)
+    options = api.BuildOptions(**{k: v for k, v in given.items() if v is not None})
+    with _Progress(inputs, "Building") as progress:
+        result = api.build(inputs, output, options, dictionary=_dictionary(ctx), progress=progress)
+    click.echo(
+        f"{result.words} words, {result.sentences} sentences, {result.cards} cards "
+        f"-> {result.path}",
+        err=True,
+    )
+
+
+def _default_output(inputs, fmt: str | None) -> str:
+    first = inputs[0]
+    stem = (
+        "stdin" if first == "-" else Path(first).name if Path(first).is_dir() else Path(first).stem
+    )
+    return f"{stem or 'deck'}.{fmt or 'apkg'}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI: user errors are one line on stderr and exit 1, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="flashcards", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except FlashcardsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing was written.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # Output piped into head and the like: quietly stop.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error:{where} {exc.strerror or exc}", err=True)
+        sys.exit(1)

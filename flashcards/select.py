@@ -1,0 +1,288 @@
+"""Select the words to learn, their senses and example sentences, and sentences to study.
+
+The text streams past once: a `VocabularyCollector` keeps, per word and reading, a count,
+where it first appeared and the best example so far, so memory grows with the number of
+distinct words, not with the length of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .dictionary import Dictionary, is_reference_sense, order_senses
+from .levels import hsk_level, levels_of
+from .models import (
+    HAN,
+    AnnotatedSentence,
+    Classifier,
+    DictEntry,
+    Reading,
+    Sentence,
+    SentenceItem,
+    Vocab,
+)
+from .tones import mark
+
+ORDERS = ("appearance", "frequency", "level")
+# An example should be a sentence a learner reads at a glance.
+_SHORTEST_GOOD = 6
+_LONGEST_GOOD = 30
+
+
+@dataclass(frozen=True)
+class SelectionOptions:
+    max_words: int | None = None
+    order: str = "appearance"
+    hsk_min: int | None = None
+    hsk_max: int | None = None
+    hsk_standard: str = "3.0"
+    names: bool = False
+    known: frozenset[str] = frozenset()  # simplified forms the learner knows
+
+
+def example_penalty(sentence: Sentence) -> int:
+    """Lower is better: short complete sentences first, very short ones a little later."""
+    n = len(sentence.text)
+    return max(0, _SHORTEST_GOOD - n) * 3 + max(0, n - _LONGEST_GOOD)
+
+
+def sentence_pinyin(readings: Sequence[Reading]) -> tuple[str, str]:
+    """(numbered, marked) pinyin of a sentence: Han tokens by syllables, the rest as it is."""
+    numbered, marked = [], []
+    for r in readings:
+        if r.numbered is None:
+            if r.token.text.strip():
+                numbered.append(r.token.text)
+                marked.append(r.token.text)
+        else:
+            numbered.append(r.numbered)
+            marked.append(r.marked or mark(r.numbered))
+    return " ".join(numbered), " ".join(marked)
+
+
+@dataclass
+class _Example:
+    penalty: int
+    sentence: Sentence
+    word_start: int
+    numbered: str
+    marked: str
+    words: frozenset[tuple[str, str]]  # the (simplified, reading) keys the sentence carries
+
+
+@dataclass
+class _WordStats:
+    simplified: str
+    numbered: str
+    first_index: int
+    forms: dict[str, int] = field(default_factory=dict)  # spellings as written in the input
+    count: int = 0
+    proper_count: int = 0
+    sources: dict[str, None] = field(default_factory=dict)
+    example: _Example | None = None
+
+
+def word_key(reading: Reading) -> tuple[str, str] | None:
+    """(simplified, reading) for a token that can be a word to learn, else None."""
+    tok = reading.token
+    if tok.kind != HAN or not reading.numbered:
+        return None
+    return tok.simplified, reading.numbered.lower()
+
+
+class VocabularyCollector:
+    """Gathers every word of a streamed text with its counts and best example."""
+
+    def __init__(self) -> None:
+        self._stats: dict[tuple[str, str], _WordStats] = {}
+        self._order = 0
+        self.sentences = 0
+
+    def add(self, annotated: AnnotatedSentence) -> None:
+        sentence = annotated.sentence
+        self.sentences += 1
+        keys = [(r, word_key(r)) for r in annotated.readings]
+        present = frozenset(k for _, k in keys if k)
+        pinyin: tuple[str, str] | None = None
+        penalty = None if sentence.fragment else example_penalty(sentence)
+        for r, key in keys:
+            if key is None:
+                continue
+            st = self._stats.get(key)
+            if st is None:
+                st = self._stats[key] = _WordStats(key[0], key[1], self._order)
+                self._order += 1
+            st.count += 1
+            st.forms[r.token.text] = st.forms.get(r.token.text, 0) + 1
+            st.proper_count += r.token.proper
+            st.sources.setdefault(sentence.source, None)
+            if penalty is not None and (st.example is None or penalty < st.example.penalty):
+                if pinyin is None:
+                    pinyin = sentence_pinyin(annotated.readings)
+                st.example = _Example(penalty, sentence, r.token.start, *pinyin, present)
+
+    def stats(self) -> list[_WordStats]:
+        return list(self._stats.values())
+
+
+def _level_for_filter(simplified: str, standard: str) -> int:
+    # A word on no HSK list counts as harder than every level.
+    level = hsk_level(simplified, standard)
+    return 10 if level is None else level
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t").convert
+
+
+def _entries_for(dictionary: Dictionary, st: _WordStats, proper: bool) -> list[DictEntry]:
+    entries = dictionary.entries_for_reading(st.simplified, st.numbered)
+    if not proper:
+        common = [e for e in entries if not e.proper]
+        entries = common or entries
+    return entries
+
+
+def _traditional_form(st: _WordStats, entries: list[DictEntry]) -> str:
+    # Traditional input: the form the learner's own text uses.
+    written = max(st.forms, key=lambda f: (st.forms[f], f)) if st.forms else st.simplified
+    if written != st.simplified:
+        return written
+    # Simplified input: OpenCC's conversion of the word (phrase-aware: 干净 乾淨, 干涉 干涉),
+    # when the dictionary agrees that the reading has that form.
+    converted = _to_traditional()(st.simplified)
+    forms = [e.traditional for e in entries]
+    if converted in forms or not forms:
+        return converted
+    return forms[0]
+
+
+def _senses(entries: list[DictEntry], traditional: str) -> tuple[str, ...]:
+    matching = [e for e in entries if e.traditional == traditional] or entries
+    senses: dict[str, None] = {}
+    for e in matching:
+        for s in e.senses:
+            senses.setdefault(s, None)
+    ordered = order_senses(senses)
+    real = tuple(s for s in ordered if not is_reference_sense(s))
+    return real or ordered
+
+
+def _classifiers(entries: list[DictEntry]) -> tuple[Classifier, ...]:
+    seen: dict[Classifier, None] = {}
+    for e in entries:
+        for c in e.classifiers:
+            seen.setdefault(c, None)
+    return tuple(seen)
+
+
+def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
+    proper = st.proper_count * 2 > st.count
+    entries = _entries_for(dictionary, st, proper)
+    traditional = _traditional_form(st, entries)
+    ex = st.example
+    return Vocab(
+        simplified=st.simplified,
+        traditional=traditional,
+        numbered=st.numbered,
+        marked=mark(st.numbered),
+        senses=_senses(entries, traditional),
+        classifiers=_classifiers(entries),
+        levels=levels_of(st.simplified),
+        count=st.count,
+        first_index=st.first_index,
+        sentence=ex.sentence if ex else None,
+        sentence_numbered=ex.numbered if ex else "",
+        sentence_marked=ex.marked if ex else "",
+        word_start=ex.word_start if ex else -1,
+        proper=proper,
+        sources=tuple(st.sources),
+    )
+
+
+def _sort_key(order: str, standard: str):
+    if order == "appearance":
+        return lambda v: v.first_index
+    if order == "frequency":
+        return lambda v: (-v.count, -v.levels.zipf, v.first_index)
+    if order == "level":
+        return lambda v: (_level_for_filter(v.simplified, standard), v.first_index)
+    raise ValueError(f"unknown order {order!r}; expected one of: {', '.join(ORDERS)}")
+
+
+def select_vocabulary(
+    collector: VocabularyCollector, dictionary: Dictionary, options: SelectionOptions
+) -> list[Vocab]:
+    """The words to learn, filtered and ordered as the options say."""
+    sort_key = _sort_key(options.order, options.hsk_standard)
+    chosen = []
+    for st in collector.stats():
+        if st.simplified in options.known:
+            continue
+        if st.simplified not in dictionary:
+            continue  # a name jieba found but no dictionary knows: nothing to teach
+        level = _level_for_filter(st.simplified, options.hsk_standard)
+        if options.hsk_min is not None and level < options.hsk_min:
+            continue
+        if options.hsk_max is not None and level > options.hsk_max:
+            continue
+        vocab = _to_vocab(st, dictionary)
+        if vocab.proper and not options.names:
+            continue
+        if not vocab.senses:
+            continue
+        chosen.append(vocab)
+    if options.max_words is not None and len(chosen) > options.max_words:
+        # The most useful words: those the text uses most, then the rarer ones.
+        chosen.sort(key=lambda v: (-v.count, v.levels.zipf, v.first_index))
+        chosen = chosen[: options.max_words]
+    chosen.sort(key=sort_key)
+    return chosen
+
+
+def select_sentences(
+    collector: VocabularyCollector, vocab: Sequence[Vocab], limit: int
+) -> list[SentenceItem]:
+    """Up to ``limit`` complete sentences that carry the most selected words.
+
+    Candidates are the example sentences of the selected words, which are complete
+    sentences by construction and kept while the text streamed past.
+    """
+    if limit <= 0:
+        return []
+    by_key = {(v.simplified, v.numbered.lower()): v for v in vocab}
+    candidates: dict[int, _Example] = {}
+    for st in collector.stats():
+        if st.example is not None and (st.simplified, st.numbered) in by_key:
+            candidates.setdefault(st.example.sentence.index, st.example)
+    ranked = sorted(
+        candidates.values(),
+        key=lambda ex: (-len(ex.words & by_key.keys()), ex.penalty, ex.sentence.index),
+    )[:limit]
+    ranked.sort(key=lambda ex: ex.sentence.index)
+    return [
+        SentenceItem(
+            sentence=ex.sentence,
+            numbered=ex.numbered,
+            marked=ex.marked,
+            words=tuple(
+                sorted(
+                    (by_key[k] for k in ex.words if k in by_key),
+                    key=lambda v: v.first_index,
+                )
+            ),
+        )
+        for ex in ranked
+    ]
+
+
+def known_forms(words: Iterable[str]) -> frozenset[str]:
+    """Simplified forms of known words given in either script."""
+    from .segment import to_simplified
+
+    return frozenset(to_simplified(w.strip()) for w in words if w and w.strip())
