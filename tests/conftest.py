@@ -1,0 +1,35 @@
+"""Shared fixtures: the ../shared material, and the parsed dictionary."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or a skip where a user's clone has none.
+
+    CI sets FLASHCARDS_REQUIRE_SHARED, and there a missing file is a failure, not a skip.
+    """
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("FLASHCARDS_REQUIRE_SHARED"):
+            pytest.fail(f"{path} is missing and FLASHCARDS_REQUIRE_SHARED is set")
+        pytest.skip(f"needs ../shared/{'/'.join(parts)}, which this checkout does not have")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return shared_path("seeds", "000_6077f70e12453669.txt")
+
+
+@pytest.fixture(scope="session")
+def dictionary():
+    from flashcards.dictionary import load_dictionary
+
+    return load_dictionary()
