@@ -1,0 +1,84 @@
+"""Segmentation aligned with CC-CEDICT: what counts as a word, a name, or not a word at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashcards.models import HAN, LATIN, NUMBER, PUNCT, SYMBOL
+from flashcards.segment import segment_text, split_by_dictionary
+
+
+def words(text, dictionary):
+    return [t.text for t in segment_text(text, dictionary) if t.kind == HAN]
+
+
+@pytest.mark.parametrize(
+    "token, pieces",
+    [
+        ("两个", ["两", "个"]),
+        ("这是", ["这", "是"]),
+        ("很多", ["很", "多"]),
+        ("第一个", ["第一", "个"]),
+    ],
+)
+def test_tokens_cedict_does_not_know_are_split_into_its_words(dictionary, token, pieces):
+    assert token not in dictionary
+    assert split_by_dictionary(token, dictionary) == pieces
+    # jieba keeps these whole; the aligned segmentation does not.
+    got = words(f"今天{token}问题", dictionary)
+    assert token not in got
+    assert any(got[i : i + len(pieces)] == pieces for i in range(len(got))), got
+
+
+def test_every_word_token_is_a_dictionary_word_or_a_name(dictionary):
+    text = "这是很多中国人第一个想到的问题，两个朋友在银行门口见面。"
+    for t in segment_text(text, dictionary):
+        if t.kind == HAN:
+            assert t.in_dictionary or t.proper, t
+
+
+def test_names_are_flagged(dictionary):
+    tokens = {t.text: t for t in segment_text("习近平在旧金山会见了拜登，王毅参加。", dictionary)}
+    for name in ("习近平", "旧金山", "拜登", "王毅"):
+        assert tokens[name].proper, name
+    assert not tokens["会见"].proper
+
+
+def test_unknown_name_is_kept_whole_not_cut_into_characters(dictionary):
+    # 莫耶 (Moyer) is in no dictionary; cutting it would teach 莫 and 耶 as words.
+    tokens = segment_text("103岁高龄的莫耶来到中国。", dictionary)
+    moye = [t for t in tokens if "莫" in t.text]
+    assert [t.text for t in moye] == ["莫耶"] and moye[0].proper
+
+
+def test_numbers_latin_punctuation_and_symbols_are_never_words(dictionary):
+    tokens = segment_text("1942年16架B-25轰炸机，COP28大会3.5%😀二十六个人", dictionary)
+    kinds = {t.text: t.kind for t in tokens}
+    assert kinds["1942"] == NUMBER
+    assert kinds["B-25"] == LATIN
+    assert kinds["COP28"] == LATIN
+    assert kinds["3.5%"] == NUMBER
+    assert kinds["，"] == PUNCT
+    assert kinds["😀"] == SYMBOL
+    assert kinds["二十六"] == NUMBER
+    assert kinds["轰炸机"] == HAN and kinds["年"] == HAN
+
+
+def test_traditional_input_keeps_its_own_text_and_offsets(dictionary):
+    text = "請把書還給我，他長得很快。"
+    tokens = segment_text(text, dictionary)
+    for t in tokens:
+        assert text[t.start : t.start + len(t.text)] == t.text
+    by_text = {t.text: t for t in tokens}
+    assert by_text["長"].simplified == "长"
+    assert by_text["書"].simplified == "书"
+
+
+def test_offsets_cover_the_sentence_exactly(dictionary):
+    text = "女士们、先生们，朋友们：1985年我第一次访问美国 (COP28)。"
+    tokens = segment_text(text, dictionary)
+    assert "".join(t.text for t in tokens) == text
+    pos = 0
+    for t in tokens:
+        assert t.start == pos
+        pos += len(t.text)
