@@ -1,0 +1,544 @@
+"""Read the words a learner already knows out of files they have: word lists, spreadsheets,
+Anki packages, Pleco exports and decks this tool built.
+
+The kind of file is detected from its content, never from its name alone:
+
+- a zip file is an Anki package (``.apkg`` or ``.colpkg``, legacy or current format);
+- a SQLite file is an Anki collection (``collection.anki2``);
+- ``<plecoflash`` XML is a Pleco flashcard export;
+- any other text is a Pleco text export, an Anki notes export, CSV/TSV or a plain list.
+
+Every field or cell is turned into one word by :func:`word_from_field`: markup goes, then the
+first run of Han characters (with any capital Latin letters, ``·`` and ``〇`` inside it, as in
+卡拉OK, T恤, 马克·吐温) is the word. So "银行 (yínháng)", "<b>银行</b>", "银[yín]行[háng]" and
+"银行/銀行" all give 银行; a field without a Han character gives nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from xml.etree import ElementTree
+
+import zstandard
+
+from flashcards.errors import FlashcardsError
+
+# The field (or header column) that holds the word, by priority, when the user names none.
+DEFAULT_FIELD_NAMES = ("hanzi", "simplified", "chinese", "word", "front")
+# Words in a field name that say the field holds something other than the word itself
+# ("Hanzi Audio", "Word Pinyin"): such a field is never picked by the partial name match.
+_NOT_THE_WORD = frozenset(
+    "audio sound pinyin reading image picture meaning english definition translation "
+    "example sentence notes note extra hint".split()
+)
+
+# CJK ideographs: the unified blocks, extension A and the supplementary planes (ext. B-H);
+# compatibility ideographs are folded into the unified ones by NFC before matching.
+_HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_HAN = re.compile(f"[{_HAN_CLASS}]")
+_HAN_ONLY = re.compile(f"[{_HAN_CLASS}]+")
+# A word: Han characters, with the name dot and runs of capital Latin letters allowed in it
+# (卡拉OK, AA制), but not the capital that starts a pinyin word glued on (北京Běijīng).
+_WORD = re.compile(f"(?:[{_HAN_CLASS}·]|[A-Z]+(?![^\\W\\d_A-Z{_HAN_CLASS}]))+")
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# Newest first: current Anki packages also hold a dummy collection.anki2 that only says
+# "please update", so the newest collection file present is the real one.
+_COLLECTION_NAMES = ("collection.anki21b", "collection.anki21", "collection.anki2")
+
+_SOUND = re.compile(r"\[sound:[^\]]*\]")
+_HIDDEN_ELEMENTS = re.compile(
+    r"<(rt|rp|script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+_BREAKING_TAGS = re.compile(
+    r"</?(br|div|p|li|ul|ol|tr|td|th|table|h[1-6]|hr)\b[^>]*>", re.IGNORECASE
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_CLOZE = re.compile(r"\{\{c\d+::([^{}]*?)(?:::[^{}]*)?\}\}")
+# Anki's furigana syntax, as its template filters read it: an optional space marks where
+# the base text starts, the reading follows in brackets.
+_BRACKETED = re.compile(r" ?([^ >\[\]]+?)\[([^\[\]]*)\]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # opencc has no public converter type to annotate with
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` converted to simplified characters by OpenCC (t2s); simplified text is
+    returned unchanged."""
+    return _t2s().convert(text)
+
+
+def has_han(text: str) -> bool:
+    """True if ``text`` holds at least one Chinese character."""
+    return _HAN.search(unicodedata.normalize("NFC", text)) is not None
+
+
+def _prefer_simplified(first: str, second: str) -> str:
+    """Of a traditional/simplified pair written in either order, the simplified one."""
+    if to_simplified(first) == first:
+        return first
+    if to_simplified(second) == second:
+        return second
+    return to_simplified(first)
+
+
+def _unbracket(match: re.Match[str]) -> str:
+    base, inside = match.group(1), match.group(2)
+    # 銀行[银行] (Pleco, and lists made from it) pairs the two scripts of one word;
+    # anything else in brackets is a reading (Anki's 银行[yínháng]) and is dropped.
+    if _HAN_ONLY.fullmatch(base) and _HAN_ONLY.fullmatch(inside):
+        return _prefer_simplified(base, inside)
+    return base
+
+
+def clean_field(text: str) -> str:
+    """The visible text of an Anki field or a cell: sounds, HTML tags, ruby readings
+    (``<rt>``), cloze markers and bracketed readings removed, entities decoded, NFC."""
+    text = _SOUND.sub(" ", text)
+    text = _HIDDEN_ELEMENTS.sub("", text)
+    text = _BREAKING_TAGS.sub(" ", text)
+    text = _ANY_TAG.sub("", text)
+    text = html.unescape(text)
+    previous = None
+    while previous != text:  # nested clozes: {{c1::a{{c2::b}}}}
+        previous, text = text, _CLOZE.sub(r"\1", text)
+    text = _BRACKETED.sub(_unbracket, text)
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def word_from_field(text: str) -> str | None:
+    """The word a field or cell holds: after :func:`clean_field`, the first run of Han
+    characters (capital Latin letters and ``·`` may be part of it: 卡拉OK, T恤); None when the
+    field holds no Han character. Only the first word of a field is taken: "银行，银行家" gives
+    银行, and a pattern like "一...就..." gives 一."""
+    for match in _WORD.finditer(clean_field(text)):
+        word = match.group().strip("·")
+        if _HAN.search(word):
+            return word
+    return None
+
+
+def _unique(words: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(word for word in words if word))
+
+
+def read_words(
+    path: str | os.PathLike[str],
+    *,
+    column: str | int | None = None,
+    note_type: str | None = None,
+    field: str | None = None,
+    studied_only: bool = False,
+) -> list[str]:
+    """The words in a file, in file order (Anki: note creation order), without duplicates.
+
+    The kind of file is detected from its content. Options that do not apply to that kind
+    are ignored, so one set of options can serve several files of different kinds:
+
+    - ``column`` (CSV/TSV, plain lists, Anki notes exports): a header name or a 0-based
+      index; by default a header column named like Hanzi/Simplified/Chinese/Word/Front, else
+      the first column that holds Chinese.
+    - ``note_type`` (Anki packages and collections, Anki notes exports with a note type
+      column): only notes of this type; by default every note type that has a field named
+      like the defaults above (all note types when none has).
+    - ``field`` (Anki): the field that holds the word; by default the first field named
+      Hanzi, Simplified, Chinese, Word or Front (in that order), else the first field.
+    - ``studied_only`` (Anki, Pleco XML): leave out words never studied; an Anki note counts
+      as studied when any of its cards is not new.
+
+    Raises FlashcardsError for a file that is missing, of no known kind, or damaged, and for a
+    note type, field or column that is not there (the message lists those that are).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except FileNotFoundError:
+        raise FlashcardsError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FlashcardsError(f"{path}: is a directory, not a word list") from None
+    except OSError as error:
+        raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
+
+    if head.startswith(_ZIP_MAGICS):
+        return _read_anki_package(path, note_type, field, studied_only)
+    if head.startswith(_SQLITE_MAGIC):
+        return _read_anki_collection_file(path, note_type, field, studied_only)
+    text = _decode_text(path, head)
+    if text.lstrip().startswith(("<?xml", "<plecoflash")) and "<plecoflash" in text[:4096]:
+        return _read_pleco_xml(path, studied_only)
+    return _read_delimited_text(path, text, column, note_type)
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def _decode_text(path: Path, head: bytes) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in head:
+        raise FlashcardsError(
+            f"{path}: not a word list, CSV, Pleco export or Anki package (binary data)"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # Chinese text saved on Windows is often GBK, which GB18030 extends
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FlashcardsError(f"{path}: text is neither UTF-8, UTF-16 nor GB18030") from None
+
+
+@dataclass
+class _TextLayout:
+    delimiter: str | None  # None: a plain list, columns split at any whitespace
+    header: list[str] | None
+    notetype_column: int | None  # 0-based, from an Anki notes export's "#notetype column:"
+    meta_columns: frozenset[int]  # note type, deck, tags and guid columns of an Anki export
+
+
+_ANKI_SEPARATORS = {
+    "tab": "\t",
+    "comma": ",",
+    "semicolon": ";",
+    "pipe": "|",
+    "space": " ",
+    "colon": ":",
+}
+
+
+def _read_delimited_text(
+    path: Path, text: str, column: str | int | None, note_type: str | None
+) -> list[str]:
+    lines = text.splitlines()
+    directives: dict[str, str] = {}
+    body: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        # "#key:value" lines head an Anki notes export; "//" lines are Pleco categories.
+        if stripped.startswith("#"):
+            key, sep, value = stripped[1:].partition(":")
+            if sep and not body:
+                directives[key.strip().lower()] = value.strip()
+            continue
+        if stripped.startswith("//") or not stripped:
+            continue
+        body.append(line)
+
+    layout = _text_layout(body, directives)
+    rows = _split_rows(body, layout.delimiter)
+    if layout.header is None and rows and not any(has_han(cell) for cell in rows[0]):
+        layout.header = [cell.strip() for cell in rows[0]]
+        rows = rows[1:]
+
+    if note_type is not None and layout.notetype_column is not None:
+        wanted = note_type.casefold()
+        names = _unique(
+            row[layout.notetype_column].strip() for row in rows if len(row) > layout.notetype_column
+        )
+        if not any(name.casefold() == wanted for name in names):
+            raise FlashcardsError(f"{path}: no note type {note_type!r}; it has {_listing(names)}")
+        rows = [
+            row
+            for row in rows
+            if len(row) > layout.notetype_column
+            and row[layout.notetype_column].strip().casefold() == wanted
+        ]
+
+    index = _choose_column(path, rows, layout, column)
+    return _unique(word_from_field(row[index]) for row in rows if len(row) > index)
+
+
+def _text_layout(body: Sequence[str], directives: dict[str, str]) -> _TextLayout:
+    def column_directive(name: str) -> int | None:
+        value = directives.get(f"{name} column", "")
+        return int(value) - 1 if value.isdigit() and int(value) > 0 else None
+
+    delimiter: str | None
+    separator = directives.get("separator")
+    if separator is not None:
+        delimiter = _ANKI_SEPARATORS.get(separator.lower(), separator[:1] or "\t")
+    else:
+        sample = body[:50]
+        if any("\t" in line for line in sample):
+            delimiter = "\t"
+        else:
+            delimiter = None
+            for candidate in (",", ";", "|"):
+                # A spreadsheet: (nearly) every line is cut by the same character.
+                if sample and sum(candidate in line for line in sample) >= 0.8 * len(sample):
+                    delimiter = candidate
+                    break
+    header = None
+    if "columns" in directives:
+        header = [name.strip() for name in directives["columns"].split(delimiter or None)]
+    notetype_column = column_directive("notetype")
+    meta = {
+        index
+        for index in (
+            notetype_column,
+            column_directive("deck"),
+            column_directive("tags"),
+            column_directive("guid"),
+        )
+        if index is not None
+    }
+    return _TextLayout(delimiter, header, notetype_column, frozenset(meta))
+
+
+def _split_rows(body: Sequence[str], delimiter: str | None) -> list[list[str]]:
+    if delimiter is None:
+        return [line.split() for line in body]
+    if delimiter == "\t":
+        # Pleco and Anki write tabs unquoted; a quote in a cell is just a character.
+        return [line.split("\t") for line in body]
+    return list(csv.reader(io.StringIO("\n".join(body)), delimiter=delimiter))
+
+
+def _choose_column(
+    path: Path, rows: Sequence[Sequence[str]], layout: _TextLayout, column: str | int | None
+) -> int:
+    width = max((len(row) for row in rows), default=0)
+    header = layout.header or []
+    if isinstance(column, str):
+        folded = [name.casefold() for name in header]
+        if column.casefold() in folded:
+            return folded.index(column.casefold())
+        if not column.strip().isdigit():
+            available = _listing(header) if header else "no header row"
+            raise FlashcardsError(f"{path}: no column {column!r}; it has {available}")
+        column = int(column)
+    if isinstance(column, int):
+        if column < 0 or (rows and column >= width):
+            raise FlashcardsError(
+                f"{path}: no column {column} (columns count from 0; it has {width})"
+            )
+        return column
+    named = _preferred_index(header)
+    if named is not None:
+        return named
+    candidates = [index for index in range(width) if index not in layout.meta_columns]
+    sample = rows[:50]
+    for index in candidates:
+        if any(len(row) > index and has_han(row[index]) for row in sample):
+            return index
+    return candidates[0] if candidates else 0
+
+
+def _name_tokens(name: str) -> list[str]:
+    return re.findall(r"[a-z]+", name.casefold())
+
+
+def _preferred_index(names: Sequence[str]) -> int | None:
+    """Which of ``names`` holds the word: an exact default name by priority, then a name
+    containing one ("Simplified Hanzi"), never one that says it holds audio, pinyin..."""
+    folded = [name.strip().casefold() for name in names]
+    for wanted in DEFAULT_FIELD_NAMES:
+        if wanted in folded:
+            return folded.index(wanted)
+    for wanted in DEFAULT_FIELD_NAMES:
+        for index, name in enumerate(names):
+            tokens = _name_tokens(name)
+            if wanted in tokens and not _NOT_THE_WORD.intersection(tokens):
+                return index
+    return None
+
+
+def _listing(names: Iterable[str]) -> str:
+    quoted = [repr(name) for name in names]
+    return ", ".join(quoted) if quoted else "none"
+
+
+# --- Pleco XML --------------------------------------------------------------------------
+
+
+def _read_pleco_xml(path: Path, studied_only: bool) -> list[str]:
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as error:
+        raise FlashcardsError(f"{path}: damaged Pleco XML export ({error})") from None
+    words: list[str | None] = []
+    for card in root.iter("card"):
+        if studied_only and not any(
+            _count(score.get("reviewed")) > 0 for score in card.iter("scoreinfo")
+        ):
+            continue
+        forms = {hw.get("charset", ""): (hw.text or "") for hw in card.iter("headword")}
+        headword = forms.get("sc") or forms.get("tc") or next(iter(forms.values()), "")
+        words.append(word_from_field(headword))
+    return _unique(words)
+
+
+def _count(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+# --- Anki -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _NoteType:
+    id: int
+    name: str
+    fields: tuple[str, ...]  # by ordinal
+
+
+def _read_anki_package(
+    path: Path, note_type: str | None, field: str | None, studied_only: bool
+) -> list[str]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FlashcardsError(f"{path}: damaged zip file ({error})") from None
+    with archive, tempfile.TemporaryDirectory(prefix="flashcards-anki-") as tmp:
+        names = set(archive.namelist())
+        member = next((name for name in _COLLECTION_NAMES if name in names), None)
+        if member is None:
+            raise FlashcardsError(
+                f"{path}: a zip file but not an Anki package (no collection.anki21b, "
+                "collection.anki21 or collection.anki2 in it)"
+            )
+        database = Path(tmp) / "collection.sqlite3"
+        try:
+            with archive.open(member) as source:
+                compressed = source.read(4) == _ZSTD_MAGIC
+            with archive.open(member) as source, database.open("wb") as target:
+                if compressed:
+                    # Anki writes the zstd frame without its content size, so stream it.
+                    reader = zstandard.ZstdDecompressor().stream_reader(
+                        source, read_across_frames=True
+                    )
+                    shutil.copyfileobj(reader, target)
+                else:
+                    shutil.copyfileobj(source, target)
+        except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as error:
+            raise FlashcardsError(f"{path}: damaged Anki package ({error})") from None
+        return _read_collection(path, database, note_type, field, studied_only)
+
+
+def _read_anki_collection_file(
+    path: Path, note_type: str | None, field: str | None, studied_only: bool
+) -> list[str]:
+    # Read a copy (with its write-ahead log, if Anki left one) so the user's collection is
+    # never touched, even by SQLite's recovery.
+    with tempfile.TemporaryDirectory(prefix="flashcards-anki-") as tmp:
+        database = Path(tmp) / "collection.sqlite3"
+        shutil.copyfile(path, database)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, database.with_name(database.name + "-wal"))
+        return _read_collection(path, database, note_type, field, studied_only)
+
+
+def _read_collection(
+    path: Path, database: Path, note_type: str | None, field: str | None, studied_only: bool
+) -> list[str]:
+    connection = sqlite3.connect(database)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if not {"notes", "cards", "col"} <= tables:
+            raise FlashcardsError(f"{path}: a SQLite database but not an Anki collection")
+        note_types = _note_types(connection, tables)
+        chosen = _choose_fields(path, note_types, note_type, field)
+        studied: set[int] | None = None
+        if studied_only:
+            studied = {
+                row[0]
+                for row in connection.execute("SELECT DISTINCT nid FROM cards WHERE type != 0")
+            }
+        words: list[str | None] = []
+        for note_id, model_id, fields in connection.execute(
+            "SELECT id, mid, flds FROM notes ORDER BY id"
+        ):
+            ordinal = chosen.get(model_id)
+            if ordinal is None or (studied is not None and note_id not in studied):
+                continue
+            values = fields.split("\x1f")
+            if ordinal < len(values):
+                words.append(word_from_field(values[ordinal]))
+        return _unique(words)
+    except sqlite3.DatabaseError as error:
+        raise FlashcardsError(f"{path}: damaged Anki collection ({error})") from None
+    finally:
+        connection.close()
+
+
+def _note_types(connection: sqlite3.Connection, tables: set[str]) -> list[_NoteType]:
+    """The note types of a collection that have notes, in both schemas: 18 (current) keeps
+    them in the notetypes and fields tables, 11 (legacy) as JSON in col.models."""
+    used = {row[0] for row in connection.execute("SELECT DISTINCT mid FROM notes")}
+    found: list[_NoteType] = []
+    if "notetypes" in tables and "fields" in tables:
+        fields: dict[int, list[tuple[int, str]]] = {}
+        for ntid, ordinal, name in connection.execute("SELECT ntid, ord, name FROM fields"):
+            fields.setdefault(ntid, []).append((ordinal, name))
+        for ntid, name in connection.execute("SELECT id, name FROM notetypes ORDER BY id"):
+            ordered = tuple(name for _, name in sorted(fields.get(ntid, [])))
+            found.append(_NoteType(ntid, name, ordered))
+    else:
+        (models_json,) = connection.execute("SELECT models FROM col").fetchone()
+        try:
+            models = json.loads(models_json or "{}")
+        except json.JSONDecodeError as error:
+            raise sqlite3.DatabaseError(f"unreadable note types: {error}") from None
+        for key in sorted(models, key=int):
+            model = models[key]
+            flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+            found.append(_NoteType(int(key), model.get("name", ""), tuple(f["name"] for f in flds)))
+    return [note_type for note_type in found if note_type.id in used]
+
+
+def _choose_fields(
+    path: Path, note_types: Sequence[_NoteType], note_type: str | None, field: str | None
+) -> dict[int, int]:
+    """Note type id -> ordinal of the field holding the word."""
+    candidates = list(note_types)
+    if note_type is not None:
+        candidates = [nt for nt in note_types if nt.name.casefold() == note_type.casefold()]
+        if not candidates:
+            raise FlashcardsError(
+                f"{path}: no note type {note_type!r}; it has "
+                f"{_listing(nt.name for nt in note_types)}"
+            )
+    if field is not None:
+        chosen = {}
+        for nt in candidates:
+            folded = [name.casefold() for name in nt.fields]
+            if field.casefold() in folded:
+                chosen[nt.id] = folded.index(field.casefold())
+        if not chosen:
+            available = "; ".join(f"{nt.name}: {_listing(nt.fields)}" for nt in candidates)
+            raise FlashcardsError(f"{path}: no field {field!r}; fields are {available or 'none'}")
+        return chosen
+    preferred = {nt.id: _preferred_index(nt.fields) for nt in candidates}
+    chosen = {ntid: index for ntid, index in preferred.items() if index is not None}
+    if chosen and note_type is None:
+        return chosen
+    # A note type named by the user, or none named like the defaults: the first field.
+    return {nt.id: (preferred[nt.id] or 0) for nt in candidates if nt.fields}
