@@ -389,6 +389,127 @@ def build_cmd(
     )
 
 
+@cli.group("known")
+def known_group() -> None:
+    """The words you already know: builds leave them out, analyze counts them."""
+
+
+_profile = click.option(
+    "--profile", default="default", show_default=True, help="Whose words (one store each)."
+)
+
+
+def _store(profile: str):
+    from .known import KnownWords
+
+    return KnownWords.open(profile)
+
+
+def _source_options(f):
+    f = click.option("--column", help="CSV/TSV column: a header name or a 0-based index.")(f)
+    f = click.option("--note-type", help="Anki note type to read (default: every one).")(f)
+    f = click.option("--field", help="Anki field to read (default: Hanzi, Simplified, …).")(f)
+    f = click.option(
+        "--studied-only", is_flag=True, help="Leave out Anki notes whose cards are all new."
+    )(f)
+    return f
+
+
+def _read_sources(paths, column, note_type, field, studied_only) -> list[tuple[str, list]]:
+    from .wordsources import read_words
+
+    col = int(column) if column is not None and column.isdigit() else column
+    # Every file is read before anything is written: a bad one fails the whole import.
+    return [
+        (
+            Path(p).name,
+            read_words(p, column=col, note_type=note_type, field=field, studied_only=studied_only),
+        )
+        for p in paths
+    ]
+
+
+@known_group.command("add")
+@click.argument("words", nargs=-1)
+@click.option(
+    "--from-deck",
+    "decks",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Mark the words of a finished deck (.apkg) as known.",
+)
+@_source_options
+@_profile
+def known_add(words, decks, column, note_type, field, studied_only, profile) -> None:
+    """Add WORDS (and the words of --from-deck decks) to the known words."""
+    if not words and not decks:
+        raise click.UsageError("give words to add, or --from-deck DECK")
+    sources = _read_sources(decks, column, note_type, field, studied_only)
+    with _store(profile) as store:
+        added = store.add(words) if words else 0
+        for name, found in sources:
+            added += store.import_words(found, source=name)
+        total = store.count()
+    click.echo(f"{added} added, {total} known", err=True)
+
+
+@known_group.command("remove")
+@click.argument("words", nargs=-1, required=True)
+@_profile
+def known_remove(words, profile) -> None:
+    """Remove WORDS from the known words."""
+    with _store(profile) as store:
+        removed = store.remove(words)
+        total = store.count()
+    click.echo(f"{removed} removed, {total} known", err=True)
+
+
+@known_group.command("list")
+@_profile
+def known_list(profile) -> None:
+    """Print the known words, one per line."""
+    with _store(profile) as store:
+        for w in store.words():
+            click.echo(w)
+
+
+@known_group.command("count")
+@_profile
+def known_count(profile) -> None:
+    """Print how many words are known."""
+    with _store(profile) as store:
+        click.echo(store.count())
+
+
+@known_group.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_source_options
+@_profile
+def known_import(sources, column, note_type, field, studied_only, profile) -> None:
+    """Import known words from word lists, CSV/TSV, Anki exports or Pleco exports."""
+    found = _read_sources(sources, column, note_type, field, studied_only)
+    with _store(profile) as store:
+        added = sum(store.import_words(words, source=name) for name, words in found)
+        total = store.count()
+    click.echo(f"{added} added, {total} known", err=True)
+
+
+@known_group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default: stdout).")
+@_profile
+def known_export(output, profile) -> None:
+    """Write the known words, one per line (a list `known import` reads back)."""
+    with _store(profile) as store:
+        text = "".join(f"{w}\n" for w in store.words())
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .package import atomic_output
+
+    with atomic_output(Path(output)) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
 def _default_output(inputs, fmt: str | None) -> str:
     first = inputs[0]
     stem = (

@@ -1,0 +1,63 @@
+"""`flashcards lookup`: entries in JSON, found by either script, and no jieba loaded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from flashcards.cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_lookup_json_has_every_reading_with_levels():
+    result = run("lookup", "长", "--json")
+    assert result.exit_code == 0
+    entries = json.loads(result.output)
+    readings = {e["numbered"]: e for e in entries}
+    assert readings["chang2"]["pinyin"] == "cháng"
+    assert "long" in readings["chang2"]["senses"]
+    assert "to grow" in readings["zhang3"]["senses"]
+    for e in entries:
+        assert set(e) >= {
+            "simplified",
+            "traditional",
+            "pinyin",
+            "numbered",
+            "senses",
+            "classifiers",
+            "hsk2",
+            "hsk3",
+            "zipf",
+        }
+        assert e["hsk2"] == 2 and e["hsk3"] == 2
+
+
+def test_lookup_by_traditional_form_gives_measure_words():
+    (bank,) = json.loads(run("lookup", "銀行", "--json").output)
+    assert bank["simplified"] == "银行" and bank["traditional"] == "銀行"
+    assert bank["pinyin"] == "yín háng" and bank["numbered"] == "yin2 hang2"
+    assert bank["classifiers"] == ["家[jia1]", "个|個[ge4]"]
+    assert bank["hsk2"] == 3 and bank["hsk3"] == 2
+
+
+def test_unknown_word_is_a_one_line_error():
+    result = CliRunner().invoke(cli, ["lookup", "xyzzy"])
+    assert result.exit_code == 1
+    assert "not in CC-CEDICT" in str(result.exception)
+
+
+def test_lookup_does_not_load_jieba():
+    code = (
+        "import sys; from flashcards.cli import main\n"
+        "try:\n    main(['lookup', '银行'])\nexcept SystemExit:\n    pass\n"
+        "print('JIEBA' if 'jieba' in sys.modules else 'NO-JIEBA')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "bank" in out.stdout
+    assert out.stdout.strip().endswith("NO-JIEBA")
