@@ -310,17 +310,24 @@ def make_deck(
 def build(
     inputs: Sequence[Input],
     output: Input,
-    options: BuildOptions = BuildOptions(),
+    options: BuildOptions | None = None,
     *,
+    overrides: dict | None = None,
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BuildResult:
-    """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``."""
+    """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``.
+
+    Options come from ``options``, else from a recipe's deck.toml, else the defaults;
+    ``overrides`` (what a user set on the command line) win over all of them.
+    """
     from .package import write_deck
 
     paths, recipe_options = expand_inputs(inputs)
-    if recipe_options:
-        options = replace(BuildOptions(**recipe_options), **_explicit(options))
+    if options is None:
+        options = BuildOptions(**recipe_options)
+    if overrides:
+        options = replace(options, **overrides)
     deck = make_deck(paths, options, dictionary=dictionary, progress=progress)
     if not deck.vocab and not deck.sentences and not options.allow_empty:
         raise FlashcardsError("no words left to learn in the input; no deck written")
@@ -333,24 +340,13 @@ def build(
         script=options.script,
         cards=options.cards,
     )
-    cards_per_note = sum(1 for k in options.cards if k != "cloze")
-    cards = sum(
-        cards_per_note + (1 if "cloze" in options.cards and v.sentence else 0) for v in deck.vocab
-    ) + len(deck.sentences)
+    per_note = sum(1 for k in options.cards if k != "cloze")
+    with_cloze = "cloze" in options.cards
+    cards = sum(per_note + (with_cloze and v.sentence is not None) for v in deck.vocab)
     return BuildResult(
         path=Path(written),
         words=len(deck.vocab),
         sentences=len(deck.sentences),
         notes=len(deck.vocab) + len(deck.sentences),
-        cards=cards,
+        cards=cards + len(deck.sentences),
     )
-
-
-def _explicit(options: BuildOptions) -> dict:
-    """The options that differ from the defaults: what a caller set on purpose."""
-    default = BuildOptions()
-    return {
-        name: getattr(options, name)
-        for name in BuildOptions.__dataclass_fields__
-        if getattr(options, name) != getattr(default, name)
-    }

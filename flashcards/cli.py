@@ -379,9 +379,11 @@ def build_cmd(
     given["known"] = _known_words(profile, known_files, not include_known)
     if output is None:
         output = _default_output(inputs, fmt)
-    options = api.BuildOptions(**{k: v for k, v in given.items() if v is not None})
+    overrides = {k: v for k, v in given.items() if v is not None}
     with _Progress(inputs, "Building") as progress:
-        result = api.build(inputs, output, options, dictionary=_dictionary(ctx), progress=progress)
+        result = api.build(
+            inputs, output, overrides=overrides, dictionary=_dictionary(ctx), progress=progress
+        )
     click.echo(
         f"{result.words} words, {result.sentences} sentences, {result.cards} cards "
         f"-> {result.path}",

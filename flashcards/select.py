@@ -15,6 +15,7 @@ from .dictionary import Dictionary, is_reference_sense, order_senses
 from .levels import hsk_level, levels_of
 from .models import (
     HAN,
+    PUNCT,
     AnnotatedSentence,
     Classifier,
     DictEntry,
@@ -48,18 +49,37 @@ def example_penalty(sentence: Sentence) -> int:
     return max(0, _SHORTEST_GOOD - n) * 3 + max(0, n - _LONGEST_GOOD)
 
 
+_OPENING = set("“‘（(《〈【「『［[")
+
+
 def sentence_pinyin(readings: Sequence[Reading]) -> tuple[str, str]:
-    """(numbered, marked) pinyin of a sentence: Han tokens by syllables, the rest as it is."""
-    numbered, marked = [], []
+    """(numbered, marked) pinyin of a sentence.
+
+    Marked pinyin is written as pinyin is read: a word's syllables joined (yínháng),
+    punctuation against the word before it. Numbered pinyin keeps one syllable per
+    character, as the rest of the project does.
+    """
+    numbered: list[str] = []
+    marked: list[str] = []
+    glue = True  # no space before the next piece
     for r in readings:
+        text = r.token.text.strip()
+        if not text:
+            continue
         if r.numbered is None:
-            if r.token.text.strip():
-                numbered.append(r.token.text)
-                marked.append(r.token.text)
+            n = m = text
+            attach = r.token.kind == PUNCT and text[0] not in _OPENING
         else:
-            numbered.append(r.numbered)
-            marked.append(r.marked or mark(r.numbered))
-    return " ".join(numbered), " ".join(marked)
+            n, m = r.numbered, (r.marked or mark(r.numbered)).replace(" ", "")
+            attach = False
+        if glue or attach:
+            numbered.append(n)
+            marked.append(m)
+        else:
+            numbered.append(" " + n)
+            marked.append(" " + m)
+        glue = r.numbered is None and text[-1] in _OPENING
+    return "".join(numbered), "".join(marked)
 
 
 @dataclass
