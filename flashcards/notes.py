@@ -1,0 +1,352 @@
+"""Render ``Vocab`` and ``SentenceItem`` records into Anki note fields, tags and GUIDs.
+
+Every piece of text that came from the input goes through :func:`escape_field`, which
+HTML-escapes it and also defuses what Anki itself would interpret in a field: ``[sound:…]``
+(plays audio), ``[latex]``/``[$]`` (renders an image), ``{{c1::…}}`` (makes clozes) and
+MathJax's ``\\(…\\)``. Markup in this module is built only from our own constant strings.
+
+The field names, their order and the GUID recipes are part of the deck's identity: a deck
+built by a later release must update the notes a user already studies. They are frozen; a new
+field may only ever be added at the end of a list.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+
+import genanki
+
+from .errors import FlashcardsError
+from .models import SentenceItem, Vocab
+from .tones import mark_syllable, normalise_u, tone_of
+
+# Frozen since the first release: never rename, reorder or remove; append new fields at the end.
+VOCAB_FIELDS: tuple[str, ...] = (
+    "Simplified",
+    "Traditional",
+    "Pinyin",  # tone-marked, each syllable in <span class="toneN">
+    "PinyinNumbered",
+    "Meaning",
+    "MeasureWords",
+    "HSK2",
+    "HSK3",
+    "Frequency",  # wordfreq's Zipf value
+    "Count",  # uses of the word, in this reading, in the text
+    "Sentence",  # example sentence, the word in <span class="hl">
+    "SentencePinyin",
+    "SentenceBlank",  # the example sentence with the word blanked out
+    "Source",
+    "Headword",  # the form the learner reads: simplified or traditional (--script)
+    "Variant",  # the other script's form, only where it differs
+    "MakeRecognition",  # non-empty: the note has a recognition card
+    "MakeRecall",  # non-empty: the note has a recall card
+    "MakeCloze",  # non-empty: the note has a fill-in-the-blank card
+)
+VOCAB_SORT_FIELD = "Headword"
+
+SENTENCE_FIELDS: tuple[str, ...] = (
+    "Sentence",
+    "SentencePinyin",
+    "Words",  # the selected words of the sentence, with pinyin and gloss
+    "Source",
+)
+SENTENCE_SORT_FIELD = "Sentence"
+
+# The card kinds a vocabulary note can have, in template order.
+CARD_KINDS: tuple[str, ...] = ("recognition", "recall", "cloze")
+_FLAG_FIELD = {"recognition": "MakeRecognition", "recall": "MakeRecall", "cloze": "MakeCloze"}
+SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
+
+# The namespace every GUID starts from. Changing it would orphan every note ever imported.
+GUID_NAMESPACE = "flashcards"
+
+# Beyond HTML's < > & " ': square brackets start [sound:], [latex], [$], [anki:tts];
+# braces start {{c1::}} and template syntax; a backslash starts MathJax's \( and \[.
+_ANKI_SYNTAX = str.maketrans(
+    {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"}
+)
+# C0/C1 controls never belong in a field; \x1f is even Anki's field separator in its database.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NUMBERED_SYLLABLE = re.compile(r"^[A-Za-zÜüÊê:]+[1-5]$")
+_VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
+_TAG_UNSAFE = re.compile(r"[\s\"':]+")
+_BLANK_CHAR = "＿"
+
+
+def escape_field(text: str) -> str:
+    """Input text as literal HTML that Anki shows and never interprets.
+
+    HTML-escapes ``< > & " '`` and turns ``[ ] { } \\`` into character references, so
+    ``[sound:x.mp3]`` is shown rather than played and ``{{c1::x}}`` shown rather than clozed.
+    Line breaks become ``<br>``; control characters are dropped.
+    """
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
+    return escaped.replace("\n", "<br>")
+
+
+def reading_key(numbered: str) -> str:
+    """A reading as compared for identity: lower case, ü spelt ü, single spaces."""
+    return " ".join(normalise_u(s) for s in numbered.lower().split())
+
+
+def _pinyin_pieces(numbered: str, split_names: bool = True) -> list[tuple[str, str, int | None]]:
+    """``"Xi1 an1"`` -> [("", "Xī", 1), ("'", "ān", 1)]: (separator, text, tone or None).
+
+    Syllables of one word are written together (with an apostrophe before a, o, e); a
+    capitalised syllable starts a new word (CC-CEDICT capitalises each part of a name), and
+    anything that is not a numbered syllable (a letter, ·) stands apart.
+    """
+    pieces: list[tuple[str, str, int | None]] = []
+    previous_was_syllable = False
+    for raw in numbered.split():
+        if _NUMBERED_SYLLABLE.match(raw):
+            text = mark_syllable(raw)
+            if not pieces:
+                separator = ""
+            elif previous_was_syllable and not (split_names and raw[0].isupper()):
+                separator = "'" if _VOWEL_START.match(text) else ""
+            else:
+                separator = " "
+            pieces.append((separator, text, tone_of(raw)))
+            previous_was_syllable = True
+        else:
+            pieces.append(("" if not pieces else " ", normalise_u(raw), None))
+            previous_was_syllable = False
+    return pieces
+
+
+def pinyin_plain(numbered: str, split_names: bool = True) -> str:
+    """``"yin2 hang2"`` -> ``"yínháng"`` (plain text, not escaped)."""
+    return "".join(sep + text for sep, text, _ in _pinyin_pieces(numbered, split_names))
+
+
+def pinyin_html(numbered: str, split_names: bool = True) -> str:
+    """Tone-marked pinyin with each syllable in ``<span class="toneN">``, escaped."""
+    out = []
+    for sep, text, tone in _pinyin_pieces(numbered, split_names):
+        body = escape_field(text)
+        out.append(
+            escape_field(sep) + (f'<span class="tone{tone}">{body}</span>' if tone else body)
+        )
+    return "".join(out)
+
+
+def sentence_pinyin_html(numbered: str, marked: str) -> str:
+    """The pinyin of a sentence, tone-coloured where the numbered form allows it.
+
+    Both strings hold one space-separated group per token. A group whose numbered form is
+    all syllables, spelling the same pinyin as its marked form, is coloured syllable by
+    syllable; anything else (punctuation, Latin, a mismatch between the two strings) is shown
+    as the marked text, escaped.
+    """
+    marked_groups = marked.split()
+    numbered_groups = numbered.split()
+    if not numbered_groups or len(marked_groups) != len(numbered_groups):
+        return escape_field(" ".join(marked_groups))
+    out = []
+    for n_group, m_group in zip(numbered_groups, marked_groups, strict=True):
+        syllables = re.findall(r"[A-Za-zÜüÊê:]+[1-5]", n_group)
+        joined = " ".join(syllables)
+        agrees = pinyin_plain(joined, split_names=False).replace("'", "") == m_group.replace(
+            "'", ""
+        )
+        if syllables and "".join(syllables) == n_group and agrees:
+            out.append(pinyin_html(joined, split_names=False))
+        else:
+            out.append(escape_field(m_group))
+    return " ".join(out)
+
+
+def _headword(v: Vocab, script: str) -> str:
+    return v.traditional if script == "traditional" else v.simplified
+
+
+def _check_script(script: str) -> None:
+    if script not in SCRIPTS:
+        raise FlashcardsError(f"unknown script {script!r}: use simplified or traditional")
+
+
+def check_card_kinds(cards: Collection[str]) -> frozenset[str]:
+    """The requested card kinds, or a one-line error naming the unknown one."""
+    unknown = sorted(set(cards) - set(CARD_KINDS))
+    if unknown:
+        raise FlashcardsError(
+            f"unknown card kind {unknown[0]!r}: choose from {', '.join(CARD_KINDS)}"
+        )
+    return frozenset(cards)
+
+
+def _locate_word(v: Vocab) -> tuple[int, int] | None:
+    """Where the word stands in its example sentence: (start, end), or None."""
+    if v.sentence is None:
+        return None
+    text = v.sentence.text
+    forms = [f for f in dict.fromkeys((v.simplified, v.traditional)) if f]
+    for form in forms:
+        if 0 <= v.word_start and text[v.word_start : v.word_start + len(form)] == form:
+            return v.word_start, v.word_start + len(form)
+    for form in forms:
+        found = text.find(form)
+        if found >= 0:
+            return found, found + len(form)
+    if 0 <= v.word_start < len(text) and forms:
+        # The pipeline placed the word here though the spelling differs (a variant character).
+        return v.word_start, min(len(text), v.word_start + len(forms[0]))
+    return None
+
+
+def _sentence_fields(v: Vocab) -> tuple[str, str, str]:
+    """(Sentence with the word highlighted, SentencePinyin, SentenceBlank)."""
+    if v.sentence is None or not v.sentence.text.strip():
+        return "", "", ""
+    text = v.sentence.text
+    pinyin = sentence_pinyin_html(v.sentence_numbered, v.sentence_marked)
+    where = _locate_word(v)
+    if where is None:
+        return escape_field(text), pinyin, ""
+    start, end = where
+    word = text[start:end]
+    highlighted = (
+        escape_field(text[:start])
+        + f'<span class="hl">{escape_field(word)}</span>'
+        + escape_field(text[end:])
+    )
+    # Blank every occurrence: a second, visible copy of the word would give the answer away.
+    blank = f'<span class="blank">{_BLANK_CHAR * len(word)}</span>'
+    blanked = blank.join(escape_field(part) for part in text.split(word))
+    return highlighted, pinyin, blanked
+
+
+def _classifiers_html(v: Vocab, script: str) -> str:
+    out = []
+    for cl in v.classifiers:
+        form = cl.traditional if script == "traditional" else cl.simplified
+        out.append(f"{escape_field(form)} {pinyin_html(cl.numbered)}")
+    return "、".join(out)
+
+
+def hsk3_label(level: int | None) -> str:
+    """HSK 3.0 level as learners name it: 1-6, or 7-9 for the advanced band."""
+    if level is None:
+        return ""
+    return "7-9" if level >= 7 else str(level)
+
+
+def vocab_fields(
+    v: Vocab, script: str = "simplified", cards: Collection[str] = CARD_KINDS
+) -> dict[str, str]:
+    """The note fields of a vocabulary note, in :data:`VOCAB_FIELDS` order, all escaped.
+
+    ``cards`` picks the card kinds: a kind is switched on by a non-empty flag field, and only
+    where the note has what its front needs (a cloze card needs an example sentence).
+    """
+    _check_script(script)
+    kinds = check_card_kinds(cards)
+    sentence, sentence_pinyin, sentence_blank = _sentence_fields(v)
+    headword = _headword(v, script)
+    variant = v.simplified if script == "traditional" else v.traditional
+    meaning = "; ".join(escape_field(s) for s in v.senses if s.strip())
+    sources = v.sources or ((v.sentence.source,) if v.sentence is not None else ())
+    fields = {
+        "Simplified": escape_field(v.simplified),
+        "Traditional": escape_field(v.traditional),
+        "Pinyin": pinyin_html(v.numbered),
+        "PinyinNumbered": escape_field(" ".join(v.numbered.split())),
+        "Meaning": meaning,
+        "MeasureWords": _classifiers_html(v, script),
+        "HSK2": str(v.levels.hsk2) if v.levels.hsk2 else "",
+        "HSK3": hsk3_label(v.levels.hsk3),
+        "Frequency": f"{v.levels.zipf:.1f}" if v.levels.zipf > 0 else "",
+        "Count": str(v.count) if v.count > 0 else "",
+        "Sentence": sentence,
+        "SentencePinyin": sentence_pinyin,
+        "SentenceBlank": sentence_blank,
+        "Source": escape_field(", ".join(s for s in sources if s)),
+        "Headword": escape_field(headword),
+        "Variant": escape_field(variant) if variant and variant != headword else "",
+    }
+    # A flag is set only where the card's front has content, so that the cards genanki writes
+    # are exactly the ones Anki would generate: no blank fronts, nothing for "Empty Cards".
+    has_front = {
+        "recognition": bool(fields["Headword"]),
+        "recall": bool(fields["Meaning"]),
+        "cloze": bool(fields["SentenceBlank"]),
+    }
+    for kind, flag in _FLAG_FIELD.items():
+        fields[flag] = "y" if kind in kinds and has_front[kind] else ""
+    assert tuple(fields) == VOCAB_FIELDS
+    return fields
+
+
+def _tag_safe(name: str) -> str:
+    return _TAG_UNSAFE.sub("_", name.strip()).strip("_")
+
+
+def _source_tags(names: Sequence[str]) -> list[str]:
+    return [f"source::{safe}" for safe in dict.fromkeys(_tag_safe(n) for n in names) if safe]
+
+
+def vocab_tags(v: Vocab) -> list[str]:
+    """``HSK2.0::N``, ``HSK3.0::N`` (``7-9`` for the top band), ``source::<name>``,
+    ``proper-noun``."""
+    tags = []
+    if v.levels.hsk2:
+        tags.append(f"HSK2.0::{v.levels.hsk2}")
+    if v.levels.hsk3:
+        tags.append(f"HSK3.0::{hsk3_label(v.levels.hsk3)}")
+    sources = v.sources or ((v.sentence.source,) if v.sentence is not None else ())
+    tags.extend(_source_tags(sources))
+    if v.proper:
+        tags.append("proper-noun")
+    return tags
+
+
+def vocab_guid(v: Vocab) -> str:
+    """The note's identity: the word and its reading, nothing else.
+
+    Rebuilding from more text, with a better gloss or another example sentence, therefore
+    updates the same note; 长 zhǎng and 长 cháng stay two notes.
+    """
+    return genanki.guid_for(GUID_NAMESPACE, "vocab", v.simplified, reading_key(v.numbered))
+
+
+def sentence_key(item: SentenceItem) -> str:
+    """The sentence text as compared for identity (NFC, outer whitespace dropped)."""
+    return unicodedata.normalize("NFC", item.sentence.text.strip())
+
+
+def sentence_guid(item: SentenceItem) -> str:
+    """A sentence note's identity: the sentence text alone."""
+    return genanki.guid_for(GUID_NAMESPACE, "sentence", sentence_key(item))
+
+
+def _gloss(v: Vocab, senses: int = 2) -> str:
+    return "; ".join(escape_field(s) for s in v.senses[:senses] if s.strip())
+
+
+def sentence_fields(item: SentenceItem, script: str = "simplified") -> dict[str, str]:
+    """The note fields of a sentence note, in :data:`SENTENCE_FIELDS` order, all escaped."""
+    _check_script(script)
+    words = "".join(
+        f'<li><span class="w">{escape_field(_headword(w, script))}</span> '
+        f'<span class="py">{pinyin_html(w.numbered)}</span> '
+        f'<span class="gloss" lang="en">{_gloss(w)}</span></li>'
+        for w in item.words
+    )
+    fields = {
+        "Sentence": escape_field(item.sentence.text.strip()),
+        "SentencePinyin": sentence_pinyin_html(item.numbered, item.marked),
+        "Words": f'<ul class="words">{words}</ul>' if words else "",
+        "Source": escape_field(item.sentence.source),
+    }
+    assert tuple(fields) == SENTENCE_FIELDS
+    return fields
+
+
+def sentence_tags(item: SentenceItem) -> list[str]:
+    """``source::<name>`` of the sentence."""
+    return _source_tags([item.sentence.source])

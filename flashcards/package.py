@@ -1,0 +1,535 @@
+"""Write the selected words and sentences as an Anki package or a text file.
+
+Formats: ``.apkg`` (genanki), ``.csv``/``.tsv`` (Anki's own text import, with its header
+lines), ``.json`` (the notes as data) and ``.md`` (a printable vocabulary list).
+
+Identity, so that importing a rebuilt deck updates the notes a learner already studies
+(genanki README "Note GUIDs"; Anki manual "Importing > Packaged Decks > Updating"):
+
+* note types have fixed ids, frozen below; Anki updates a note only when the incoming note
+  has the same note type id and the same field and template names as the one in the
+  collection, so fields and templates are only ever appended, never renamed or reordered;
+* a note's GUID is derived from the word and its reading only (see ``notes.vocab_guid``);
+* the deck id is derived from the deck name by SHA-256 (Anki matches decks by name anyway);
+* notes carry the build time as their modification time, because Anki's default import
+  setting updates a note only when the incoming copy is newer than the one it has.
+  Pass ``timestamp`` for byte-identical output. Note types carry the time the templates
+  last changed instead, so that a learner's own restyling is not undone by a rebuild.
+
+Every file is written under a temporary name in the output folder and renamed into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import genanki
+
+from .errors import FlashcardsError
+from .models import SentenceItem, Vocab
+from .notes import (
+    CARD_KINDS,
+    SENTENCE_FIELDS,
+    SENTENCE_SORT_FIELD,
+    VOCAB_FIELDS,
+    VOCAB_SORT_FIELD,
+    check_card_kinds,
+    hsk3_label,
+    pinyin_plain,
+    sentence_fields,
+    sentence_guid,
+    sentence_tags,
+    vocab_fields,
+    vocab_guid,
+    vocab_tags,
+)
+
+# Chosen once with random.randrange(1 << 30, 1 << 31) and frozen: Anki recognises a note
+# type by this id. Changing one would make every rebuilt deck a new, separate note type.
+VOCAB_MODEL_ID = 1993271097
+SENTENCE_MODEL_ID = 1586341126
+VOCAB_MODEL_NAME = "flashcards vocabulary"
+SENTENCE_MODEL_NAME = "flashcards sentence"
+
+# Template names are part of the note type's schema: frozen, new ones appended at the end.
+VOCAB_TEMPLATES: tuple[tuple[str, str], ...] = (
+    ("Recognition", "recognition"),
+    ("Recall", "recall"),
+    ("Cloze", "cloze"),
+)
+
+FORMATS: tuple[str, ...] = ("apkg", "csv", "tsv", "json", "md")
+
+# When the templates or the stylesheet last changed, as Unix time: the note types'
+# modification time. Anki replaces a note type on import only with a newer copy, so a
+# learner's own restyling (done later than this) survives every rebuild, while an untouched
+# copy takes up new templates. Bump this to the release date whenever templates/ changes.
+TEMPLATES_MTIME = 1795910400  # 2026-11-29
+
+
+class _Model(genanki.Model):
+    """A genanki model stamped with :data:`TEMPLATES_MTIME` instead of the build time."""
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict:
+        data = super().to_json(timestamp, deck_id)
+        data["mod"] = TEMPLATES_MTIME
+        return data
+
+
+def schema_id(model_name: str, kind: str, name: str) -> int:
+    """A stable id for a field or card template (Anki 2.1.67+ matches them by id when it
+    merges note types, by name when they have none): SHA-256 of what it is, 63 bits."""
+    digest = hashlib.sha256(f"flashcards\x00{model_name}\x00{kind}\x00{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def _fields(model_name: str, names: Sequence[str]) -> list[dict]:
+    return [{"name": n, "id": schema_id(model_name, "field", n)} for n in names]
+
+
+@cache
+def template_text(name: str) -> str:
+    """A card template or the stylesheet, as shipped in ``flashcards/templates``."""
+    return resources.files("flashcards").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def vocab_model() -> genanki.Model:
+    """The "flashcards vocabulary" note type: one note per word and reading, three cards."""
+    return _Model(
+        VOCAB_MODEL_ID,
+        VOCAB_MODEL_NAME,
+        fields=_fields(VOCAB_MODEL_NAME, VOCAB_FIELDS),
+        templates=[
+            {
+                "name": title,
+                "id": schema_id(VOCAB_MODEL_NAME, "template", title),
+                "qfmt": template_text(f"vocab_front_{kind}.html"),
+                "afmt": template_text(f"vocab_back_{kind}.html"),
+            }
+            for title, kind in VOCAB_TEMPLATES
+        ],
+        css=template_text("style.css"),
+        sort_field_index=VOCAB_FIELDS.index(VOCAB_SORT_FIELD),
+    )
+
+
+def sentence_model() -> genanki.Model:
+    """The "flashcards sentence" note type: read a sentence from the text."""
+    return _Model(
+        SENTENCE_MODEL_ID,
+        SENTENCE_MODEL_NAME,
+        fields=_fields(SENTENCE_MODEL_NAME, SENTENCE_FIELDS),
+        templates=[
+            {
+                "name": "Reading",
+                "id": schema_id(SENTENCE_MODEL_NAME, "template", "Reading"),
+                "qfmt": template_text("sentence_front.html"),
+                "afmt": template_text("sentence_back.html"),
+            }
+        ],
+        css=template_text("style.css"),
+        sort_field_index=SENTENCE_FIELDS.index(SENTENCE_SORT_FIELD),
+    )
+
+
+def deck_id(deck_name: str) -> int:
+    """A stable id from the deck name (SHA-256, not Python's salted hash()), in genanki's range."""
+    digest = hashlib.sha256(f"flashcards deck\x00{deck_name}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One note as written to every format: its type, GUID, fields and tags."""
+
+    model: str  # VOCAB_MODEL_NAME or SENTENCE_MODEL_NAME
+    guid: str
+    fields: dict[str, str]
+    tags: tuple[str, ...]
+
+    @property
+    def has_cards(self) -> bool:
+        if self.model == SENTENCE_MODEL_NAME:
+            return bool(self.fields["Sentence"])
+        return any(self.fields[f] for f in ("MakeRecognition", "MakeRecall", "MakeCloze"))
+
+
+def _unique(items: Sequence, key: Callable) -> list:
+    """The items with the first of each GUID kept: two notes with one GUID would both be added."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+def build_records(
+    vocab: Sequence[Vocab],
+    sentences: Sequence[SentenceItem] = (),
+    *,
+    script: str = "simplified",
+    cards: Collection[str] = CARD_KINDS,
+) -> list[NoteRecord]:
+    """The notes of a deck in order: vocabulary first, then sentences; one per GUID."""
+    records = [
+        NoteRecord(
+            VOCAB_MODEL_NAME, vocab_guid(v), vocab_fields(v, script, cards), tuple(vocab_tags(v))
+        )
+        for v in _unique(vocab, vocab_guid)
+    ]
+    records += [
+        NoteRecord(
+            SENTENCE_MODEL_NAME,
+            sentence_guid(s),
+            sentence_fields(s, script),
+            tuple(sentence_tags(s)),
+        )
+        for s in _unique(sentences, sentence_guid)
+    ]
+    return records
+
+
+def _resolve_format(path: Path, format: str | None) -> str:
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        given = f"format {format!r}" if format else f"file name {path.name!r}"
+        raise FlashcardsError(f"unknown output {given}: use one of .{', .'.join(FORMATS)}")
+    return fmt
+
+
+def _check_deck_name(deck_name: str) -> str:
+    name = deck_name.strip()
+    if not name or any(ch < " " for ch in name) or any(not p.strip() for p in name.split("::")):
+        raise FlashcardsError(f"invalid deck name {deck_name!r}")
+    return name
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def _atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only if the block succeeds.
+
+    On any exception, KeyboardInterrupt included, the temporary file is removed and an
+    existing ``path`` is left as it was.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise FlashcardsError(f"output folder does not exist: {folder}")
+    if path.is_dir():
+        raise FlashcardsError(f"output path is a folder: {path}")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as err:
+        raise FlashcardsError(f"cannot write to {folder}: {err.strerror or err}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; give the usual mode
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise FlashcardsError(f"cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_deck(
+    path: Path,
+    vocab: Sequence[Vocab],
+    sentences: Sequence[SentenceItem] = (),
+    *,
+    deck_name: str = "flashcards",
+    format: str | None = None,
+    script: str = "simplified",
+    cards: Collection[str] = CARD_KINDS,
+    timestamp: float | None = None,
+) -> Path:
+    """Write the deck to ``path`` and return it.
+
+    ``format`` (apkg, csv, tsv, json, md) defaults to the file's suffix. ``script`` picks the
+    form the cards show (simplified or traditional); ``cards`` the card kinds of vocabulary
+    notes (recognition, recall, cloze). ``timestamp`` (seconds since the epoch) is the notes'
+    modification time, now by default; Anki updates a note on import only when this is newer
+    than its copy, so a fixed value gives byte-identical files but no updates.
+    """
+    path = Path(path)
+    vocab, sentences = list(vocab), list(sentences)  # each is read more than once
+    fmt = _resolve_format(path, format)
+    name = _check_deck_name(deck_name)
+    check_card_kinds(cards)
+    records = build_records(vocab, sentences, script=script, cards=cards)
+    when = time.time() if timestamp is None else float(timestamp)
+    writers: dict[str, Callable[[Path], None]] = {
+        "apkg": lambda tmp: _write_apkg(tmp, records, name, when),
+        "csv": lambda tmp: _write_text(tmp, records, name, ","),
+        "tsv": lambda tmp: _write_text(tmp, records, name, "\t"),
+        "json": lambda tmp: _write_json(tmp, vocab, sentences, records),
+        "md": lambda tmp: _write_markdown(tmp, vocab, sentences, name, script),
+    }
+    with _atomic_output(path) as tmp:
+        writers[fmt](tmp)
+    return path
+
+
+# --- .apkg -------------------------------------------------------------------------------
+
+
+def _zip_entry(name: str, when: float) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=time.gmtime(max(when, 315532800))[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _write_apkg(tmp: Path, records: list[NoteRecord], deck_name: str, when: float) -> None:
+    models = {VOCAB_MODEL_NAME: vocab_model(), SENTENCE_MODEL_NAME: sentence_model()}
+    deck = genanki.Deck(deck_id(deck_name), deck_name)
+    # Both note types always travel, so a collection that imported any of our decks can
+    # take a text file with either kind of note.
+    for model in models.values():
+        deck.add_model(model)
+    carded = [r for r in records if r.has_cards]
+    for due, record in enumerate(carded, start=1):
+        model = models[record.model]
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[record.fields[f["name"]] for f in model.fields],
+                tags=list(record.tags),
+                guid=record.guid,
+                due=due,  # new cards come in the order the words were selected
+            )
+        )
+    # genanki's own writer stamps the zip with the current time; writing the collection
+    # ourselves keeps the file a function of its notes and ``when``.
+    fd, db_name = tempfile.mkstemp(dir=tmp.parent, prefix=f".{tmp.name}.", suffix=".anki2")
+    os.close(fd)
+    db = Path(db_name)
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            genanki.Package(deck).write_to_db(
+                conn.cursor(), when, itertools.count(int(when * 1000))
+            )
+            conn.commit()
+        finally:
+            conn.close()
+        with zipfile.ZipFile(tmp, "w") as out:
+            out.writestr(_zip_entry("collection.anki2", when), db.read_bytes())
+            out.writestr(_zip_entry("media", when), b"{}")
+    finally:
+        db.unlink(missing_ok=True)
+        Path(f"{db}-journal").unlink(missing_ok=True)
+
+
+# --- .csv / .tsv -------------------------------------------------------------------------
+
+
+def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator: str) -> None:
+    """A file for Anki's text import (File > Import), with the header lines Anki 2.1.55+ reads.
+
+    The GUID column makes re-importing update the same notes, including those imported from
+    the .apkg. With sentence notes in the file a note type column says which row is which;
+    fields then map by position, so the sentence rows fill the first columns.
+    """
+    carded = [r for r in records if r.has_cards]
+    mixed = any(r.model == SENTENCE_MODEL_NAME for r in carded)
+    columns = list(VOCAB_FIELDS)
+    if mixed:
+        columns.append("Notetype")
+    columns += ["Tags", "GUID"]
+    buffer = io.StringIO()
+    buffer.write(f"#separator:{'Tab' if separator == chr(9) else 'Comma'}\n")
+    buffer.write("#html:true\n")
+    if not mixed:
+        buffer.write(f"#notetype:{VOCAB_MODEL_NAME}\n")
+    buffer.write(f"#deck:{deck_name}\n")
+    header = io.StringIO()
+    csv.writer(header, delimiter=separator, lineterminator="").writerow(columns)
+    buffer.write(f"#columns:{header.getvalue()}\n")
+    if mixed:
+        buffer.write(f"#notetype column:{columns.index('Notetype') + 1}\n")
+    buffer.write(f"#tags column:{columns.index('Tags') + 1}\n")
+    buffer.write(f"#guid column:{columns.index('GUID') + 1}\n")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
+    for record in carded:
+        values = list(record.fields.values())
+        values += [""] * (len(VOCAB_FIELDS) - len(values))
+        if mixed:
+            values.append(record.model)
+        # A row must not start with '#', Anki's comment mark: the first field is Han text.
+        writer.writerow([*values, " ".join(record.tags), record.guid])
+    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# --- .json -------------------------------------------------------------------------------
+
+
+def _vocab_json(v: Vocab, record: NoteRecord) -> dict:
+    return {
+        "kind": "vocab",
+        "guid": record.guid,
+        "simplified": v.simplified,
+        "traditional": v.traditional,
+        "pinyin": pinyin_plain(v.numbered),
+        "numbered": v.numbered,
+        "senses": list(v.senses),
+        "classifiers": [
+            {
+                "simplified": c.simplified,
+                "traditional": c.traditional,
+                "numbered": c.numbered,
+                "pinyin": pinyin_plain(c.numbered),
+            }
+            for c in v.classifiers
+        ],
+        "hsk2": v.levels.hsk2,
+        "hsk3": v.levels.hsk3,
+        "hsk3_label": hsk3_label(v.levels.hsk3) or None,
+        "zipf": round(v.levels.zipf, 2),
+        "count": v.count,
+        "sentence": v.sentence.text if v.sentence is not None else None,
+        "sentence_pinyin": v.sentence_marked if v.sentence is not None else None,
+        "sentence_numbered": v.sentence_numbered if v.sentence is not None else None,
+        "word_start": v.word_start if v.sentence is not None else None,
+        "proper": v.proper,
+        "sources": list(v.sources),
+        "first_index": v.first_index,
+        "tags": list(record.tags),
+    }
+
+
+def _sentence_json(item: SentenceItem, record: NoteRecord) -> dict:
+    return {
+        "kind": "sentence",
+        "guid": record.guid,
+        "sentence": item.sentence.text,
+        "pinyin": item.marked,
+        "numbered": item.numbered,
+        "source": item.sentence.source,
+        "words": [
+            {
+                "simplified": w.simplified,
+                "traditional": w.traditional,
+                "pinyin": pinyin_plain(w.numbered),
+                "numbered": w.numbered,
+                "senses": list(w.senses),
+                "guid": vocab_guid(w),
+            }
+            for w in item.words
+        ],
+        "tags": list(record.tags),
+    }
+
+
+def _write_json(
+    tmp: Path, vocab: Sequence[Vocab], sentences: Sequence[SentenceItem], records: list[NoteRecord]
+) -> None:
+    """The notes as data: raw text (not HTML), one object per note, every note listed."""
+    by_guid = {r.guid: r for r in records}
+    notes = [_vocab_json(v, by_guid[vocab_guid(v)]) for v in _unique(vocab, vocab_guid)]
+    notes += [
+        _sentence_json(s, by_guid[sentence_guid(s)]) for s in _unique(sentences, sentence_guid)
+    ]
+    tmp.write_text(json.dumps(notes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+# --- .md ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~$#"})
+_MD_LINE_START = "+-=>"
+
+
+def _md(text: str) -> str:
+    """Input text as literal Markdown: no markup, no raw HTML, one line, safe in a table cell."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").translate(_MD_SPECIAL)
+    return "\\" + text if text and text[0] in _MD_LINE_START else text
+
+
+def _md_sentence(v: Vocab) -> str:
+    if v.sentence is None:
+        return ""
+    text = v.sentence.text
+    for form in dict.fromkeys((v.simplified, v.traditional)):
+        start = v.word_start if text[v.word_start : v.word_start + len(form)] == form else -1
+        if start < 0:
+            start = text.find(form)
+        if start >= 0 and form:
+            end = start + len(form)
+            return f"{_md(text[:start])}**{_md(text[start:end])}**{_md(text[end:])}"
+    return _md(text)
+
+
+def _write_markdown(
+    tmp: Path,
+    vocab: Sequence[Vocab],
+    sentences: Sequence[SentenceItem],
+    deck_name: str,
+    script: str,
+) -> None:
+    """A printable vocabulary list: one table row per word and reading, then the sentences."""
+    words = _unique(vocab, vocab_guid)
+    lines = [f"# {_md(deck_name)}", "", f"{len(words)} words", ""]
+    lines += [
+        "| # | Word | Pinyin | Meaning | Measure words | HSK 2.0 | HSK 3.0 | Example |",
+        "|---:|---|---|---|---|---|---|---|",
+    ]
+    for n, v in enumerate(words, start=1):
+        head, other = (
+            (v.traditional, v.simplified)
+            if script == "traditional"
+            else (v.simplified, v.traditional)
+        )
+        word = _md(head) + (f" ({_md(other)})" if other and other != head else "")
+        measure = ", ".join(
+            _md(c.traditional if script == "traditional" else c.simplified)
+            + " "
+            + _md(pinyin_plain(c.numbered))
+            for c in v.classifiers
+        )
+        cells = [
+            str(n),
+            word,
+            _md(pinyin_plain(v.numbered)),
+            _md("; ".join(v.senses)),
+            measure,
+            str(v.levels.hsk2 or ""),
+            hsk3_label(v.levels.hsk3),
+            _md_sentence(v),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    unique_sentences = _unique(sentences, sentence_guid)
+    if unique_sentences:
+        lines += ["", "## Sentences", ""]
+        for n, item in enumerate(unique_sentences, start=1):
+            lines.append(f"{n}. {_md(item.sentence.text)}  ")
+            lines.append(f"   {_md(item.marked)}")
+    tmp.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
