@@ -10,6 +10,14 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+def pytest_configure(config):
+    # Tests never touch a real learner's known-word store.
+    if "FLASHCARDS_HOME" not in os.environ:
+        import tempfile
+
+        os.environ["FLASHCARDS_HOME"] = tempfile.mkdtemp(prefix="flashcards-test-home-")
+
+
 def shared_path(*parts: str) -> Path:
     """A file under ../shared, or a skip where a user's clone has none.
 
