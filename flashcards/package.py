@@ -229,7 +229,7 @@ def _current_umask() -> int:
 
 
 @contextmanager
-def _atomic_output(path: Path) -> Iterator[Path]:
+def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds.
 
     On any exception, KeyboardInterrupt included, the temporary file is removed and an
@@ -293,7 +293,7 @@ def write_deck(
         "json": lambda tmp: _write_json(tmp, vocab, sentences, records),
         "md": lambda tmp: _write_markdown(tmp, vocab, sentences, name, script),
     }
-    with _atomic_output(path) as tmp:
+    with atomic_output(path) as tmp:
         writers[fmt](tmp)
     return path
 
