@@ -321,7 +321,7 @@ def build(
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
     """
-    from .package import write_deck
+    from .package import build_records, count_cards, write_deck
 
     paths, recipe_options = expand_inputs(inputs)
     if options is None:
@@ -331,6 +331,7 @@ def build(
     deck = make_deck(paths, options, dictionary=dictionary, progress=progress)
     if not deck.vocab and not deck.sentences and not options.allow_empty:
         raise FlashcardsError("no words left to learn in the input; no deck written")
+    records = build_records(deck.vocab, deck.sentences, script=options.script, cards=options.cards)
     written = write_deck(
         Path(output),
         deck.vocab,
@@ -339,14 +340,12 @@ def build(
         format=options.format,
         script=options.script,
         cards=options.cards,
+        records=records,
     )
-    per_note = sum(1 for k in options.cards if k != "cloze")
-    with_cloze = "cloze" in options.cards
-    cards = sum(per_note + (with_cloze and v.sentence is not None) for v in deck.vocab)
     return BuildResult(
         path=Path(written),
         words=len(deck.vocab),
         sentences=len(deck.sentences),
-        notes=len(deck.vocab) + len(deck.sentences),
-        cards=cards + len(deck.sentences),
+        notes=len(records),
+        cards=count_cards(records),
     )

@@ -169,6 +169,17 @@ class NoteRecord:
         return any(self.fields[f] for f in ("MakeRecognition", "MakeRecall", "MakeCloze"))
 
 
+def count_cards(records: Sequence[NoteRecord]) -> int:
+    """How many cards Anki makes from these notes."""
+    flags = ("MakeRecognition", "MakeRecall", "MakeCloze")
+    return sum(
+        (1 if r.has_cards else 0)
+        if r.model == SENTENCE_MODEL_NAME
+        else sum(1 for f in flags if r.fields[f])
+        for r in records
+    )
+
+
 def _unique(items: Sequence, key: Callable) -> list:
     """The items with the first of each GUID kept: two notes with one GUID would both be added."""
     seen: set[str] = set()
@@ -270,6 +281,7 @@ def write_deck(
     script: str = "simplified",
     cards: Collection[str] = CARD_KINDS,
     timestamp: float | None = None,
+    records: list[NoteRecord] | None = None,
 ) -> Path:
     """Write the deck to ``path`` and return it.
 
@@ -278,13 +290,15 @@ def write_deck(
     notes (recognition, recall, cloze). ``timestamp`` (seconds since the epoch) is the notes'
     modification time, now by default; Anki updates a note on import only when this is newer
     than its copy, so a fixed value gives byte-identical files but no updates.
+    ``records`` are the notes from :func:`build_records`, when the caller made them already.
     """
     path = Path(path)
     vocab, sentences = list(vocab), list(sentences)  # each is read more than once
     fmt = _resolve_format(path, format)
     name = _check_deck_name(deck_name)
     check_card_kinds(cards)
-    records = build_records(vocab, sentences, script=script, cards=cards)
+    if records is None:
+        records = build_records(vocab, sentences, script=script, cards=cards)
     when = time.time() if timestamp is None else float(timestamp)
     writers: dict[str, Callable[[Path], None]] = {
         "apkg": lambda tmp: _write_apkg(tmp, records, name, when),

@@ -105,11 +105,13 @@ def test_seed_deck_imports_into_anki_and_every_card_renders(seed_path, tmp_path)
 @pytest.mark.parametrize("recipe", RECIPES)
 def test_sample_recipes_build_and_render(recipe, tmp_path):
     out = tmp_path / f"{recipe}.apkg"
-    build(tmp_path, DECKS / recipe, "-o", out)
+    summary = api.build([DECKS / recipe], out)
     col = import_into_fresh_collection(out, tmp_path)
     try:
         rendered = render_all_cards(col)
-        assert rendered
+        # The one-line summary tells the truth about what Anki gets.
+        assert summary.cards == len(rendered) == col.card_count()
+        assert summary.notes == col.note_count()
         fronts = {c.template for c in rendered}
         assert {"Recognition", "Recall"} <= fronts
     finally:
