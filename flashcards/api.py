@@ -294,13 +294,7 @@ def make_deck(
         names = ", ".join(str(p) for p in inputs)
         raise FlashcardsError(f"no Chinese text found in {names}; no deck written")
     selection = SelectionOptions(
-        max_words=options.max_words,
-        order=options.order,
-        hsk_min=options.hsk_min,
-        hsk_max=options.hsk_max,
-        hsk_standard=options.hsk_standard,
-        names=options.names,
-        known=options.known,
+        **{name: getattr(options, name) for name in SelectionOptions.__dataclass_fields__}
     )
     vocab = select_vocabulary(collector, dictionary, selection)
     sentences = select_sentences(collector, vocab, options.sentences)

@@ -29,13 +29,14 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
 import zstandard
 
 from flashcards.errors import FlashcardsError
+from flashcards.segment import has_han, to_simplified
+from flashcards.textio import decode_bytes
 
 # The field (or header column) that holds the word, by priority, when the user names none.
 DEFAULT_FIELD_NAMES = ("hanzi", "simplified", "chinese", "word", "front")
@@ -74,24 +75,6 @@ _CLOZE = re.compile(r"\{\{c\d+::([^{}]*?)(?:::[^{}]*)?\}\}")
 # Anki's furigana syntax, as its template filters read it: an optional space marks where
 # the base text starts, the reading follows in brackets.
 _BRACKETED = re.compile(r" ?([^ >\[\]]+?)\[([^\[\]]*)\]")
-
-
-@lru_cache(maxsize=1)
-def _t2s():  # opencc has no public converter type to annotate with
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """``text`` converted to simplified characters by OpenCC (t2s); simplified text is
-    returned unchanged."""
-    return _t2s().convert(text)
-
-
-def has_han(text: str) -> bool:
-    """True if ``text`` holds at least one Chinese character."""
-    return _HAN.search(unicodedata.normalize("NFC", text)) is not None
 
 
 def _prefer_simplified(first: str, second: str) -> str:
@@ -195,21 +178,8 @@ def read_words(
 
 
 def _decode_text(path: Path, head: bytes) -> str:
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in head:
-        raise FlashcardsError(
-            f"{path}: not a word list, CSV, Pleco export or Anki package (binary data)"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:  # Chinese text saved on Windows is often GBK, which GB18030 extends
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise FlashcardsError(f"{path}: text is neither UTF-8, UTF-16 nor GB18030") from None
+    # The same detection as for texts: UTF-8/16/32, GB18030 and Big5, binary refused.
+    return decode_bytes(path.read_bytes(), name=path.name)[0]
 
 
 @dataclass
