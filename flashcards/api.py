@@ -27,7 +27,7 @@ from .select import (
     select_vocabulary,
 )
 from .sentences import split_sentences
-from .textio import iter_text
+from .textio import clean_text, iter_text
 from .tones import mark
 
 Input = str | os.PathLike[str]
@@ -88,7 +88,7 @@ def annotate_text(
     dictionary = dictionary or load_dictionary()
     return [
         annotate_sentence(s, dictionary, segmenter=segmenter)
-        for s in split_sentences([text], source)
+        for s in split_sentences([clean_text(text)], source)
     ]
 
 
