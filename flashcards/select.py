@@ -175,8 +175,9 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry]) -> str:
         return written
     # Simplified input: OpenCC's conversion of the word (phrase-aware: 干净 乾淨, 干涉 干涉),
     # when the dictionary agrees that the reading has that form.
+    # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里).
     converted = _to_traditional()(st.simplified)
-    forms = [e.traditional for e in entries]
+    forms = [e.traditional for e in entries if not all(is_reference_sense(s) for s in e.senses)]
     if converted in forms or not forms:
         return converted
     return forms[0]

@@ -177,3 +177,14 @@ def test_library_api_matches_the_cli(tmp_path):
     build(tmp_path, DECKS / "weekend" / "weekend.txt", "-o", out, "--max-words", "10")
     cli_words = [n["simplified"] for n in json.loads(out.read_text("utf-8"))]
     assert cli_words == [v.simplified for v in deck.vocab]
+
+
+def test_senses_come_from_a_real_entry_not_a_variant_reference(tmp_path):
+    # OpenCC turns 里 into 裏, whose CC-CEDICT entry only says "variant of 裡|里[li3]".
+    text = tmp_path / "t.txt"
+    text.write_text("孩子们在院子里玩。", encoding="utf-8")
+    deck = api.make_deck([text])
+    (li,) = [v for v in deck.vocab if v.simplified == "里"]
+    assert "inside" in li.senses
+    assert not any(s.startswith("variant of") for s in li.senses)
+    assert li.traditional == "裡"
