@@ -1,0 +1,549 @@
+"""Pinyin in context: each token of a sentence read the way that sentence needs.
+
+A word is read, in this order of trust:
+
+1. a context rule from ``data/polyphones.json`` for that word or character (得 after a verb
+   is de5, before a verb dei3; 只 after a numeral is zhi1; ...): the table is ours, written
+   from grammar, and only for words whose reading the dictionary cannot settle alone;
+2. CC-CEDICT, when the word has exactly one reading there (names count only for names);
+3. for a word with several readings, pypinyin's phrase dictionary, when it picks one of them;
+4. for a single character, pypinyin's reading of the whole sentence where a pypinyin
+   phrase decided it (a compound CC-CEDICT lacks), else the character's usual reading:
+   our table's, else the reading the character has in most CC-CEDICT words, else pypinyin's.
+
+Tone sandhi is not applied: 一 is yi1 and 不 is bu4 everywhere, as a dictionary cites them.
+Every Han character gets exactly one syllable; ü is written ``ü``, the neutral tone 5.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin
+
+from .dictionary import Dictionary, is_reference_sense
+from .levels import zipf_frequency
+from .models import NUMBER, PUNCT, SPACE, Reading, Token
+from .segment import has_han, is_han
+from .tones import mark, normalise_u
+
+# Stands for "no token here or punctuation": the edge of a clause.
+EDGE = "$EDGE"
+# Stands for any number token (digits, or a run of Chinese numerals).
+NUM = "$NUM"
+
+# wordfreq's Zipf value above which a character is a common word on its own (~1 in 100,000
+# words): 呢 5.8, 都 6.6, 只 5.9; 勒 4.5, 什 4.3, 蛤 3.8 mostly live inside longer words.
+STANDALONE_ZIPF = 5.0
+
+_CONDITIONS = (
+    "prev",
+    "prev2",
+    "next",
+    "next2",
+    "prev_last",
+    "next_first",
+    "prev_pos",
+    "prev2_pos",
+    "next_pos",
+    "pos",
+    "before",
+    "after",
+    "not_prev",
+    "not_next",
+    "not_next_first",
+    "not_next_pos",
+    "not_prev_pos",
+    "not_next2",
+    "next2_pos",
+    "prev_redup",
+    "proper",
+)
+
+
+# --------------------------------------------------------------------------- the rule table
+
+
+@dataclass(frozen=True)
+class Rule:
+    reading: str
+    conditions: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class WordRules:
+    rules: tuple[Rule, ...]
+    default: str | None  # the reading when no rule fires; None: let the generic path decide
+
+
+@dataclass(frozen=True)
+class RuleTable:
+    words: dict[str, WordRules]
+    surnames: dict[str, str]  # a character's reading as the first character of a name
+    names: dict[str, str]  # a character's reading inside a name (mostly transliterations)
+
+
+def _expand(values: Any, sets: dict[str, list[str]]) -> Any:
+    """``["@NUMERAL", "几"]`` -> the NUMERAL set's members plus 几, as a frozenset."""
+    if isinstance(values, bool):
+        return values
+    if isinstance(values, str):
+        values = [values]
+    out: set[str] = set()
+    for v in values:
+        if v.startswith("@"):
+            out.update(sets[v[1:]])
+        else:
+            out.add(v)
+    return frozenset(out)
+
+
+def parse_rule_table(data: dict) -> RuleTable:
+    """Check and compile the JSON rule table; a mistake in it fails loudly and at once."""
+    sets: dict[str, list[str]] = data.get("sets", {})
+    words: dict[str, WordRules] = {}
+    for word, spec in data["words"].items():
+        rules = []
+        for raw in spec.get("rules", ()):
+            raw = dict(raw)
+            reading = raw.pop("reading")
+            raw.pop("why", None)
+            unknown = set(raw) - set(_CONDITIONS)
+            if unknown:
+                raise ValueError(f"{word}: unknown rule conditions {sorted(unknown)}")
+            if len(reading.split()) != len(word):
+                raise ValueError(f"{word}: reading {reading!r} has the wrong syllable count")
+            conditions = tuple((k, _expand(v, sets)) for k, v in raw.items())
+            rules.append(Rule(reading, conditions))
+        default = spec.get("default")
+        if default is not None and len(default.split()) != len(word):
+            raise ValueError(f"{word}: default {default!r} has the wrong syllable count")
+        words[word] = WordRules(tuple(rules), default)
+    return RuleTable(words, dict(data.get("surnames", {})), dict(data.get("names", {})))
+
+
+@lru_cache(maxsize=1)
+def rule_table() -> RuleTable:
+    text = resources.files("flashcards").joinpath("data/polyphones.json").read_text("utf-8")
+    return parse_rule_table(json.loads(text))
+
+
+# --------------------------------------------------------------------------- readings
+
+
+def _clean(numbered: str) -> str:
+    """CC-CEDICT or pypinyin spelling -> ours: lowercase, ü as ü, a tone number 1-5."""
+    syllables = []
+    for s in numbered.split():
+        s = normalise_u(s.lower())
+        if not s[-1:].isdigit():
+            s += "5"
+        syllables.append(s)
+    return " ".join(syllables)
+
+
+def _usable(numbered: str, word: str) -> bool:
+    """One syllable per character, no placeholder (xx5) and no bare letter syllable."""
+    syllables = numbered.split()
+    if len(syllables) != len(word):
+        return False
+    return all(s[:-1].isalpha() and not s.startswith("xx") for s in syllables)
+
+
+@lru_cache(maxsize=65536)
+def _pypinyin_char(ch: str) -> str:
+    return _clean(lazy_pinyin(ch, style=Style.TONE3, neutral_tone_with_five=True)[0])
+
+
+def _pypinyin_run(text: str) -> list[str]:
+    """pypinyin's reading of each character of ``text`` (non-Han characters: themselves)."""
+    out = lazy_pinyin(
+        text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s)
+    )
+    if len(out) != len(text):  # never seen, but alignment is what everything rests on
+        out = [
+            lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True)[0] if is_han(c) else c
+            for c in text
+        ]
+    return [_clean(s) if is_han(c) else s for c, s in zip(text, out, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    common: tuple[str, ...]  # readings of real entries, dictionary order
+    variant: tuple[str, ...]  # readings of "variant of X" entries (粘 nian2 = 黏)
+    proper: tuple[str, ...]  # readings of name entries
+    surname: tuple[str, ...]  # readings of entries that say "surname X"
+    classifier: tuple[str, ...]  # readings with a "classifier for ..." sense (只 zhi1)
+
+
+def _candidates(dictionary: Dictionary, word: str, written: str) -> _Candidates:
+    entries = dictionary.lookup(word)
+    if written != word:
+        # The traditional form can settle what the simplified one cannot (隻 zhi1, 乾 gan1).
+        narrowed = [e for e in entries if e.traditional == written]
+        entries = narrowed or entries
+    common: dict[str, None] = {}
+    variant: dict[str, None] = {}
+    proper: dict[str, None] = {}
+    surname: dict[str, None] = {}
+    classifier: dict[str, None] = {}
+    for e in entries:
+        reading = _clean(e.numbered)
+        if not _usable(reading, word):
+            continue
+        if any(s.lower().startswith("surname ") for s in e.senses):
+            surname.setdefault(reading, None)
+        if e.proper:
+            proper.setdefault(reading, None)
+        elif not all(is_reference_sense(s) for s in e.senses):
+            common.setdefault(reading, None)
+            if any(s.startswith("classifier") for s in e.senses):
+                classifier.setdefault(reading, None)
+        elif any("variant of" in s for s in e.senses):
+            variant.setdefault(reading, None)
+    return _Candidates(
+        tuple(common), tuple(variant), tuple(proper), tuple(surname), tuple(classifier)
+    )
+
+
+def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[str, ...]:
+    """The readings of the entries spelt exactly as ``written`` when that is a traditional
+    form other than ``word``; () when the input was simplified or matches no entry."""
+    if written == word:
+        return ()
+    found: dict[str, None] = {}
+    for e in dictionary.lookup(written):
+        if e.traditional == written:
+            reading = _clean(e.numbered)
+            if _usable(reading, word):
+                found.setdefault(reading, None)
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def _char_counts(dictionary: Dictionary) -> tuple[dict[str, Counter], dict[str, Counter]]:
+    """How often each character takes each reading across CC-CEDICT's multi-character
+    words: in all of them, and in names only.
+
+    The reading a character has in most words is its usual one when it stands alone in an
+    unknown compound or a transliteration (勒 le4, 什 shi2, 蛤 ge2), which pypinyin's
+    per-character default (from Unihan) often gets wrong.
+    """
+    counts: dict[str, Counter] = {}
+    names: dict[str, Counter] = {}
+    for word in dictionary.words():
+        if len(word) < 2:
+            continue
+        for e in dictionary.lookup(word):
+            if e.simplified != word:
+                continue
+            reading = _clean(e.numbered)
+            if not _usable(reading, word):
+                continue
+            for ch, syl in zip(word, reading.split(), strict=True):
+                counts.setdefault(ch, Counter())[syl] += 1
+                if e.proper:
+                    names.setdefault(ch, Counter())[syl] += 1
+    return counts, names
+
+
+# The counts must say clearly that a reading is the usual one before they overrule
+# pypinyin's default: a few words are no evidence (钌 liao3 has one word, liao4 another).
+_MIN_WORDS = 3
+_MARGIN = 2
+
+
+def usual_reading(
+    ch: str, dictionary: Dictionary, allowed: Sequence[str] = (), name: bool = False
+) -> str:
+    """The reading of a lone character when nothing in its context says otherwise."""
+    table = rule_table().words.get(ch)
+    if table is not None and table.default:
+        return table.default
+    fallback = _pypinyin_char(ch)
+    fallback_ok = not allowed or fallback in allowed
+    if fallback_ok and zipf_frequency(ch) >= STANDALONE_ZIPF:
+        # A character often used as a word by itself (呢, 都, 还): its reading as a word,
+        # which pypinyin's default gives, beats its reading inside compounds (呢子 ni2).
+        return fallback
+    all_counts, name_counts = _char_counts(dictionary)
+    for counts in (name_counts.get(ch), all_counts.get(ch)) if name else (all_counts.get(ch),):
+        if not counts:
+            continue
+        ranked = [(r, n) for r, n in counts.most_common() if not allowed or r in allowed]
+        if not ranked:
+            continue
+        top, n = ranked[0]
+        if not fallback_ok:
+            return top
+        if top == fallback:
+            return fallback
+        if n >= _MIN_WORDS and n >= _MARGIN * counts.get(fallback, 0):
+            return top
+        break
+    if fallback_ok:
+        return fallback
+    return allowed[0]
+
+
+# --------------------------------------------------------------------------- context
+
+
+class _Context:
+    """The neighbours of a token, as the rules see them (spaces skipped)."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = [t for t in tokens if t.kind != SPACE]
+        self.words = [_word_of(t) for t in self.tokens]
+
+    def word(self, i: int) -> str:
+        if i < 0 or i >= len(self.tokens):
+            return EDGE
+        return self.words[i]
+
+    def pos(self, i: int) -> str:
+        if i < 0 or i >= len(self.tokens):
+            return ""
+        return self.tokens[i].pos
+
+    def clause(self, i: int, step: int) -> list[str]:
+        out = []
+        j = i + step
+        while 0 <= j < len(self.tokens) and self.words[j] != EDGE:
+            out.append(self.words[j])
+            j += step
+        return out
+
+
+def _word_of(token: Token) -> str:
+    if token.kind == PUNCT:
+        return EDGE
+    if token.kind == NUMBER:
+        return NUM
+    return token.simplified or token.text
+
+
+def _pos_matches(pos: str, prefixes: frozenset[str]) -> bool:
+    return any(pos.startswith(p) for p in prefixes)
+
+
+def _reduplicated(word: str) -> bool:
+    """慢慢, 高高兴兴, 研究研究: a word made by repeating its syllables."""
+    n = len(word)
+    if n == 2:
+        return word[0] == word[1]
+    if n == 4:
+        return (word[0] == word[1] and word[2] == word[3]) or word[:2] == word[2:]
+    return False
+
+
+def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
+    if name == "prev":
+        return ctx.word(i - 1) in value
+    if name == "prev2":
+        return ctx.word(i - 2) in value
+    if name == "next":
+        return ctx.word(i + 1) in value
+    if name == "next2":
+        return ctx.word(i + 2) in value
+    if name == "prev_last":
+        w = ctx.word(i - 1)
+        return w in value if w in (EDGE, NUM) else w[-1] in value
+    if name == "next_first":
+        w = ctx.word(i + 1)
+        return w in value if w in (EDGE, NUM) else w[0] in value
+    if name == "not_next_first":
+        w = ctx.word(i + 1)
+        return not (w in value if w in (EDGE, NUM) else w[0] in value)
+    if name == "prev_pos":
+        return _pos_matches(ctx.pos(i - 1), value)
+    if name == "prev2_pos":
+        return _pos_matches(ctx.pos(i - 2), value)
+    if name == "next_pos":
+        return _pos_matches(ctx.pos(i + 1), value)
+    if name == "not_next_pos":
+        return not _pos_matches(ctx.pos(i + 1), value)
+    if name == "not_prev_pos":
+        return not _pos_matches(ctx.pos(i - 1), value)
+    if name == "pos":
+        return _pos_matches(ctx.pos(i), value)
+    if name == "before":
+        return any(w in value for w in ctx.clause(i, -1))
+    if name == "after":
+        return any(w in value for w in ctx.clause(i, 1))
+    if name == "not_next2":
+        return ctx.word(i + 2) not in value
+    if name == "next2_pos":
+        return _pos_matches(ctx.pos(i + 2), value)
+    if name == "prev_redup":
+        return _reduplicated(ctx.word(i - 1)) == value
+    if name == "not_prev":
+        return ctx.word(i - 1) not in value
+    if name == "not_next":
+        return ctx.word(i + 1) not in value
+    if name == "proper":
+        return ctx.tokens[i].proper == value
+    raise ValueError(name)
+
+
+def _apply_rules(word_rules: WordRules, ctx: _Context, i: int) -> str | None:
+    for rule in word_rules.rules:
+        if all(_holds(name, value, ctx, i) for name, value in rule.conditions):
+            return rule.reading
+    return word_rules.default
+
+
+# --------------------------------------------------------------------------- the reader
+
+# jieba's tags for a person's name (nrt, transliterated names, has no surname first).
+_PERSON_TAGS = frozenset(("nr", "nrfg"))
+# Words after which a character is counted: 两只, 几幢, 这条, 每处.
+_COUNTING = frozenset("〇零一二三四五六七八九十百千万亿两几每这那哪某半整")
+
+
+class _SentenceReader:
+    def __init__(self, tokens: Sequence[Token], dictionary: Dictionary) -> None:
+        self.dictionary = dictionary
+        self.ctx = _Context(tokens)
+        self.table = rule_table()
+        self._sentence_pinyin: list[str] | None = None
+        self._offsets: list[int] = []
+
+    def pypinyin_in_sentence(self, i: int) -> list[str]:
+        """pypinyin's reading of token ``i``'s characters within the whole sentence."""
+        if self._sentence_pinyin is None:
+            text = []
+            pos = 0
+            for t in self.ctx.tokens:
+                self._offsets.append(pos)
+                piece = t.simplified or t.text
+                text.append(piece)
+                pos += len(piece)
+            self._sentence_pinyin = _pypinyin_run("".join(text))
+        start = self._offsets[i]
+        tok = self.ctx.tokens[i]
+        return self._sentence_pinyin[start : start + len(tok.simplified or tok.text)]
+
+    def read(self, i: int) -> str | None:
+        tok = self.ctx.tokens[i]
+        word = tok.simplified or tok.text
+        written = tok.text if len(tok.text) == len(word) else word
+        if not is_han(word):
+            return self.read_mixed(i, word)
+        # The traditional form can settle what the simplified one cannot (隻 zhi1, 乾 gan1).
+        as_written = _written_readings(self.dictionary, word, written)
+        if len(as_written) == 1:
+            return as_written[0]
+        rules = self.table.words.get(word)
+        if rules is not None:
+            by_rule = _apply_rules(rules, self.ctx, i)
+            if by_rule is not None and (not as_written or by_rule in as_written):
+                return by_rule
+        cands = _candidates(self.dictionary, word, written)
+        if len(word) == 1:
+            return self.read_char(i, word, cands)
+        if tok.proper:
+            choices = tuple(dict.fromkeys(cands.proper + cands.common))
+        else:
+            choices = cands.common or cands.proper or cands.variant
+        if len(choices) == 1:
+            return choices[0]
+        if choices:
+            phrase = _clean(
+                " ".join(lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True))
+            )
+            return phrase if phrase in choices else choices[0]
+        return self.read_unknown(i, tok, word)
+
+    def surname(self, ch: str) -> str | None:
+        """The reading of ``ch`` as a family name, if it is one."""
+        found = self.table.surnames.get(ch)
+        if found:
+            return found
+        return next(iter(_candidates(self.dictionary, ch, ch).surname), None)
+
+    def counted(self, i: int) -> bool:
+        """Does token ``i`` follow a numeral or a demonstrative (两只, 这幢, 3幢)?"""
+        prev = self.ctx.word(i - 1)
+        return prev == NUM or (prev != EDGE and prev[-1] in _COUNTING)
+
+    def read_char(self, i: int, ch: str, cands: _Candidates) -> str:
+        tok = self.ctx.tokens[i]
+        if tok.pos in _PERSON_TAGS:
+            surname = self.surname(ch)
+            if surname:
+                return surname
+        if tok.proper and ch in self.table.names:
+            return self.table.names[ch]
+        allowed = tuple(dict.fromkeys(cands.common + cands.variant))
+        if tok.proper or not allowed:
+            allowed = tuple(dict.fromkeys(cands.proper + allowed))
+        if len(allowed) == 1:
+            return allowed[0]
+        if len(cands.classifier) == 1 and self.counted(i):
+            return cands.classifier[0]
+        in_sentence = self.pypinyin_in_sentence(i)[0]
+        if in_sentence != _pypinyin_char(ch) and (not allowed or in_sentence in allowed):
+            return in_sentence  # a pypinyin phrase spanning tokens decided it
+        return usual_reading(ch, self.dictionary, allowed, name=tok.proper)
+
+    def char_choices(self, ch: str) -> tuple[str, ...]:
+        """Readings of ``ch`` inside a longer word: any but a surname-only one."""
+        c = _candidates(self.dictionary, ch, ch)
+        given = tuple(r for r in c.proper if r not in c.surname)
+        return tuple(dict.fromkeys(c.common + c.variant + given)) or c.proper
+
+    def read_unknown(self, i: int, tok: Token, word: str) -> str:
+        """A word CC-CEDICT lacks (a name kept whole): character by character."""
+        phrase = self.pypinyin_in_sentence(i)
+        out = []
+        for k, ch in enumerate(word):
+            if k == 0 and tok.pos in _PERSON_TAGS:
+                surname = self.surname(ch)
+                if surname:
+                    out.append(surname)
+                    continue
+            if tok.proper and ch in self.table.names:
+                out.append(self.table.names[ch])
+            elif phrase[k] != _pypinyin_char(ch):
+                out.append(phrase[k])  # pypinyin knows a phrase here
+            else:
+                out.append(usual_reading(ch, self.dictionary, self.char_choices(ch), tok.proper))
+        return " ".join(out)
+
+    def read_mixed(self, i: int, word: str) -> str | None:
+        """A token with Han and other characters (卡拉OK): its Han characters only."""
+        if not has_han(word):
+            return None
+        out = []
+        for ch, py in zip(word, self.pypinyin_in_sentence(i), strict=True):
+            if not is_han(ch):
+                continue
+            if py != _pypinyin_char(ch):
+                out.append(py)
+            else:
+                out.append(usual_reading(ch, self.dictionary, self.char_choices(ch)))
+        return " ".join(out)
+
+
+def read_sentence(tokens: Sequence[Token], dictionary: Dictionary) -> tuple[Reading, ...]:
+    """Every token of one sentence with its pinyin in that sentence.
+
+    ``numbered`` has one syllable per Han character ("yin2 hang2", ü as "ü", neutral tone
+    5); it and ``marked`` are None for a token without Han characters.
+    """
+    reader = _SentenceReader(tokens, dictionary)
+    index = {id(t): k for k, t in enumerate(reader.ctx.tokens)}
+    out = []
+    for tok in tokens:
+        k = index.get(id(tok))
+        numbered = reader.read(k) if k is not None and has_han(tok.text) else None
+        out.append(Reading(tok, numbered, mark(numbered) if numbered else None))
+    return tuple(out)
