@@ -291,7 +291,7 @@ def make_deck(
         seen_han = seen_han or has_han(annotated.sentence.text)
         collector.add(annotated)
     if not seen_han and not options.allow_empty:
-        names = ", ".join(str(p) for p in inputs)
+        names = ", ".join("stdin" if str(p) == "-" else str(p) for p in inputs)
         raise FlashcardsError(f"no Chinese text found in {names}; no deck written")
     selection = SelectionOptions(
         **{name: getattr(options, name) for name in SelectionOptions.__dataclass_fields__}

@@ -542,6 +542,6 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
     except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"error:{where} {exc.strerror or exc}", err=True)
+        where = f" {exc.filename}:" if exc.filename else ""
+        click.echo(f"error:{where} {exc.strerror.lower() if exc.strerror else exc}", err=True)
         sys.exit(1)

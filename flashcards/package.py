@@ -248,6 +248,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """
     folder = path.parent
     if not folder.is_dir():
+        if folder.exists():
+            raise FlashcardsError(f"cannot write {path}: {folder} is not a folder")
         raise FlashcardsError(f"output folder does not exist: {folder}")
     if path.is_dir():
         raise FlashcardsError(f"output path is a folder: {path}")

@@ -145,15 +145,20 @@ def _has_controls(text: str, limit: float) -> bool:
 
 
 def _utf16_without_bom(data: bytes, final: bool) -> tuple[str, str] | None:
-    """Text in UTF-16 without a BOM: NUL high bytes of ASCII characters, all on one side."""
-    even = data[0::2].count(0)
-    odd = data[1::2].count(0)
-    for encoding, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if nuls and not other and nuls * 8 >= len(data) // 2:
-            text = _try_decode(data, encoding, final)
-            if isinstance(text, str) and not _has_controls(text, 0.0):
-                return text, encoding
-    return None
+    """Text in UTF-16 without a BOM. Chinese text has few NUL bytes to go by (the high bytes
+    of line breaks and ASCII, the low bytes of U+xx00 characters like 一), so each byte
+    order is read and the reading must be clean and plausible (ASCII counts as plausible)."""
+    readings = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _try_decode(data, encoding, final)
+        if isinstance(text, str) and not _has_controls(text, 0.0):
+            score = _plausibility(text)
+            if score >= _CLEARLY_CHINESE:
+                readings.append((score, text, encoding))
+    if not readings:
+        return None
+    _, text, encoding = max(readings, key=lambda reading: reading[0])
+    return text, encoding
 
 
 _NEUTRAL = set("，。、；：？！“”‘’（）《》【】…—·「」『』﹁﹂．‧•～〔〕〈〉＜＞［］｛｝ \t\n\r")
@@ -221,7 +226,18 @@ def _detect(data: bytes, final: bool, name: str, errors: str = "strict") -> tupl
         found = _utf16_without_bom(data, final)
         if found is not None:
             return found
-        raise FlashcardsError(f"{name} is not text: it contains NUL bytes (binary data?)")
+        # A pasted text may carry stray NULs (cleaning drops them): without them it must read
+        # as text. Binary data has runs of them (padding, small numbers). NUL is a byte of its
+        # own in UTF-8, GB18030 and Big5, never part of a character, so the codec found
+        # without them reads the bytes with them.
+        binary = FlashcardsError(f"{name} is not text: it contains NUL bytes (binary data?)")
+        if b"\x00\x00" in data or data.count(0) * 10 > len(data):
+            raise binary
+        try:
+            _, codec = _detect(data.replace(b"\x00", b""), final, name)
+        except FlashcardsError:
+            raise binary from None
+        return _decoder(codec, errors).decode(data, final=final), codec
     failures: list[UnicodeDecodeError] = []
     candidates: list[tuple[str, str]] = []
     text = _try_decode(data, "utf-8", final)
@@ -272,7 +288,8 @@ def _least_damaged(data: bytes, final: bool, errors: str) -> tuple[str, str]:
 
 
 def _not_binary(text: str, encoding: str, name: str) -> tuple[str, str]:
-    if _has_controls(text, 0.05):
+    # Two stray control characters do not make a short pasted line binary.
+    if text and _has_controls(text, max(0.05, 2 / len(text))):
         raise FlashcardsError(f"{name} is not text: it is mostly control characters")
     return text, encoding
 
@@ -291,6 +308,12 @@ def _decode_failure(
         f"cannot decode {name} as {how} (byte 0x{byte} at offset {offset + error.start}); "
         "try --encoding and --errors replace"
     )
+
+
+def _codec_failure(name: str, codec: str, error: UnicodeError) -> FlashcardsError:
+    """A codec's complaint about the stream as a whole (UTF-16 and UTF-32 without a BOM)."""
+    hint = "; name the byte order, e.g. --encoding utf-16-le" if "BOM" in str(error) else ""
+    return FlashcardsError(f"cannot decode {name} as {codec}: {error}{hint}")
 
 
 def decode_bytes(
@@ -313,6 +336,8 @@ def decode_bytes(
             text = _decoder(codec, errors).decode(data, final=True)
         except UnicodeDecodeError as error:
             raise _decode_failure(name, (codec,), [error]) from None
+        except UnicodeError as error:
+            raise _codec_failure(name, codec, error) from None
     # A byte order mark is never part of the text.
     return text.removeprefix("\ufeff"), codec
 
@@ -419,6 +444,9 @@ class _TextStream(Iterator[str]):
             raise _decode_failure(
                 self._name, (self._encoding,), [error], self._consumed - buffered
             ) from None
+        except UnicodeError as error:  # "UTF-16 stream does not start with BOM"
+            self.close()
+            raise _codec_failure(self._name, self._encoding, error) from None
         self._consumed += len(data)
         return text
 
