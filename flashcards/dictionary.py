@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
-import marshal
 import os
 import re
-import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import ShardedTable, cached_shards
 from .errors import FlashcardsError
 from .models import Classifier, DictEntry
 
 ENV_CEDICT = "FLASHCARDS_CEDICT"
-ENV_CACHE = "FLASHCARDS_CACHE"
 # Bump when the parser or the cache layout changes, so that old caches are rebuilt.
 PARSER_VERSION = 4
 
@@ -142,53 +141,66 @@ def _from_row(row: Row) -> DictEntry:
     return DictEntry(t, s, n, senses, tuple(Classifier(*c) for c in cls))
 
 
+SHARDS = 64
+
+
+def shard_of(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8")) % SHARDS
+
+
+def _build_shards(entries: list[DictEntry]) -> list[dict[str, tuple[Row, ...]]]:
+    index: dict[str, list[int]] = {}
+    for i, e in enumerate(entries):
+        index.setdefault(e.simplified, []).append(i)
+        if e.traditional != e.simplified:
+            index.setdefault(e.traditional, []).append(i)
+    rows = [_to_row(e) for e in entries]
+    shards: list[dict[str, tuple[Row, ...]]] = [{} for _ in range(SHARDS)]
+    for word, ids in index.items():
+        ids.sort(key=lambda i: (_entry_rank(entries[i]), i))
+        shards[shard_of(word)][word] = tuple(rows[i] for i in ids)
+    return shards
+
+
 class Dictionary:
     """CC-CEDICT indexed by simplified and by traditional form.
 
     Entries for a headword come real-first: an entry that is only a variant or surname
     reference comes after every real entry; nothing from the data is dropped here.
-    Entries are kept as plain tuples and made into DictEntry objects on look-up, which
-    keeps loading the cache fast.
+    Entries are kept as plain tuples in shards by headword, loaded when first needed, and
+    made into DictEntry objects on look-up: looking up one word reads little.
     """
 
     def __init__(self, entries: Iterable[DictEntry], source: str = "") -> None:
         entries = list(entries)
-        index: dict[str, list[int]] = {}
-        for i, e in enumerate(entries):
-            index.setdefault(e.simplified, []).append(i)
-            if e.traditional != e.simplified:
-                index.setdefault(e.traditional, []).append(i)
-        for ids in index.values():
-            ids.sort(key=lambda i: (_entry_rank(entries[i]), i))
-        self._init([_to_row(e) for e in entries], index, source)
+        self._init(ShardedTable(len(entries), _build_shards(entries), None), source)
 
-    def _init(self, rows: list[Row], index: dict[str, list[int]], source: str) -> None:
+    def _init(self, table: ShardedTable, source: str) -> None:
         self.source = source
-        self._rows = rows
-        self._index = index
-        self._made: dict[int, DictEntry] = {}
+        self._table = table
+        self._made: dict[str, list[DictEntry]] = {}
 
     @classmethod
-    def _from_rows(cls, rows: list[Row], index: dict[str, list[int]], source: str):
+    def _from_table(cls, table: ShardedTable, source: str) -> Dictionary:
         self = cls.__new__(cls)
-        self._init(rows, index, source)
+        self._init(table, source)
         return self
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._table.meta  # the number of entries
+
+    def _rows(self, word: str) -> tuple[Row, ...]:
+        return self._table.shard(shard_of(word)).get(word, ())
 
     def __contains__(self, word: str) -> bool:
-        return word in self._index
-
-    def _entry(self, i: int) -> DictEntry:
-        e = self._made.get(i)
-        if e is None:
-            e = self._made[i] = _from_row(self._rows[i])
-        return e
+        return word in self._table.shard(shard_of(word))
 
     def lookup(self, word: str) -> list[DictEntry]:
         """Every entry whose simplified or traditional form is ``word``, real ones first."""
-        return [self._entry(i) for i in self._index.get(word, ())]
+        made = self._made.get(word)
+        if made is None:
+            made = self._made[word] = [_from_row(r) for r in self._rows(word)]
+        return list(made)
 
     def readings(self, word: str) -> list[str]:
         """The distinct readings of ``word``, lowercase, in entry order (real entries first)."""
@@ -211,76 +223,38 @@ class Dictionary:
 
     def is_proper_only(self, word: str) -> bool:
         """A headword whose every entry is a name (capitalised pinyin): 习近平, 旧金山."""
-        ids = self._index.get(word, ())
-        return bool(ids) and all(self._rows[i][2][:1].isupper() for i in ids)
+        rows = self._rows(word)
+        return bool(rows) and all(r[2][:1].isupper() for r in rows)
 
     def words(self) -> Iterator[str]:
-        return iter(self._index)
+        """Every headword, simplified and traditional (reads the whole dictionary)."""
+        for i in range(len(self._table)):
+            yield from self._table.shard(i)
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get(ENV_CACHE)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("flashcards", appauthor=False))
-
-
-def _cache_file(path: Path) -> Path:
-    st = path.stat()
-    stamp = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{PARSER_VERSION}"
-    import hashlib
-
-    digest = hashlib.sha1(stamp.encode("utf-8")).hexdigest()[:16]
-    return _cache_dir() / f"cedict-{digest}.marshal"
-
-
-def _dump(d: Dictionary, target: Path) -> None:
-    payload = marshal.dumps((PARSER_VERSION, d._rows, d._index))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cedict-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _load_cached(target: Path, source: str) -> Dictionary | None:
-    try:
-        version, rows, index = marshal.loads(target.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if version != PARSER_VERSION:
-        return None
-    return Dictionary._from_rows(rows, index, source)
-
-
-def parse_file(path: Path) -> Dictionary:
+def _parse_path(path: Path) -> list[DictEntry]:
     try:
         with _open_text(path) as fh:
-            return Dictionary(parse(fh), source=str(path))
+            return list(parse(fh))
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
 
 
+def parse_file(path: Path) -> Dictionary:
+    """Parse a CC-CEDICT file, with no cache."""
+    return Dictionary(_parse_path(path), source=str(path))
+
+
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Dictionary:
-    target = _cache_file(path)
-    cached = _load_cached(target, str(path))
-    if cached is not None:
-        return cached
-    d = parse_file(path)
-    if not d:
-        raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
-    try:
-        _dump(d, target)
-    except OSError:
-        pass  # a read-only cache folder only costs start-up time
-    return d
+    def build() -> tuple[int, list]:
+        entries = list(_parse_path(path))
+        if not entries:
+            raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
+        return len(entries), _build_shards(entries)
+
+    table = cached_shards("cedict", [path], f"parser-{PARSER_VERSION}-{SHARDS}", build)
+    return Dictionary._from_table(table, str(path))
 
 
 def load_dictionary(path: str | os.PathLike[str] | None = None) -> Dictionary:

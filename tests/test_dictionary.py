@@ -9,6 +9,7 @@ import time
 import pytest
 
 from flashcards import dictionary as cedict
+from flashcards.cache import ENV_CACHE
 from flashcards.errors import FlashcardsError
 
 
@@ -96,13 +97,13 @@ SMALL = """# a tiny CC-CEDICT
 
 
 def test_user_dictionary_file_and_cache_rebuilt_when_it_changes(tmp_path, monkeypatch):
-    monkeypatch.setenv(cedict.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
     path = tmp_path / "cedict_ts.u8"
     path.write_text(SMALL, encoding="utf-8")
     cedict._load.cache_clear()
     first = cedict.load_dictionary(path)
     assert len(first) == 3
-    assert list((tmp_path / "cache").glob("cedict-*.marshal"))
+    assert list((tmp_path / "cache").glob("cedict-*"))
 
     # A changed source (new size and mtime) must not be served from the old cache.
     path.write_text(SMALL + "還 还 [huan2] /to return/\n", encoding="utf-8")
@@ -120,7 +121,7 @@ def test_user_dictionary_file_and_cache_rebuilt_when_it_changes(tmp_path, monkey
 
 
 def test_environment_variable_points_to_a_newer_file(tmp_path, monkeypatch):
-    monkeypatch.setenv(cedict.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
     path = tmp_path / "cedict.u8.gz"
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         fh.write(SMALL)
