@@ -138,3 +138,16 @@ def test_missing_dictionary_file_is_a_clear_error(tmp_path):
 
 def test_packaged_file_is_the_full_dictionary(dictionary):
     assert len(dictionary) > 100_000
+
+
+def test_looking_up_one_word_reads_one_shard_of_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
+    cedict._load.cache_clear()
+    cedict.load_dictionary()  # builds the cache
+    cedict._load.cache_clear()
+    d = cedict.load_dictionary()  # from the cache
+    assert d.readings("银行") == ["yin2 hang2"]
+    loaded = [s for s in d._table._shards if s is not None]
+    assert len(loaded) == 1
+    assert len(d) > 100_000  # the entry count needs no shard
+    cedict._load.cache_clear()
