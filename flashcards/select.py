@@ -24,7 +24,7 @@ from .models import (
     SentenceItem,
     Vocab,
 )
-from .tones import mark
+from .tones import mark, normalise_u
 
 ORDERS = ("appearance", "frequency", "level")
 # An example should be a sentence a learner reads at a glance.
@@ -160,8 +160,14 @@ def _to_traditional():
     return opencc.OpenCC("s2t").convert
 
 
+def _same_reading(numbered: str) -> str:
+    # The pinyin stage spells ü "ü", CC-CEDICT "u:": 旅行 lü3 xing2 is lu:3 xing2.
+    return " ".join(normalise_u(s) for s in numbered.lower().split())
+
+
 def _entries_for(dictionary: Dictionary, st: _WordStats, proper: bool) -> list[DictEntry]:
-    entries = dictionary.entries_for_reading(st.simplified, st.numbered)
+    key = _same_reading(st.numbered)
+    entries = [e for e in dictionary.lookup(st.simplified) if _same_reading(e.numbered) == key]
     if not proper:
         common = [e for e in entries if not e.proper]
         entries = common or entries

@@ -64,8 +64,14 @@ _BIG5 = ("cp950", "big5hkscs")
 # direction marks; word joiner; BOM; private-use areas (old GBK files carry these).
 _REMOVABLE = (
     "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\xad"
-    "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
     "\ue000-\uf8ff\U000f0000-\U0010ffff"
+    # The rest of Unicode's default-ignorable characters: invisible, and between two Han
+    # characters they would cut a word in two (银\ufe00行 is 银行). Variation selectors
+    # (but the emoji ones, FE0E and FE0F), the combining grapheme joiner, Hangul fillers,
+    # Mongolian selectors, tag characters.
+    "\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0d\uffa0"
+    "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
 _REMOVE = re.compile(f"[{_REMOVABLE}]+")
 # A CR at the end of a decoded piece waits for the next piece: it may be half of a CRLF.
