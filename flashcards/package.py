@@ -268,6 +268,9 @@ def atomic_output(path: Path) -> Iterator[Path]:
     except OSError as err:
         tmp.unlink(missing_ok=True)
         raise FlashcardsError(f"cannot write {path}: {err.strerror or err}") from None
+    except sqlite3.Error as err:  # the .apkg's collection: a full disk is "disk I/O error"
+        tmp.unlink(missing_ok=True)
+        raise FlashcardsError(f"cannot write {path}: {err}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
