@@ -17,6 +17,7 @@ Every Han character gets exactly one syllable; ü is written ``ü``, the neutral
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -25,12 +26,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from .dictionary import Dictionary, is_reference_sense
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
-from .segment import has_han, is_han
+from .segment import has_han, is_han, to_simplified
 from .tones import mark, normalise_u
 
 # Stands for "no token here or punctuation": the edge of a clause.
@@ -161,6 +162,44 @@ def _pypinyin_char(ch: str) -> str:
     return _clean(lazy_pinyin(ch, style=Style.TONE3, neutral_tone_with_five=True)[0])
 
 
+@lru_cache(maxsize=65536)
+def _pypinyin_phrase(word: str) -> str:
+    """pypinyin's reading of a whole word, without the tone sandhi of 一 and 不 that its
+    phrase list sometimes carries (不是 bu2 shi4): we cite the dictionary tone."""
+    syllables = _clean(
+        " ".join(lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True))
+    ).split()
+    for k, ch in enumerate(word):
+        if ch in _SANDHI and syllables[k] != _SANDHI[ch][:-1] + "5":
+            syllables[k] = _SANDHI[ch]
+    return " ".join(syllables)
+
+
+_SANDHI = {"一": "yi1", "不": "bu4"}
+
+
+def _closest(wanted: str, choices: Sequence[str]) -> str:
+    """The choice equal to ``wanted``; else one that differs only where it has the neutral
+    tone (好处: pypinyin hao3 chu4, CC-CEDICT hao3 chu5); else the first."""
+    if wanted in choices:
+        return wanted
+    target = wanted.split()
+    for choice in choices:
+        syllables = choice.split()
+        if len(syllables) == len(target) and all(
+            a == b or (a[:-1] == b[:-1] and a[-1] == "5")
+            for a, b in zip(syllables, target, strict=True)
+        ):
+            return choice
+    return choices[0]
+
+
+@lru_cache(maxsize=65536)
+def _pypinyin_polyphonic(ch: str) -> bool:
+    """Does pypinyin know more than one reading of ``ch`` (so a phrase could choose)?"""
+    return len(set(pinyin(ch, style=Style.TONE3, heteronym=True)[0])) > 1
+
+
 def _pypinyin_run(text: str) -> list[str]:
     """pypinyin's reading of each character of ``text`` (non-Han characters: themselves)."""
     out = lazy_pinyin(
@@ -183,6 +222,7 @@ class _Candidates:
     classifier: tuple[str, ...]  # readings with a "classifier for ..." sense (只 zhi1)
 
 
+@lru_cache(maxsize=131072)
 def _candidates(dictionary: Dictionary, word: str, written: str) -> _Candidates:
     entries = dictionary.lookup(word)
     if written != word:
@@ -213,6 +253,11 @@ def _candidates(dictionary: Dictionary, word: str, written: str) -> _Candidates:
     )
 
 
+def to_simplified_char(ch: str) -> str:
+    return to_simplified(ch)
+
+
+@lru_cache(maxsize=65536)
 def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[str, ...]:
     """The readings of the entries spelt exactly as ``written`` when that is a traditional
     form other than ``word``; () when the input was simplified or matches no entry."""
@@ -293,6 +338,134 @@ def usual_reading(
     return allowed[0]
 
 
+# --------------------------------------------------------------------------- the model
+
+
+class PolyphoneModel:
+    """g2pM's polyphone classifier (Kakao Brain, Apache-2.0): a one-layer BiLSTM over
+    characters with a two-layer head, trained on the CPP corpus of Wikipedia sentences.
+
+    The weights are the ones its PyPI package ships; the inference is ours, because g2pM's
+    own code runs both directions over the whole sentence for every call (about 2 ms a
+    sentence). Here the forward pass stops at the last character asked about and the
+    backward pass at the first, the input projections are one matrix product, and the
+    answer is the best of the character's own readings, never another character's.
+    """
+
+    def __init__(self, folder: str) -> None:
+        import pickle
+
+        import numpy as np
+
+        def load(name: str):
+            with open(f"{folder}/{name}", "rb") as fh:
+                return pickle.load(fh)  # the package's own files, shipped with it
+
+        weights = load("np_ckpt.pkl")
+        self.np = np
+        self.char_ids: dict[str, int] = load("char2idx.pkl")
+        classes: dict[str, int] = load("class2idx.pkl")
+        cedict: dict[str, list[str]] = load("digest_cedict.pkl")
+        # Only characters with two or more readings are the model's to decide.
+        self.readings = {
+            ch: [(classes[r], _clean(r.replace("u:", "v"))) for r in rs if r in classes]
+            for ch, rs in cedict.items()
+            if len(rs) > 1
+        }
+        self.embedding = weights["embedding.weight"]
+        self.forward = self._direction(weights, "")
+        self.backward = self._direction(weights, "_reverse")
+        self.hidden = (weights["logit_layer.0.weight"].T, weights["logit_layer.0.bias"])
+        self.output = (weights["logit_layer.2.weight"].T, weights["logit_layer.2.bias"])
+        self.unknown = self.char_ids["<UNK>"]
+        self.begin = self.char_ids["시"]  # g2pM's sentence-start and sentence-end tokens
+        self.end = self.char_ids["끝"]
+
+    @staticmethod
+    def _direction(weights: dict, suffix: str):
+        w_ih = weights[f"lstm.weight_ih_l0{suffix}"].T
+        w_hh = weights[f"lstm.weight_hh_l0{suffix}"].T
+        bias = weights[f"lstm.bias_ih_l0{suffix}"] + weights[f"lstm.bias_hh_l0{suffix}"]
+        return w_ih, w_hh, bias
+
+    def knows(self, ch: str) -> bool:
+        return ch in self.readings
+
+    def _run(self, inputs, direction, steps: int):
+        """Hidden states of an LSTM over the first ``steps`` rows of ``inputs``."""
+        np = self.np
+        w_ih, w_hh, bias = direction
+        gates_in = inputs[:steps] @ w_ih + bias
+        size = w_hh.shape[0]
+        h = np.zeros(size, dtype=np.float32)
+        c = np.zeros(size, dtype=np.float32)
+        out = np.empty((steps, size), dtype=np.float32)
+        for t in range(steps):
+            g = gates_in[t] + h @ w_hh
+            i, f = 1 / (1 + np.exp(-g[: 2 * size].reshape(2, size)))
+            o = 1 / (1 + np.exp(-g[3 * size :]))
+            c = f * c + i * np.tanh(g[2 * size : 3 * size])
+            h = o * np.tanh(c)
+            out[t] = h
+        return out
+
+    def predict(self, text: str, positions: Sequence[int]) -> dict[int, str]:
+        """The reading of the character at each of ``positions`` the model knows."""
+        np = self.np
+        wanted = [p for p in positions if text[p] in self.readings]
+        if not wanted:
+            return {}
+        ids = [self.begin, *(self.char_ids.get(c, self.unknown) for c in text), self.end]
+        emb = self.embedding[np.array(ids)]
+        n = len(ids)
+        first, last = min(wanted) + 1, max(wanted) + 1  # +1: the start token
+        fw = self._run(emb, self.forward, last + 1)
+        bw = self._run(emb[::-1], self.backward, n - first)
+        out = {}
+        for p in wanted:
+            t = p + 1
+            state = np.concatenate([fw[t], bw[n - 1 - t]])
+            hidden = np.maximum(state @ self.hidden[0] + self.hidden[1], 0)
+            logits = hidden @ self.output[0] + self.output[1]
+            choices = self.readings[text[p]]
+            best = max(choices, key=lambda cr: logits[cr[0]])
+            out[p] = best[1]
+        return out
+
+
+@lru_cache(maxsize=1)
+def _context_model() -> PolyphoneModel | None:
+    """The g2pM weights where the package is installed, else None.
+
+    The model knows the rare polyphones of written Chinese (names, classical words,
+    terms) better than any usual reading, but not the grammar of the common ones (g2pM
+    reads 他长得很快 with chang2), so it is only asked where neither the dictionary nor
+    our rules settle a character.
+    """
+    spec = importlib.util.find_spec("g2pM")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    try:
+        return PolyphoneModel(next(iter(spec.submodule_search_locations)))
+    except (ImportError, OSError, KeyError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _standalone(ch: str) -> bool:
+    """Is ``ch`` common enough as a word by itself to keep its usual reading?"""
+    return zipf_frequency(ch) >= STANDALONE_ZIPF
+
+
+def model_is_available() -> bool:
+    return _context_model() is not None
+
+
+def _model_knows(ch: str) -> bool:
+    model = _context_model()
+    return model is not None and model.knows(ch)
+
+
 # --------------------------------------------------------------------------- context
 
 
@@ -303,10 +476,25 @@ class _Context:
         self.tokens = [t for t in tokens if t.kind != SPACE]
         self.words = [_word_of(t) for t in self.tokens]
 
+    def edge(self, i: int) -> bool:
+        return i < 0 or i >= len(self.tokens) or self.tokens[i].kind == PUNCT
+
     def word(self, i: int) -> str:
         if i < 0 or i >= len(self.tokens):
             return EDGE
         return self.words[i]
+
+    def is_one_of(self, i: int, value: frozenset[str]) -> bool:
+        return self.word(i) in value or (EDGE in value and self.edge(i))
+
+    def char_is_one_of(self, i: int, value: frozenset[str], last: bool) -> bool:
+        """Is the last (or first) character of word ``i`` one of ``value``?"""
+        if self.is_one_of(i, value):
+            return True
+        if i < 0 or i >= len(self.tokens):
+            return False
+        text = self.tokens[i].simplified or self.tokens[i].text
+        return bool(text) and (text[-1] if last else text[0]) in value
 
     def pos(self, i: int) -> str:
         if i < 0 or i >= len(self.tokens):
@@ -316,15 +504,13 @@ class _Context:
     def clause(self, i: int, step: int) -> list[str]:
         out = []
         j = i + step
-        while 0 <= j < len(self.tokens) and self.words[j] != EDGE:
+        while not self.edge(j):
             out.append(self.words[j])
             j += step
         return out
 
 
 def _word_of(token: Token) -> str:
-    if token.kind == PUNCT:
-        return EDGE
     if token.kind == NUMBER:
         return NUM
     return token.simplified or token.text
@@ -344,50 +530,34 @@ def _reduplicated(word: str) -> bool:
     return False
 
 
+# What each condition looks at: (offset of the neighbour, test).
+_WORD_AT = {"prev": -1, "prev2": -2, "next": 1, "next2": 2}
+_NOT_WORD_AT = {"not_prev": -1, "not_next": 1, "not_next2": 2}
+_POS_AT = {"prev_pos": -1, "prev2_pos": -2, "next_pos": 1, "next2_pos": 2, "pos": 0}
+_NOT_POS_AT = {"not_next_pos": 1, "not_prev_pos": -1}
+
+
 def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
-    if name == "prev":
-        return ctx.word(i - 1) in value
-    if name == "prev2":
-        return ctx.word(i - 2) in value
-    if name == "next":
-        return ctx.word(i + 1) in value
-    if name == "next2":
-        return ctx.word(i + 2) in value
+    if name in _WORD_AT:
+        return ctx.is_one_of(i + _WORD_AT[name], value)
+    if name in _NOT_WORD_AT:
+        return not ctx.is_one_of(i + _NOT_WORD_AT[name], value)
+    if name in _POS_AT:
+        return _pos_matches(ctx.pos(i + _POS_AT[name]), value)
+    if name in _NOT_POS_AT:
+        return not _pos_matches(ctx.pos(i + _NOT_POS_AT[name]), value)
     if name == "prev_last":
-        w = ctx.word(i - 1)
-        return w in value if w in (EDGE, NUM) else w[-1] in value
+        return ctx.char_is_one_of(i - 1, value, last=True)
     if name == "next_first":
-        w = ctx.word(i + 1)
-        return w in value if w in (EDGE, NUM) else w[0] in value
+        return ctx.char_is_one_of(i + 1, value, last=False)
     if name == "not_next_first":
-        w = ctx.word(i + 1)
-        return not (w in value if w in (EDGE, NUM) else w[0] in value)
-    if name == "prev_pos":
-        return _pos_matches(ctx.pos(i - 1), value)
-    if name == "prev2_pos":
-        return _pos_matches(ctx.pos(i - 2), value)
-    if name == "next_pos":
-        return _pos_matches(ctx.pos(i + 1), value)
-    if name == "not_next_pos":
-        return not _pos_matches(ctx.pos(i + 1), value)
-    if name == "not_prev_pos":
-        return not _pos_matches(ctx.pos(i - 1), value)
-    if name == "pos":
-        return _pos_matches(ctx.pos(i), value)
+        return not ctx.char_is_one_of(i + 1, value, last=False)
     if name == "before":
         return any(w in value for w in ctx.clause(i, -1))
     if name == "after":
         return any(w in value for w in ctx.clause(i, 1))
-    if name == "not_next2":
-        return ctx.word(i + 2) not in value
-    if name == "next2_pos":
-        return _pos_matches(ctx.pos(i + 2), value)
     if name == "prev_redup":
         return _reduplicated(ctx.word(i - 1)) == value
-    if name == "not_prev":
-        return ctx.word(i - 1) not in value
-    if name == "not_next":
-        return ctx.word(i + 1) not in value
     if name == "proper":
         return ctx.tokens[i].proper == value
     raise ValueError(name)
@@ -405,28 +575,48 @@ def _apply_rules(word_rules: WordRules, ctx: _Context, i: int) -> str | None:
 # jieba's tags for a person's name (nrt, transliterated names, has no surname first).
 _PERSON_TAGS = frozenset(("nr", "nrfg"))
 # Words after which a character is counted: 两只, 几幢, 这条, 每处.
-_COUNTING = frozenset("〇零一二三四五六七八九十百千万亿两几每这那哪某半整")
+_COUNTING = frozenset([*"〇零一二三四五六七八九十百千万亿两几每这那哪某半整", NUM])
 
 
 class _SentenceReader:
-    def __init__(self, tokens: Sequence[Token], dictionary: Dictionary) -> None:
+    def __init__(self, tokens: Sequence[Token], dictionary: Dictionary, use_model: bool) -> None:
         self.dictionary = dictionary
+        self.use_model = use_model
         self.ctx = _Context(tokens)
         self.table = rule_table()
         self._sentence_pinyin: list[str] | None = None
+        self._model: dict[int, str] | None = None
         self._offsets: list[int] = []
+
+    def _text(self) -> str:
+        if not self._offsets:
+            pos = 0
+            for t in self.ctx.tokens:
+                self._offsets.append(pos)
+                pos += len(t.simplified or t.text)
+        return "".join(t.simplified or t.text for t in self.ctx.tokens)
+
+    def model_reading(self, i: int, k: int, ch: str, allowed: Sequence[str]) -> str | None:
+        """The model's reading of character ``k`` of token ``i``, if it is one we allow.
+
+        Characters common enough to be words on their own (会, 要, 中) keep their usual
+        reading: the model adds nothing there, and skipping them keeps it off most sentences.
+        """
+        if not self.use_model or not _model_knows(ch) or _standalone(ch):
+            return None
+        if self._model is None:
+            text = self._text()
+            wanted = [p for p, c in enumerate(text) if _model_knows(c) and not _standalone(c)]
+            self._model = _context_model().predict(text, wanted)  # type: ignore[union-attr]
+        found = self._model.get(self._offsets[i] + k)
+        if found is None or (allowed and found not in allowed):
+            return None
+        return found
 
     def pypinyin_in_sentence(self, i: int) -> list[str]:
         """pypinyin's reading of token ``i``'s characters within the whole sentence."""
         if self._sentence_pinyin is None:
-            text = []
-            pos = 0
-            for t in self.ctx.tokens:
-                self._offsets.append(pos)
-                piece = t.simplified or t.text
-                text.append(piece)
-                pos += len(piece)
-            self._sentence_pinyin = _pypinyin_run("".join(text))
+            self._sentence_pinyin = _pypinyin_run(self._text())
         start = self._offsets[i]
         tok = self.ctx.tokens[i]
         return self._sentence_pinyin[start : start + len(tok.simplified or tok.text)]
@@ -454,13 +644,24 @@ class _SentenceReader:
         else:
             choices = cands.common or cands.proper or cands.variant
         if len(choices) == 1:
-            return choices[0]
-        if choices:
-            phrase = _clean(
-                " ".join(lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True))
-            )
-            return phrase if phrase in choices else choices[0]
-        return self.read_unknown(i, tok, word)
+            reading = choices[0]
+        elif choices:
+            reading = _closest(_pypinyin_phrase(word), choices)
+        else:
+            reading = self.read_unknown(i, tok, word)
+        if written != word:
+            reading = self.respell(written, reading)
+        return reading
+
+    def respell(self, written: str, reading: str) -> str:
+        """Correct a syllable the traditional spelling rules out: 這隻是 was segmented as
+        the simplified 只是 (zhi3 shi4), but 隻 is only ever zhi1."""
+        syllables = reading.split()
+        for k, ch in enumerate(written):
+            own = _written_readings(self.dictionary, to_simplified_char(ch), ch)
+            if len(own) == 1 and syllables[k] != own[0]:
+                syllables[k] = own[0]
+        return " ".join(syllables)
 
     def surname(self, ch: str) -> str | None:
         """The reading of ``ch`` as a family name, if it is one."""
@@ -471,8 +672,7 @@ class _SentenceReader:
 
     def counted(self, i: int) -> bool:
         """Does token ``i`` follow a numeral or a demonstrative (两只, 这幢, 3幢)?"""
-        prev = self.ctx.word(i - 1)
-        return prev == NUM or (prev != EDGE and prev[-1] in _COUNTING)
+        return self.ctx.char_is_one_of(i - 1, _COUNTING, last=True)
 
     def read_char(self, i: int, ch: str, cands: _Candidates) -> str:
         tok = self.ctx.tokens[i]
@@ -489,9 +689,15 @@ class _SentenceReader:
             return allowed[0]
         if len(cands.classifier) == 1 and self.counted(i):
             return cands.classifier[0]
-        in_sentence = self.pypinyin_in_sentence(i)[0]
-        if in_sentence != _pypinyin_char(ch) and (not allowed or in_sentence in allowed):
-            return in_sentence  # a pypinyin phrase spanning tokens decided it
+        by_model = self.model_reading(i, 0, ch, allowed)
+        if by_model:
+            return by_model
+        if _standalone(ch) and _pypinyin_char(ch) in allowed:
+            return _pypinyin_char(ch)  # 说, 中, 要: a common word's own reading
+        if _pypinyin_polyphonic(ch):
+            in_sentence = self.pypinyin_in_sentence(i)[0]
+            if in_sentence != _pypinyin_char(ch) and (not allowed or in_sentence in allowed):
+                return in_sentence  # a pypinyin phrase spanning tokens decided it
         return usual_reading(ch, self.dictionary, allowed, name=tok.proper)
 
     def char_choices(self, ch: str) -> tuple[str, ...]:
@@ -502,48 +708,52 @@ class _SentenceReader:
 
     def read_unknown(self, i: int, tok: Token, word: str) -> str:
         """A word CC-CEDICT lacks (a name kept whole): character by character."""
-        phrase = self.pypinyin_in_sentence(i)
-        out = []
-        for k, ch in enumerate(word):
-            if k == 0 and tok.pos in _PERSON_TAGS:
-                surname = self.surname(ch)
-                if surname:
-                    out.append(surname)
-                    continue
-            if tok.proper and ch in self.table.names:
-                out.append(self.table.names[ch])
-            elif phrase[k] != _pypinyin_char(ch):
-                out.append(phrase[k])  # pypinyin knows a phrase here
-            else:
-                out.append(usual_reading(ch, self.dictionary, self.char_choices(ch), tok.proper))
-        return " ".join(out)
+        return " ".join(self.char_in_word(i, k, ch, tok) for k, ch in enumerate(word))
 
     def read_mixed(self, i: int, word: str) -> str | None:
         """A token with Han and other characters (卡拉OK): its Han characters only."""
         if not has_han(word):
             return None
-        out = []
-        for ch, py in zip(word, self.pypinyin_in_sentence(i), strict=True):
-            if not is_han(ch):
-                continue
-            if py != _pypinyin_char(ch):
-                out.append(py)
-            else:
-                out.append(usual_reading(ch, self.dictionary, self.char_choices(ch)))
-        return " ".join(out)
+        tok = self.ctx.tokens[i]
+        return " ".join(self.char_in_word(i, k, ch, tok) for k, ch in enumerate(word) if is_han(ch))
+
+    def char_in_word(self, i: int, k: int, ch: str, tok: Token) -> str:
+        """Character ``k`` of token ``i``, a word the dictionary does not know."""
+        if k == 0 and tok.pos in _PERSON_TAGS:
+            surname = self.surname(ch)
+            if surname:
+                return surname
+        if tok.proper and ch in self.table.names:
+            return self.table.names[ch]
+        by_model = self.model_reading(i, k, ch, ())
+        if by_model:
+            return by_model
+        if _pypinyin_polyphonic(ch) and not _standalone(ch):
+            in_sentence = self.pypinyin_in_sentence(i)[k]
+            if in_sentence != _pypinyin_char(ch):
+                return in_sentence  # pypinyin knows a phrase here
+        return usual_reading(ch, self.dictionary, self.char_choices(ch), tok.proper)
 
 
-def read_sentence(tokens: Sequence[Token], dictionary: Dictionary) -> tuple[Reading, ...]:
+@lru_cache(maxsize=65536)
+def _marked(numbered: str) -> str:
+    return mark(numbered)
+
+
+def read_sentence(
+    tokens: Sequence[Token], dictionary: Dictionary, *, use_model: bool = True
+) -> tuple[Reading, ...]:
     """Every token of one sentence with its pinyin in that sentence.
 
     ``numbered`` has one syllable per Han character ("yin2 hang2", ü as "ü", neutral tone
-    5); it and ``marked`` are None for a token without Han characters.
+    5); it and ``marked`` are None for a token without Han characters. ``use_model=False``
+    leaves out the g2pM fallback for rare polyphones (the benchmark compares both).
     """
-    reader = _SentenceReader(tokens, dictionary)
+    reader = _SentenceReader(tokens, dictionary, use_model)
     index = {id(t): k for k, t in enumerate(reader.ctx.tokens)}
     out = []
     for tok in tokens:
         k = index.get(id(tok))
         numbered = reader.read(k) if k is not None and has_han(tok.text) else None
-        out.append(Reading(tok, numbered, mark(numbered) if numbered else None))
+        out.append(Reading(tok, numbered, _marked(numbered) if numbered else None))
     return tuple(out)
