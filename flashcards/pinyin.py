@@ -1,15 +1,21 @@
 """Pinyin in context: each token of a sentence read the way that sentence needs.
 
-A word is read, in this order of trust:
+A token is read, in this order of trust:
 
-1. a context rule from ``data/polyphones.json`` for that word or character (得 after a verb
-   is de5, before a verb dei3; 只 after a numeral is zhi1; ...): the table is ours, written
-   from grammar, and only for words whose reading the dictionary cannot settle alone;
-2. CC-CEDICT, when the word has exactly one reading there (names count only for names);
-3. for a word with several readings, pypinyin's phrase dictionary, when it picks one of them;
-4. for a single character, pypinyin's reading of the whole sentence where a pypinyin
-   phrase decided it (a compound CC-CEDICT lacks), else the character's usual reading:
-   our table's, else the reading the character has in most CC-CEDICT words, else pypinyin's.
+1. its traditional spelling, where that allows one reading only (隻 zhi1, 乾 gan1);
+2. a context rule from ``data/polyphones.json`` for that word or character (得 after a verb
+   is de5, before a verb dei3; 只 after a numeral is zhi1, ...). The table is ours, written
+   from grammar, for the common polyphones a learner meets; its ``default`` is the reading
+   of the character standing alone (了 le5, 子 zi3, 为 wei2);
+3. CC-CEDICT, when the word has exactly one reading there (names count for names only);
+   for a word with several, the one pypinyin's phrase list gives (allowing CC-CEDICT's
+   neutral tone where pypinyin has the full one), else CC-CEDICT's first;
+4. for a single character CC-CEDICT cannot settle: a surname's reading at the start of a
+   person's name; a classifier's reading after a numeral (两幢 zhuang4); the g2pM model
+   (see PolyphoneModel) for rare polyphones; pypinyin's reading of the whole sentence
+   where one of its phrases decided it; else the character's usual reading: pypinyin's for
+   a character that is a common word by itself, else the reading it has in most CC-CEDICT
+   words (勒 le4, 什 shi2), else pypinyin's.
 
 Tone sandhi is not applied: 一 is yi1 and 不 is bu4 everywhere, as a dictionary cites them.
 Every Han character gets exactly one syllable; ü is written ``ü``, the neutral tone 5.
@@ -253,10 +259,6 @@ def _candidates(dictionary: Dictionary, word: str, written: str) -> _Candidates:
     )
 
 
-def to_simplified_char(ch: str) -> str:
-    return to_simplified(ch)
-
-
 @lru_cache(maxsize=65536)
 def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[str, ...]:
     """The readings of the entries spelt exactly as ``written`` when that is a traditional
@@ -314,7 +316,7 @@ def usual_reading(
         return table.default
     fallback = _pypinyin_char(ch)
     fallback_ok = not allowed or fallback in allowed
-    if fallback_ok and zipf_frequency(ch) >= STANDALONE_ZIPF:
+    if fallback_ok and _standalone(ch):
         # A character often used as a word by itself (呢, 都, 还): its reading as a word,
         # which pypinyin's default gives, beats its reading inside compounds (呢子 ni2).
         return fallback
@@ -658,7 +660,7 @@ class _SentenceReader:
         the simplified 只是 (zhi3 shi4), but 隻 is only ever zhi1."""
         syllables = reading.split()
         for k, ch in enumerate(written):
-            own = _written_readings(self.dictionary, to_simplified_char(ch), ch)
+            own = _written_readings(self.dictionary, to_simplified(ch), ch)
             if len(own) == 1 and syllables[k] != own[0]:
                 syllables[k] = own[0]
         return " ".join(syllables)

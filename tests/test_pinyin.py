@@ -311,6 +311,44 @@ def test_the_shipped_rule_table_is_valid_json_we_wrote():
     assert parse_rule_table(data).words.keys() == rule_table().words.keys()
 
 
+def test_model_inference_matches_g2pm_own_code():
+    """Our inference over g2pM's weights gives what g2pM's own code gives, wherever its
+    answer is one of the character's readings."""
+    g2pm = pytest.importorskip("g2pM")
+    from flashcards.pinyin import _context_model
+
+    reference = g2pm.G2pM()
+    model = _context_model()
+    sentences = [
+        "杨侗奉越王为皇帝，隗嚣据守陇西。",
+        "该患者出现咽痛、头昏等症状。",
+        "他在湖边的亭子里弹琴，弹得很好。",
+        "大禹治水三过家门而不入。",
+    ]
+    compared = 0
+    for text in sentences:
+        theirs = reference(text, tone=True, char_split=True)
+        ours = model.predict(text, range(len(text)))
+        for p, reading in ours.items():
+            want = theirs[p].replace("u:", "ü")
+            if want in {r for _, r in model.readings[text[p]]}:
+                assert reading == want, (text, text[p])
+                compared += 1
+    assert compared >= 8
+
+
+def test_model_is_only_a_fallback(dictionary):
+    """The model reads 他长得很快 with chang2; the rules must still win where they apply."""
+    text = "他长得很快，请把书还给我。"
+    with_model = [r.numbered for r in read_sentence(segment_text(text, dictionary), dictionary)]
+    without = [
+        r.numbered
+        for r in read_sentence(segment_text(text, dictionary), dictionary, use_model=False)
+    ]
+    assert with_model == without
+    assert "zhang3" in with_model and "huan2 gei3" in with_model
+
+
 # ---------------------------------------------------------------- the benchmark script
 
 
