@@ -7,6 +7,7 @@ Everything here accepts all three spellings and writes ``ü``.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _MARKS = {
     "a": "āáǎàa",
@@ -18,6 +19,10 @@ _MARKS = {
 }
 _SYLLABLE = re.compile(r"^([A-Za-zÜüÊê:]+?)([1-5])?$")
 _UNMARK = {m: (base, tone + 1) for base, ms in _MARKS.items() for tone, m in enumerate(ms[:4])}
+# Combining marks for letters with no precomposed form in every tone: syllabic m, n, ng
+# (呣 m2 ḿ, 嗯 n2 ń, ng4 ǹg) and ê (欸 ê4 ề).
+_COMBINING = {1: "\u0304", 2: "\u0301", 3: "\u030c", 4: "\u0300"}
+_UNCOMBINING = {c: tone for tone, c in _COMBINING.items()}
 
 
 def normalise_u(syllable: str) -> str:
@@ -58,7 +63,12 @@ def mark_syllable(numbered: str) -> str:
     else:
         pos = max((i for i, c in enumerate(lower) if c in "iouü"), default=-1)
         if pos < 0:
-            return body  # m, n, ng, r: a syllabic consonant carries no mark in plain text
+            if lower in ("m", "n", "ng", "hm", "hng", "ê"):
+                # 呣 m2 ḿ, 嗯 n2 ń, 欸 ê4 ề: the mark goes on the nasal (or ê) itself.
+                at = 1 if lower.startswith("h") else 0
+                combined = body[: at + 1] + _COMBINING[tone] + body[at + 1 :]
+                return unicodedata.normalize("NFC", combined)
+            return body  # r (the erhua 儿 r5), or not a syllable: nothing to mark
     marked = _MARKS[lower[pos]][tone - 1]
     if body[pos].isupper():
         marked = marked.upper()
@@ -78,11 +88,18 @@ def numbered_syllable(marked_or_numbered: str) -> str:
         return s
     tone = 5
     out = []
-    for ch in s:
+    # Decomposed, so that ḿ, ń, ề and the like give up their combining mark; ü is rebuilt.
+    for ch in unicodedata.normalize("NFD", s):
         base = _UNMARK.get(ch.lower())
         if base:
             tone = base[1]
             out.append(base[0].upper() if ch.isupper() else base[0])
+        elif ch in _UNCOMBINING:
+            tone = _UNCOMBINING[ch]
+        elif ch == "\u0308" and out and out[-1] in "uU":
+            out[-1] = "ü" if out[-1] == "u" else "Ü"
+        elif ch == "\u0302" and out and out[-1] in "eE":
+            out[-1] = "ê" if out[-1] == "e" else "Ê"
         else:
             out.append(ch)
     return "".join(out) + str(tone)

@@ -25,6 +25,7 @@ from flashcards.pinyin import (
     rule_table,
 )
 from flashcards.segment import is_han, segment_text
+from flashcards.tones import mark_syllable, numbered_syllable
 
 HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 
@@ -240,6 +241,28 @@ def test_neutral_tone(dictionary):
     assert readings["朋友"].numbered == "peng2 you5"
     assert readings["朋友"].marked == "péng you"
     assert readings["们"].numbered == "men5" and readings["们"].marked == "men"
+
+
+@pytest.mark.parametrize(
+    "numbered, marked",
+    [
+        ("zhang3", "zhǎng"),
+        ("lu:e4", "lüè"),
+        ("nü3", "nǚ"),
+        ("Lü3", "Lǚ"),
+        ("de5", "de"),
+        ("r5", "r"),
+        ("er2", "ér"),
+        ("m2", "ḿ"),
+        ("n2", "ń"),
+        ("ng4", "ǹg"),
+        ("hng2", "hńg"),
+        ("ê4", "ề"),
+    ],
+)
+def test_tone_marks_and_back(numbered, marked):
+    assert mark_syllable(numbered) == marked
+    assert numbered_syllable(marked) == numbered.replace("u:", "ü")
 
 
 def test_no_tone_sandhi_dictionary_citation_tones(dictionary):
