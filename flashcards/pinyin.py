@@ -70,6 +70,7 @@ _CONDITIONS = (
     "not_next2",
     "next2_pos",
     "prev_redup",
+    "after_pos",
     "proper",
 )
 
@@ -503,6 +504,15 @@ class _Context:
             return ""
         return self.tokens[i].pos
 
+    def clause_tags(self, i: int) -> list[str]:
+        """The tags of the tokens after token ``i`` up to the end of its clause."""
+        out = []
+        j = i + 1
+        while not self.edge(j):
+            out.append(self.tokens[j].pos)
+            j += 1
+        return out
+
     def clause(self, i: int, step: int) -> list[str]:
         out = []
         j = i + step
@@ -560,6 +570,8 @@ def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
         return any(w in value for w in ctx.clause(i, 1))
     if name == "prev_redup":
         return _reduplicated(ctx.word(i - 1)) == value
+    if name == "after_pos":
+        return any(_pos_matches(p, value) for p in ctx.clause_tags(i + 1))
     if name == "proper":
         return ctx.tokens[i].proper == value
     raise ValueError(name)
