@@ -422,4 +422,6 @@ def test_cpp_accuracy(dictionary):
     ours = bench.evaluate("ours", items, bench.ContextPinyin(dictionary))
     plain = bench.evaluate("plain", items, bench.plain_pypinyin)
     assert ours.accuracy >= plain.accuracy + 0.05
-    assert ours.accuracy >= (0.95 if model_is_available() else 0.93), ours.accuracy
+    # g2pM is a dependency: without its weights the rules alone reach about 93%.
+    assert model_is_available()
+    assert ours.accuracy >= 0.95, ours.accuracy
