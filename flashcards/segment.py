@@ -129,6 +129,12 @@ def _is_numeral(word: str) -> bool:
     return len(word) > 1 and all(ch in _NUMERAL_CHARS for ch in word)
 
 
+def _piece_tag(tag, piece: str, whole: str) -> str:
+    """The tag jieba gives a piece of a split word on its own (地 of 地问 is not a noun)."""
+    tagged = tag(piece)
+    return (tagged[0][1] or whole) if len(tagged) == 1 else whole
+
+
 def _merge_numeral_tokens(tokens: list[Token]) -> list[Token]:
     """Join runs of numeral tokens (二十 六, 二 〇 二三) into one number token."""
     out: list[Token] = []
@@ -189,6 +195,7 @@ def _han_tokens(
             pieces = split_by_dictionary(word, dictionary)
         p_start = start
         for piece in pieces:
+            piece_flag = flag if len(pieces) == 1 else _piece_tag(tag, piece, flag)
             known = piece in dictionary
             if known:
                 proper = dictionary.is_proper_only(piece) or (
@@ -203,7 +210,7 @@ def _han_tokens(
                 sentence=sentence,
                 start=offset + p_start,
                 simplified=piece,
-                pos=flag,
+                pos=piece_flag,
                 proper=proper,
                 in_dictionary=known,
             )
