@@ -57,12 +57,14 @@ def iter_annotated(
     """Read, split, segment and read aloud every sentence of ``inputs`` ("-" is stdin).
 
     Streams: memory stays bounded however long the inputs are. ``progress`` is called
-    with the number of characters read so far, chunk by chunk.
+    chunk by chunk with the number of bytes read since its last call (so that the calls
+    add up to the size of the files), or of characters where stdin is a text stream.
     """
     dictionary = dictionary or load_dictionary()
     index = paragraph = 0
     for path in inputs:
-        source, chunks = iter_text(path, encoding=encoding, errors=errors)
+        # Chunks of 16k characters: a progress report every few seconds of segmenting.
+        source, chunks = iter_text(path, encoding=encoding, errors=errors, chunk_chars=1 << 14)
         if progress is not None:
             chunks = _counting(chunks, progress)
         for sentence in split_sentences(chunks, source.name, index, paragraph):
@@ -72,9 +74,15 @@ def iter_annotated(
 
 
 def _counting(chunks: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
+    reported = 0
     for chunk in chunks:
         yield chunk
-        progress(len(chunk))
+        read = getattr(chunks, "bytes_read", None)
+        if read is None:
+            progress(len(chunk))
+        elif read > reported:
+            progress(read - reported)
+            reported = read
 
 
 def annotate_text(

@@ -456,6 +456,11 @@ class _TextStream(Iterator[str]):
         self._consumed += len(data)
         return text
 
+    @property
+    def bytes_read(self) -> int:
+        """How many bytes of the input have been decoded so far: progress against its size."""
+        return self._consumed
+
     def close(self) -> None:
         self._done = True
         if self._owned:
