@@ -30,11 +30,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from .dictionary import Dictionary, is_reference_sense
+from .cache import cached_table
+from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
 from .segment import has_han, is_han, to_simplified
@@ -275,17 +277,9 @@ def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[
     return tuple(found)
 
 
-@lru_cache(maxsize=4)
-def _char_counts(dictionary: Dictionary) -> tuple[dict[str, Counter], dict[str, Counter]]:
-    """How often each character takes each reading across CC-CEDICT's multi-character
-    words: in all of them, and in names only.
-
-    The reading a character has in most words is its usual one when it stands alone in an
-    unknown compound or a transliteration (勒 le4, 什 shi2, 蛤 ge2), which pypinyin's
-    per-character default (from Unihan) often gets wrong.
-    """
-    counts: dict[str, Counter] = {}
-    names: dict[str, Counter] = {}
+def _count_char_readings(dictionary: Dictionary) -> tuple[dict, dict]:
+    counts: dict[str, dict[str, int]] = {}
+    names: dict[str, dict[str, int]] = {}
     for word in dictionary.words():
         if len(word) < 2:
             continue
@@ -296,10 +290,37 @@ def _char_counts(dictionary: Dictionary) -> tuple[dict[str, Counter], dict[str, 
             if not _usable(reading, word):
                 continue
             for ch, syl in zip(word, reading.split(), strict=True):
-                counts.setdefault(ch, Counter())[syl] += 1
+                per_char = counts.setdefault(ch, {})
+                per_char[syl] = per_char.get(syl, 0) + 1
                 if e.proper:
-                    names.setdefault(ch, Counter())[syl] += 1
+                    per_name = names.setdefault(ch, {})
+                    per_name[syl] = per_name.get(syl, 0) + 1
     return counts, names
+
+
+@lru_cache(maxsize=4)
+def _char_counts(dictionary: Dictionary) -> tuple[dict[str, dict], dict[str, dict]]:
+    """How often each character takes each reading across CC-CEDICT's multi-character
+    words: in all of them, and in names only.
+
+    The reading a character has in most words is its usual one when it stands alone in an
+    unknown compound or a transliteration (勒 le4, 什 shi2, 蛤 ge2), which pypinyin's
+    per-character default (from Unihan) often gets wrong. Counting reads every entry of
+    the dictionary, so the counts are cached beside the parsed dictionary.
+    """
+    source = Path(dictionary.source) if dictionary.source else None
+    if source is None or not source.is_file():
+        return _count_char_readings(dictionary)
+    return cached_table(
+        "char-readings",
+        [source],
+        f"{PARSER_VERSION}-{_CHAR_COUNTS_VERSION}",
+        lambda: _count_char_readings(dictionary),
+    )
+
+
+# Bump when _count_char_readings or _clean changes what it counts.
+_CHAR_COUNTS_VERSION = 1
 
 
 # The counts must say clearly that a reading is the usual one before they overrule
@@ -322,9 +343,10 @@ def usual_reading(
         # which pypinyin's default gives, beats its reading inside compounds (呢子 ni2).
         return fallback
     all_counts, name_counts = _char_counts(dictionary)
-    for counts in (name_counts.get(ch), all_counts.get(ch)) if name else (all_counts.get(ch),):
-        if not counts:
+    for found in (name_counts.get(ch), all_counts.get(ch)) if name else (all_counts.get(ch),):
+        if not found:
             continue
+        counts = Counter(found)
         ranked = [(r, n) for r, n in counts.most_common() if not allowed or r in allowed]
         if not ranked:
             continue
