@@ -18,7 +18,6 @@ from .dictionary import Dictionary, load_dictionary
 from .errors import FlashcardsError
 from .levels import levels_of
 from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
-from .pinyin import read_sentence
 from .segment import has_han, segment_sentence
 from .select import (
     SelectionOptions,
@@ -41,6 +40,9 @@ CARD_KINDS = ("recognition", "recall", "cloze")
 def annotate_sentence(
     sentence: Sentence, dictionary: Dictionary, *, segmenter: str | None = None
 ) -> AnnotatedSentence:
+    # Imported here: pypinyin's tables cost start-up time that `lookup` never needs.
+    from .pinyin import read_sentence
+
     tokens = segment_sentence(sentence, dictionary, segmenter=segmenter)
     return AnnotatedSentence(sentence, read_sentence(tokens, dictionary))
 
