@@ -308,7 +308,9 @@ def test_invalid_utf8_is_read_on_request(tmp_path, simplified_reference, errors,
 
 
 def test_a_bad_byte_far_into_the_file_fails_the_build_and_writes_nothing(tmp_path):
-    body = (SIMPLIFIED * 700).encode("utf-8")
+    # Latin filler (quick to segment) pushes the bad byte past the first few read blocks.
+    filler = "".join(f"Line {n} of an English preface, nothing to learn.\n" for n in range(6000))
+    body = (SIMPLIFIED + filler + SIMPLIFIED).encode("utf-8")
     assert len(body) > 4 * 65536
     path = write(tmp_path, body + b"\xff" + SIMPLIFIED.encode("utf-8"))
     output = tmp_path / "deck.apkg"
