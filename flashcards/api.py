@@ -270,6 +270,8 @@ def expand_inputs(inputs: Sequence[Input]) -> tuple[list[Input], dict]:
     paths: list[Input] = []
     options: dict = {}
     for item in inputs:
+        if not os.fspath(item):
+            raise FlashcardsError("an input file name is empty")  # Path("") would be "."
         if item != "-" and Path(item).is_dir():
             recipe = load_recipe(item)
             paths.extend(recipe.texts)

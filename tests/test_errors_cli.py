@@ -203,6 +203,15 @@ def test_input_that_fails_while_being_read(tmp_path):
     assert_one_line_error(code, err, "cannot read /proc/self/mem")
 
 
+def test_empty_input_name(tmp_path, monkeypatch):
+    """An empty argument (an unset shell variable) is not the current folder."""
+    monkeypatch.chdir(tmp_path)
+    for command in (["build", "", "-o", "d.apkg"], ["analyze", ""]):
+        code, _, err = run_main(command)
+        assert_one_line_error(code, err, "input file name is empty")
+    assert files_in(tmp_path) == set()
+
+
 def test_input_name_too_long(tmp_path):
     name = str(tmp_path / ("长" * 200 + ".txt"))
     code, _, err = run_main(["build", name, "-o", str(tmp_path / "d.apkg")])
