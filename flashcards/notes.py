@@ -72,7 +72,9 @@ _ANKI_SYNTAX = str.maketrans(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NUMBERED_SYLLABLE = re.compile(r"^[A-Za-zÜüÊê:]+[1-5]$")
 _VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
-_TAG_UNSAFE = re.compile(r"[\s\"':]+")
+# Anki puts tags into a card raw where a template says {{Tags}}: no markup, entity or
+# Anki syntax may come through from a file name (<svg/onload=...>.txt).
+_TAG_UNSAFE = re.compile(r"[\s\"':<>&{}\[\]\\]+")
 _BLANK_CHAR = "＿"
 
 

@@ -254,3 +254,28 @@ def test_each_line_alone_builds_an_importable_deck(tmp_path, line):
             assert not _ANKI_SYNTAX.search(card.question_html + card.answer_html)
     finally:
         col.close()
+
+
+def test_a_hostile_file_name_is_safe_even_where_a_template_shows_tags(tmp_path):
+    """The file name becomes a tag and the Source field. Anki inserts tags raw where a
+    template says {{Tags}}, as learners often add: nothing from the name may act there."""
+    source = tmp_path / "课文<script>alert(1)<svg\tonload=alert(1)>{{Hanzi}}[sound:x.mp3]&amp;.txt"
+    try:
+        source.write_text("我去银行取钱。我们学习中文。\n", encoding="utf-8")
+    except OSError:
+        pytest.skip("this file system refuses such names")
+    apkg = api.build([source], tmp_path / "deck.apkg", api.BuildOptions(sentences=2)).path
+    col = import_into_fresh_collection(apkg, tmp_path)
+    try:
+        for name in ("flashcards vocabulary", "flashcards sentence"):
+            note_type = col.models.by_name(name)
+            for template in note_type["tmpls"]:
+                template["qfmt"] += "<div>{{Tags}} {{Source}}</div>"
+            col.models.update_dict(note_type)
+        rendered = render_all_cards(col)
+        for card in rendered:
+            assert not _RAW_MARKUP.search(card.question_html), card.question_html
+            assert not _ANKI_SYNTAX.search(card.question_html), card.question_html
+            assert "source::课文" in card.question_text
+    finally:
+        col.close()
