@@ -25,10 +25,9 @@ from .models import HAN, LATIN, NUMBER, PUNCT, SPACE, SYMBOL, Sentence, Token
 ENV_SEGMENTER = "FLASHCARDS_SEGMENTER"
 SEGMENTERS = ("jieba", "rjieba")
 
-_HAN_CHARS = (
-    "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\U00020000-\U0002a6df\U0002a700-\U0002ebef\U00030000-\U0003134f"
-)
+# Planes 2 and 3 whole: extensions B to I (H and I are Unicode 15, newer than some Pythons'
+# unicodedata), the compatibility supplement, and the gaps kept for more ideographs.
+_HAN_CHARS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
 HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
 _HAN_CHAR = re.compile(f"[{_HAN_CHARS}]")
 # What stands between Han runs, cut into tokens: Latin runs keep digits and inner hyphens

@@ -279,3 +279,11 @@ def test_a_hostile_file_name_is_safe_even_where_a_template_shows_tags(tmp_path):
             assert "source::课文" in card.question_text
     finally:
         col.close()
+
+
+def test_the_newest_han_characters_are_han():
+    """Extensions H and I (Unicode 15 and 15.1, newer than Python 3.11's unicodedata) are
+    Han text, not symbols: they stay in the sentence and count as Chinese."""
+    tokens = api.segment("他的名字是\U00031350\U0002ebf0，我们是同学。")
+    kinds = {t.text: t.kind for t in tokens}
+    assert kinds["\U00031350"] == kinds["\U0002ebf0"] == kinds["同学"] == "han"
