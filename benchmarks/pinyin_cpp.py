@@ -24,8 +24,9 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 from flashcards.dictionary import Dictionary, load_dictionary
+from flashcards.han import is_han
 from flashcards.pinyin import model_is_available, read_sentence
-from flashcards.segment import is_han, segment_text
+from flashcards.segment import segment_text
 from flashcards.tones import normalise_u
 
 CPP = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "cpp"

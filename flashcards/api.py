@@ -16,9 +16,10 @@ from pathlib import Path
 from .analyze import TextStats, report
 from .dictionary import Dictionary, load_dictionary
 from .errors import FlashcardsError
+from .han import has_han
 from .levels import levels_of
 from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
-from .segment import has_han, segment_sentence
+from .segment import segment_sentence
 from .select import (
     SelectionOptions,
     VocabularyCollector,

@@ -37,9 +37,10 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from .cache import cached_table
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
+from .han import has_han, is_han
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
-from .segment import has_han, is_han, to_simplified
+from .segment import to_simplified
 from .tones import mark, normalise_u
 
 # Stands for "no token here or punctuation": the edge of a clause.

@@ -20,16 +20,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from .dictionary import Dictionary
+from .han import HAN_RUN, has_han
 from .models import HAN, LATIN, NUMBER, PUNCT, SPACE, SYMBOL, Sentence, Token
 
 ENV_SEGMENTER = "FLASHCARDS_SEGMENTER"
 SEGMENTERS = ("jieba", "rjieba")
 
-# Planes 2 and 3 whole: extensions B to I (H and I are Unicode 15, newer than some Pythons'
-# unicodedata), the compatibility supplement, and the gaps kept for more ideographs.
-_HAN_CHARS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
-HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
-_HAN_CHAR = re.compile(f"[{_HAN_CHARS}]")
 # What stands between Han runs, cut into tokens: Latin runs keep digits and inner hyphens
 # (B-25, COP28, covid-19), numbers keep their decimal point, thousands separator and percent.
 _NON_HAN = re.compile(
@@ -43,14 +39,6 @@ _NON_HAN = re.compile(
 _PROPER_TAGS = ("nr", "ns", "nt")
 _NUMERAL_CHARS = set("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 _MAX_WORD = 8
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN_CHAR.search(text))
-
-
-def is_han(text: str) -> bool:
-    return bool(text) and HAN_RUN.fullmatch(text) is not None
 
 
 @lru_cache(maxsize=1)

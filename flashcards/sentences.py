@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .han import HAN_CLASS
 from .models import Sentence
 
 # A piece with no terminator for this long is cut (and flagged): nothing that long is one
@@ -27,7 +28,7 @@ MAX_SENTENCE_CHARS = 1000
 # Longest page-jump marker, so that one is never cut in two.
 _MARKER_SLACK = 48
 
-_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN = HAN_CLASS
 # Full stop, exclamation, question, semicolon, ellipses; halfwidth, vertical and small forms.
 _STRONG = "。！？；…⋯‼⁇⁈⁉｡︒︔︕︖﹒﹔﹖﹗"
 # Half-width marks end a sentence only after a Chinese character (or a strong terminator)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from .errors import FlashcardsError
+from .han import HAN_CHAR
 from .models import Source
 
 # How much of the input decides its encoding.
@@ -168,7 +169,7 @@ def _utf16_without_bom(data: bytes, final: bool) -> tuple[str, str] | None:
 
 
 _NEUTRAL = set("，。、；：？！“”‘’（）《》【】…—·「」『』﹁﹂．‧•～〔〕〈〉＜＞［］｛｝ \t\n\r")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HAN = HAN_CHAR
 _SCORED_CHARS = 20_000
 # Real Chinese scores above this (short words around -2.5); GBK readings of Cyrillic or
 # Greek in UTF-8 score below -4.5.

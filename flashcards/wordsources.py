@@ -35,7 +35,8 @@ from xml.etree import ElementTree
 import zstandard
 
 from flashcards.errors import FlashcardsError
-from flashcards.segment import has_han, to_simplified
+from flashcards.han import HAN_CHAR, HAN_CLASS, HAN_RUN, has_han
+from flashcards.segment import to_simplified
 from flashcards.textio import decode_bytes
 
 # The field (or header column) that holds the word, by priority, when the user names none.
@@ -49,12 +50,9 @@ _NOT_THE_WORD = frozenset(
 
 # CJK ideographs: the unified blocks, extension A and the supplementary planes (ext. B-H);
 # compatibility ideographs are folded into the unified ones by NFC before matching.
-_HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
-_HAN = re.compile(f"[{_HAN_CLASS}]")
-_HAN_ONLY = re.compile(f"[{_HAN_CLASS}]+")
 # A word: Han characters, with the name dot and runs of capital Latin letters allowed in it
 # (卡拉OK, AA制), but not the capital that starts a pinyin word glued on (北京Běijīng).
-_WORD = re.compile(f"(?:[{_HAN_CLASS}·]|[A-Z]+(?![^\\W\\d_A-Z{_HAN_CLASS}]))+")
+_WORD = re.compile(f"(?:[{HAN_CLASS}·]|[A-Z]+(?![^\\W\\d_A-Z{HAN_CLASS}]))+")
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -90,7 +88,7 @@ def _unbracket(match: re.Match[str]) -> str:
     base, inside = match.group(1), match.group(2)
     # 銀行[银行] (Pleco, and lists made from it) pairs the two scripts of one word;
     # anything else in brackets is a reading (Anki's 银行[yínháng]) and is dropped.
-    if _HAN_ONLY.fullmatch(base) and _HAN_ONLY.fullmatch(inside):
+    if HAN_RUN.fullmatch(base) and HAN_RUN.fullmatch(inside):
         return _prefer_simplified(base, inside)
     return base
 
@@ -117,7 +115,7 @@ def word_from_field(text: str) -> str | None:
     银行, and a pattern like "一...就..." gives 一."""
     for match in _WORD.finditer(clean_field(text)):
         word = match.group().strip("·")
-        if _HAN.search(word):
+        if HAN_CHAR.search(word):
             return word
     return None
 

@@ -25,7 +25,7 @@ import pytest
 from flashcards import api
 from flashcards.dictionary import load_dictionary
 from flashcards.errors import FlashcardsError
-from flashcards.segment import is_han
+from flashcards.han import is_han
 
 ARTICLE = (
     "星期六早上，我醒得很早。窗外下着小雨，空气很新鲜。\n"

@@ -31,7 +31,7 @@ from anki_check import import_into_fresh_collection, render_all_cards
 
 from flashcards import api
 from flashcards.dictionary import load_dictionary
-from flashcards.segment import HAN_RUN, is_han
+from flashcards.han import HAN_RUN, is_han
 from flashcards.sentences import MAX_SENTENCE_CHARS
 
 MB = 1 << 20
@@ -118,7 +118,7 @@ def write_repeated(path: Path, block: str, size: int, line_break: bool) -> int:
 
 _STREAM = """
 import sys
-from flashcards.segment import HAN_RUN
+from flashcards.han import HAN_RUN
 from flashcards.sentences import split_sentences
 from flashcards.textio import iter_text
 

@@ -17,6 +17,7 @@ from conftest import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flashcards.han import is_han
 from flashcards.models import Reading
 from flashcards.pinyin import (
     model_is_available,
@@ -24,7 +25,7 @@ from flashcards.pinyin import (
     read_sentence,
     rule_table,
 )
-from flashcards.segment import is_han, segment_text
+from flashcards.segment import segment_text
 from flashcards.tones import mark_syllable, numbered_syllable
 
 HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
