@@ -17,6 +17,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from .dictionary import Dictionary
@@ -224,7 +225,37 @@ def segment_text(
         tokens.extend(_merge_numeral_tokens(list(han)))
         pos = m.end()
     tokens.extend(_other_tokens(text, pos, len(text), sentence))
-    return tuple(tokens)
+    return tuple(_flag_name_parts(tokens))
+
+
+# The dots that join the parts of a transliterated name: 罗伯特·雷, 比尔·盖茨.
+_NAME_DOTS = {"·", "・", "•", "‧"}
+
+
+def _flag_name_parts(tokens: list[Token]) -> list[Token]:
+    """Flag the pieces of names that jieba cut apart, so they are not taught as words.
+
+    A Han token next to a name dot is part of a name (雷 in 罗伯特·雷); so is a single
+    character jieba tagged as a name part when it touches a name (德 沃 切克 in 德沃切克,
+    永 in 吕梁市永聚煤矿). Flags spread from known names only, so 中 and 美 stay words.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for i, tok in enumerate(tokens):
+            if tok.kind != HAN or tok.proper:
+                continue
+            neighbours = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+            by_dot = any(n.text in _NAME_DOTS for n in neighbours)
+            by_name = (
+                len(tok.text) == 1
+                and tok.pos.startswith(_PROPER_TAGS)
+                and any(n.kind == HAN and n.proper for n in neighbours)
+            )
+            if by_dot or by_name:
+                tokens[i] = replace(tok, proper=True)
+                changed = True
+    return tokens
 
 
 def _other_tokens(text: str, start: int, end: int, sentence: int) -> Iterator[Token]:

@@ -82,3 +82,19 @@ def test_offsets_cover_the_sentence_exactly(dictionary):
     for t in tokens:
         assert t.start == pos
         pos += len(t.text)
+
+
+def test_pieces_of_names_jieba_cut_apart_are_flagged(dictionary):
+    # From the seed article: 德沃切克 comes out as 德 沃 切克, and 罗伯特·雷 leaves 雷 alone.
+    tokens = segment_text("住在艾奥瓦州的德沃切克夫妇家中，州长罗伯特·雷也来了。", dictionary)
+    flags = {t.text: t.proper for t in tokens if t.kind == HAN}
+    for part in ("德", "沃", "切克", "罗伯特", "雷"):
+        assert flags[part], part
+    for word in ("夫妇", "州长", "来", "家中"):
+        assert not flags.get(word, False), word
+
+
+def test_name_flags_spread_only_from_real_names(dictionary):
+    tokens = segment_text("中国和美国的关系很好，我们在家中学习。", dictionary)
+    words = {t.text for t in tokens if t.kind == HAN and not t.proper}
+    assert {"关系", "我们", "学习", "家"} <= words | {"家中"}
