@@ -338,3 +338,11 @@ def test_wrong_explicit_encoding_is_an_error_not_garbage(tmp_path):
     code, err = run_main(["build", str(path), "--encoding", "utf-8", "-o", "deck.json"])
     assert code == 1
     assert "cannot decode" in err and "utf-8" in err
+
+
+def test_gb18030_four_byte_characters(tmp_path):
+    """Beyond GBK: characters outside the BMP and emoji take four bytes in GB18030."""
+    text = SIMPLIFIED + "𠮷野家的牛肉饭很好吃😀，我们下次再来。\n"
+    utf8 = deck_summary(write(tmp_path / "u", text.encode("utf-8")))
+    assert deck_summary(write(tmp_path / "g", text.encode("gb18030"))) == utf8
+    assert any(w[0] == "牛肉" for w in utf8[0])
