@@ -188,3 +188,34 @@ def test_senses_come_from_a_real_entry_not_a_variant_reference(tmp_path):
     assert "inside" in li.senses
     assert not any(s.startswith("variant of") for s in li.senses)
     assert li.traditional == "裡"
+
+
+def test_order_and_max_words(tmp_path):
+    text = DECKS / "weekend" / "weekend.txt"
+    opts = api.BuildOptions
+    appearance = api.make_deck([text]).vocab
+    assert [v.first_index for v in appearance] == sorted(v.first_index for v in appearance)
+    by_freq = api.make_deck([text], opts(order="frequency")).vocab
+    counts = [v.count for v in by_freq]
+    assert counts == sorted(counts, reverse=True)
+    by_level = api.make_deck([text], opts(order="level", hsk_standard="2.0")).vocab
+    levels = [v.levels.hsk2 or 10 for v in by_level]
+    assert levels == sorted(levels)
+    # --max-words keeps the words the text uses most; ties go to the rarer word.
+    top = api.make_deck([text], opts(max_words=5)).vocab
+    kept = {v.simplified for v in top}
+    most = sorted(appearance, key=lambda v: (-v.count, v.levels.zipf))[:5]
+    assert kept == {v.simplified for v in most}
+    assert min(v.count for v in top) >= max(
+        v.count for v in appearance if v.simplified not in kept
+    )
+
+
+def test_a_word_in_two_readings_gives_two_notes(tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text("这条河很长。孩子长得很快。", encoding="utf-8")
+    notes = {(v.simplified, v.numbered): v for v in api.make_deck([text]).vocab}
+    chang, zhang = notes[("长", "chang2")], notes[("长", "zhang3")]
+    assert "long" in chang.senses and "to grow" in zhang.senses
+    assert chang.sentence.text == "这条河很长。"
+    assert zhang.sentence.text == "孩子长得很快。"
