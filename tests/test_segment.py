@@ -98,3 +98,11 @@ def test_name_flags_spread_only_from_real_names(dictionary):
     tokens = segment_text("中国和美国的关系很好，我们在家中学习。", dictionary)
     words = {t.text for t in tokens if t.kind == HAN and not t.proper}
     assert {"关系", "我们", "学习", "家"} <= words | {"家中"}
+
+
+def test_rjieba_backend_segments_like_jieba(dictionary):
+    pytest.importorskip("rjieba", reason="the optional fast backend: pip install '.[fast]'")
+    text = "中美关系的根基是由人民浇筑的。我们在重庆专门修建了纪念馆，邀请了很多老兵。"
+    slow = [(t.text, t.kind, t.proper) for t in segment_text(text, dictionary)]
+    fast = [(t.text, t.kind, t.proper) for t in segment_text(text, dictionary, segmenter="rjieba")]
+    assert fast == slow
