@@ -75,9 +75,9 @@ class _Progress:
 )
 @click.option(
     "--segmenter",
-    type=click.Choice(["jieba", "rjieba"]),
+    type=click.Choice(["auto", "jieba", "rjieba"]),
     envvar="FLASHCARDS_SEGMENTER",
-    help="Segmentation backend (rjieba is an optional, faster one).",
+    help="Segmentation backend; auto (the default) takes rjieba where it is installed.",
 )
 @click.pass_context
 def cli(ctx: click.Context, cedict: str | None, segmenter: str | None) -> None:

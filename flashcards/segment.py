@@ -12,6 +12,7 @@ simplified), and every token keeps the text exactly as the input wrote it.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import re
@@ -69,12 +70,19 @@ def to_simplified(text: str) -> str:
 
 
 def segmenter_name(name: str | None = None) -> str:
-    chosen = name or os.environ.get(ENV_SEGMENTER) or "jieba"
+    """The backend to use: the one named, else $FLASHCARDS_SEGMENTER, else "auto".
+
+    "auto" is rjieba where it is installed (``pip install 'flashcards[fast]'``): the same
+    dictionary and tags as jieba, about seven times faster on long texts; jieba otherwise.
+    """
+    chosen = name or os.environ.get(ENV_SEGMENTER) or "auto"
+    if chosen == "auto":
+        return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
     if chosen not in SEGMENTERS:
         from .errors import FlashcardsError
 
         raise FlashcardsError(
-            f"unknown segmenter {chosen!r}; choose one of: {', '.join(SEGMENTERS)}"
+            f"unknown segmenter {chosen!r}; choose one of: auto, {', '.join(SEGMENTERS)}"
         )
     return chosen
 

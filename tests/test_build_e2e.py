@@ -213,9 +213,9 @@ def test_order_and_max_words(tmp_path):
 
 def test_a_word_in_two_readings_gives_two_notes(tmp_path):
     text = tmp_path / "t.txt"
-    text.write_text("这条河很长。孩子长得很快。", encoding="utf-8")
+    text.write_text("这条河很长。他今年又长了五公分。", encoding="utf-8")
     notes = {(v.simplified, v.numbered): v for v in api.make_deck([text]).vocab}
     chang, zhang = notes[("长", "chang2")], notes[("长", "zhang3")]
     assert "long" in chang.senses and "to grow" in zhang.senses
     assert chang.sentence.text == "这条河很长。"
-    assert zhang.sentence.text == "孩子长得很快。"
+    assert zhang.sentence.text == "他今年又长了五公分。"
