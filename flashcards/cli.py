@@ -524,8 +524,9 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors are one line on stderr and exit 1, never a traceback."""
     try:
         cli.main(args=argv, prog_name="flashcards", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort. Outputs are renamed into place only when complete.
+        click.echo("Interrupted; no file was changed.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -533,9 +534,6 @@ def main(argv: list[str] | None = None) -> None:
     except FlashcardsError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; nothing was written.", err=True)
-        sys.exit(130)
     except BrokenPipeError:
         # Output piped into head and the like: quietly stop.
         devnull = os.open(os.devnull, os.O_WRONLY)
