@@ -125,6 +125,23 @@ def pinyin(
     ]
 
 
+def pinyin_lines(
+    text: str,
+    *,
+    numbers: bool = False,
+    dictionary: Dictionary | None = None,
+    segmenter: str | None = None,
+) -> list[str]:
+    """The pinyin of each sentence of ``text``, written as pinyin is read (yínháng)."""
+    from .select import sentence_pinyin
+
+    lines = []
+    for a in annotate_text(text, dictionary=dictionary, segmenter=segmenter):
+        numbered, marked = sentence_pinyin(a.readings)
+        lines.append(numbered if numbers else marked)
+    return lines
+
+
 def lookup(word: str, *, dictionary: Dictionary | None = None) -> list[dict]:
     """CC-CEDICT's entries for ``word`` (simplified or traditional), with levels."""
     from .segment import to_simplified

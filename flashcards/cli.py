@@ -131,23 +131,16 @@ def segment_cmd(ctx: click.Context, text: str, as_json: bool) -> None:
 @click.pass_context
 def pinyin_cmd(ctx: click.Context, text: str, as_json: bool, numbers: bool) -> None:
     """Tone-marked pinyin of TEXT, each word read as its sentence needs."""
-    readings = api.pinyin(
-        _text_arg(text), dictionary=_dictionary(ctx), segmenter=ctx.obj["segmenter"]
-    )
+    text = _text_arg(text)
+    options = dict(dictionary=_dictionary(ctx), segmenter=ctx.obj["segmenter"])
     if as_json:
+        readings = api.pinyin(text, **options)
         _echo_json(
             [{"text": r.token.text, "pinyin": r.marked, "numbered": r.numbered} for r in readings]
         )
         return
-    words = []
-    for r in readings:
-        if r.numbered is not None:
-            words.append((r.numbered if numbers else r.marked or "").replace(" ", ""))
-        elif r.token.kind == "space" and "\n" in r.token.text:
-            words.append("\n")
-        elif r.token.text.strip():
-            words.append(r.token.text)
-    click.echo(" ".join(words).replace(" \n ", "\n"))
+    for line in api.pinyin_lines(text, numbers=numbers, **options):
+        click.echo(line)
 
 
 @cli.command("lookup")
