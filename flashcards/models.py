@@ -33,8 +33,11 @@ class Sentence:
     text: str
     source: str  # Source.name
     paragraph: int
-    # Cut off by a page or column break, or a heading: counted, never shown as an example.
+    # Cut off by a page or column break: counted, never shown as an example.
     fragment: bool = False
+    # A short unpunctuated line on its own (a heading, a subtitle, a line of verse): an
+    # example only where no punctuated sentence has the word.
+    standalone: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ ORDERS = ("appearance", "frequency", "level")
 # An example should be a sentence a learner reads at a glance.
 _SHORTEST_GOOD = 6
 _LONGEST_GOOD = 30
+_STANDALONE_PENALTY = 10_000  # more than any sentence's length could add
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,11 @@ class SelectionOptions:
 
 
 def example_penalty(sentence: Sentence) -> int:
-    """Lower is better: short complete sentences first, very short ones a little later."""
+    """Lower is better: short complete sentences first, very short ones a little later,
+    unpunctuated lines (headings, subtitles) only where no sentence has the word."""
     n = len(sentence.text)
-    return max(0, _SHORTEST_GOOD - n) * 3 + max(0, n - _LONGEST_GOOD)
+    penalty = max(0, _SHORTEST_GOOD - n) * 3 + max(0, n - _LONGEST_GOOD)
+    return penalty + (_STANDALONE_PENALTY if sentence.standalone else 0)
 
 
 _OPENING = set("“‘（(《〈【「『［[")

@@ -72,10 +72,12 @@ class _Piece:
     terminated: bool
     continues: bool = False  # the head of a sentence cut off elsewhere
     cut_off: bool = False  # its end went to another page or column
+    standalone: bool = False  # an unpunctuated line on its own (heading, subtitle)
 
     @property
     def fragment(self) -> bool:
-        return not self.terminated or self.continues or self.cut_off or "\ufffd" in self.text
+        unfinished = not self.terminated and not self.standalone
+        return unfinished or self.continues or self.cut_off or "\ufffd" in self.text
 
 
 def _title_like(text: str) -> bool:
@@ -117,7 +119,14 @@ class _Splitter:
         held = self.held
         if held is not None:
             self.out.append(
-                Sentence(self.index, held.text, self.source, held.paragraph, held.fragment)
+                Sentence(
+                    self.index,
+                    held.text,
+                    self.source,
+                    held.paragraph,
+                    held.fragment,
+                    standalone=held.standalone and not held.fragment,
+                )
             )
             self.index += 1
             self.held = None
@@ -156,8 +165,11 @@ class _Splitter:
         if self.line_pieces and self.line_ends_with_marker is None and held is not None:
             if not held.terminated and held.text[-1] in _PARAGRAPH_COLON:
                 held.terminated = True
-            cut = not held.terminated and not (self.line_pieces == 1 and _title_like(held.text))
-            self.after_cut_paragraph = cut
+            if not held.terminated and self.line_pieces == 1 and _title_like(held.text):
+                # A short line on its own with no clause cut off in it: a heading, a
+                # subtitle, a line of verse. Not cut off, though unpunctuated.
+                held.standalone = True
+            self.after_cut_paragraph = not held.terminated and not held.standalone
         self.line_pieces = 0
         self.line_ends_with_marker = None
 

@@ -219,3 +219,38 @@ def test_a_word_in_two_readings_gives_two_notes(tmp_path):
     assert "long" in chang.senses and "to grow" in zhang.senses
     assert chang.sentence.text == "这条河很长。"
     assert zhang.sentence.text == "他今年又长了五公分。"
+
+
+SUBTITLES = """1
+00:00:01,000 --> 00:00:03,000
+你今天去哪儿了
+
+2
+00:00:03,500 --> 00:00:05,000
+我去银行取钱了
+
+3
+00:00:05,500 --> 00:00:07,000
+银行人多不多
+"""
+
+
+def test_subtitles_without_punctuation_give_examples(tmp_path):
+    srt = tmp_path / "episode.srt"
+    srt.write_text(SUBTITLES, encoding="utf-8")
+    vocab = api.make_deck([srt]).vocab
+    assert {"今天", "银行", "取钱"} <= {v.simplified for v in vocab}
+    for v in vocab:
+        assert v.sentence is not None and v.simplified in v.sentence.text, v.simplified
+    # Lines of a good length tie; the first one wins.
+    (bank,) = [v for v in vocab if v.simplified == "银行"]
+    assert bank.sentence.text == "我去银行取钱了" and bank.count == 2
+
+
+def test_headings_are_examples_only_where_no_sentence_has_the_word(seed_json):
+    headings = {"汇聚两国人民力量 推进中美友好事业", "——在美国友好团体联合欢迎宴会上的演讲"}
+    by_word = {n["simplified"]: n for n in seed_json if n["kind"] == "vocab"}
+    # 演讲 stands only in the heading; 友好 in many sentences.
+    assert by_word["演讲"]["sentence"] in headings
+    assert by_word["友好"]["sentence"] not in headings
+    assert by_word["友好"]["sentence"].endswith(("。", "！", "？", "；", "”", "："))

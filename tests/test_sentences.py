@@ -34,16 +34,21 @@ def _find(found: list[Sentence], text: str) -> list[Sentence]:
     return [s for s in found if s.text == text or s.text.startswith(text)]
 
 
-SEED_FRAGMENTS = [
-    # headings, bylines, datelines
+# Headings and bylines: unpunctuated lines on their own, not cut off. They may serve as an
+# example where no sentence has the word (a subtitle file is all such lines).
+SEED_STANDALONE = [
     "汇聚两国人民力量 推进中美友好事业",
     "——在美国友好团体联合欢迎宴会上的演讲",
-    "(2023年11月15日，旧金山)",
-    "中华人民共和国主席 习近平",
-    "(新华社旧金山11月15日电)",
     "新华社旧金山11月15日电 记者 李学仁 刘华",
     "王毅就中美元首旧金山会晤向媒体介绍情况并答问",
     "习近平对山西吕梁市永聚煤矿一办公楼火灾事故作出重要指示",
+]
+
+SEED_FRAGMENTS = [
+    # datelines, and a byline the page cut
+    "(2023年11月15日，旧金山)",
+    "中华人民共和国主席 习近平",
+    "(新华社旧金山11月15日电)",
     # paragraphs cut off by a column break
     "我对他们讲，中美",
     "美国商务部长雷蒙多代表美国政府致辞，热烈欢迎习近平主席到",
@@ -88,6 +93,24 @@ def test_seed_cut_off_pieces_headings_and_continuations_are_fragments(seed_sente
     found = _find(seed_sentences, start)
     assert found, start
     assert all(s.fragment for s in found)
+
+
+@pytest.mark.parametrize("start", SEED_STANDALONE)
+def test_seed_headings_are_standalone_lines(seed_sentences, start):
+    found = _find(seed_sentences, start)
+    assert found, start
+    assert all(s.standalone and not s.fragment for s in found)
+
+
+def test_subtitle_lines_are_standalone_and_cut_off_lines_are_not():
+    srt = "1\n00:00:01,000 --> 00:00:03,000\n你今天去哪儿了\n\n2\n我去银行取钱了\n"
+    lines = {s.text: s for s in split_sentences([srt], "t")}
+    for line in ("你今天去哪儿了", "我去银行取钱了"):
+        assert lines[line].standalone and not lines[line].fragment
+    prose = "他说天气很好，我们就\n出去散步了。\n"
+    cut = {s.text: s for s in split_sentences([prose], "t")}
+    assert cut["他说天气很好，我们就"].fragment
+    assert not cut["他说天气很好，我们就"].standalone
 
 
 @pytest.mark.parametrize("start", SEED_COMPLETE)
@@ -244,19 +267,20 @@ def test_paragraph_cut_mid_sentence_flags_its_tail_and_the_next_head():
 
 
 def test_after_a_heading_or_byline_the_next_paragraph_starts_afresh():
+    # Headings are standalone lines, not fragments, and what follows them is no continuation.
     assert pairs("汇聚两国人民力量 推进中美友好事业\n很高兴在旧金山见面。") == [
-        ("汇聚两国人民力量 推进中美友好事业", True),
+        ("汇聚两国人民力量 推进中美友好事业", False),
         ("很高兴在旧金山见面。", False),
     ]
     assert pairs("王毅就中美元首会晤向媒体介绍情况\n当地时间11月15日，两国元首举行会晤。") == [
-        ("王毅就中美元首会晤向媒体介绍情况", True),
+        ("王毅就中美元首会晤向媒体介绍情况", False),
         ("当地时间11月15日，两国元首举行会晤。", False),
     ]
 
 
 def test_a_quoted_paragraph_after_a_cut_one_is_not_a_continuation():
-    assert pairs("完善应急预案和防范措\n“您认识这位年轻人吗？”") == [
-        ("完善应急预案和防范措", True),
+    assert pairs("事故发生后，要完善应急预案和防范措\n“您认识这位年轻人吗？”") == [
+        ("事故发生后，要完善应急预案和防范措", True),
         ("“您认识这位年轻人吗？”", False),
     ]
 
