@@ -105,6 +105,8 @@ class _WordStats:
     proper_count: int = 0
     sources: dict[str, None] = field(default_factory=dict)
     example: _Example | None = None
+    # Uses other than at the cut edge of a fragment, where 防范措|施 leaves 措 and 施.
+    whole: int = 0
 
 
 def word_key(reading: Reading) -> tuple[str, str] | None:
@@ -130,7 +132,9 @@ class VocabularyCollector:
         present = frozenset(k for _, k in keys if k)
         pinyin: tuple[str, str] | None = None
         penalty = None if sentence.fragment else example_penalty(sentence)
-        for r, key in keys:
+        words = [i for i, (_, key) in enumerate(keys) if key]
+        edges = {words[0], words[-1]} if sentence.fragment and words else set()
+        for i, (r, key) in enumerate(keys):
             if key is None:
                 continue
             st = self._stats.get(key)
@@ -140,6 +144,7 @@ class VocabularyCollector:
             st.count += 1
             st.forms[r.token.text] = st.forms.get(r.token.text, 0) + 1
             st.proper_count += r.token.proper
+            st.whole += i not in edges
             st.sources.setdefault(sentence.source, None)
             if penalty is not None and (st.example is None or penalty < st.example.penalty):
                 if pinyin is None:
@@ -256,6 +261,8 @@ def select_vocabulary(
             continue
         if st.simplified not in dictionary:
             continue  # a name jieba found but no dictionary knows: nothing to teach
+        if not st.whole:
+            continue  # seen only where a column cut a word in two
         level = _level_for_filter(st.simplified, options.hsk_standard)
         if options.hsk_min is not None and level < options.hsk_min:
             continue

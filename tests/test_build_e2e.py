@@ -254,3 +254,10 @@ def test_headings_are_examples_only_where_no_sentence_has_the_word(seed_json):
     assert by_word["演讲"]["sentence"] in headings
     assert by_word["友好"]["sentence"] not in headings
     assert by_word["友好"]["sentence"].endswith(("。", "！", "？", "；", "”", "："))
+
+
+def test_halves_of_a_word_cut_by_a_column_are_not_words(seed_json):
+    # The seed cuts 防范措|施 across two columns: neither half is a word of the text.
+    words = {n["simplified"] for n in seed_json if n["kind"] == "vocab"}
+    assert "措" not in words and "施" not in words
+    assert "防范" in words  # the rest of the cut-off piece still counts
