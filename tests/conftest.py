@@ -41,3 +41,12 @@ def dictionary():
     from flashcards.dictionary import load_dictionary
 
     return load_dictionary()
+
+
+@pytest.fixture(scope="module")
+def anki_exports():
+    """tests/anki_exports.py, which makes real Anki exports (needs the anki package)."""
+    pytest.importorskip("anki", reason="the real Anki backend (pip install anki) makes exports")
+    import anki_exports
+
+    return anki_exports

@@ -13,7 +13,6 @@ import os
 import pty
 import random
 import resource
-import select
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal import read_pty
 
 from flashcards import api
 from flashcards.dictionary import load_dictionary
@@ -147,23 +147,6 @@ def test_a_full_disk_mid_write_is_one_line_and_keeps_the_previous_deck(tmp_path)
     assert leftovers(tmp_path) == []
 
 
-def _read_pty(master: int, until, timeout: float) -> bytes:
-    """What the process wrote to its terminal, until ``until(output)`` or the timeout."""
-    out = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not until(out):
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(master, 4096)
-            except OSError:  # the other end closed
-                break
-            if not data:
-                break
-            out += data
-    return out
-
-
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_ctrl_c_while_reading(tmp_path):
     """SIGINT once the progress bar shows the build under way: exit 130, a short message,
@@ -183,11 +166,11 @@ def test_ctrl_c_while_reading(tmp_path):
     os.close(slave)
     try:
         # Wait for the bar to move past 0%: the text is being read and segmented.
-        shown = _read_pty(master, lambda out: b"%" in out.replace(b" 0%", b""), timeout=120)
+        shown = read_pty(master, lambda out: b"%" in out.replace(b" 0%", b""), timeout=120)
         assert b"Building" in shown, shown
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)
-        shown += _read_pty(master, lambda out: False, timeout=0.5)
+        shown += read_pty(master, lambda out: False, timeout=0.5)
     finally:
         if process.poll() is None:
             process.kill()
@@ -274,7 +257,7 @@ def test_pty_helper_sees_a_real_terminal(tmp_path):
             timeout=30,
         )
         assert done.returncode == 0
-        assert b"True" in _read_pty(master, lambda out: b"\n" in out, timeout=5)
+        assert b"True" in read_pty(master, lambda out: b"\n" in out, timeout=5)
     finally:
         os.close(slave)
         os.close(master)

@@ -333,16 +333,6 @@ def test_known_set_joins_the_store_and_files(
 
 
 @pytest.fixture(scope="module")
-def anki_exports() -> ModuleType:  # imported only where Anki is installed
-    pytest.importorskip("anki", reason="the real Anki backend (pip install anki) makes exports")
-    try:  # tests/ is a rootdir-relative folder or a package, depending on how pytest runs
-        from tests import anki_exports
-    except ImportError:
-        import anki_exports  # type: ignore[no-redef]
-    return anki_exports
-
-
-@pytest.fixture(scope="module")
 def anki_packages(
     anki_exports: ModuleType, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:

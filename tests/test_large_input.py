@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from anki_check import import_into_fresh_collection, render_all_cards
+from terminal import read_pty
 
 from flashcards import api
 from flashcards.dictionary import load_dictionary
@@ -160,22 +160,6 @@ def test_big_file_streams_through_reading_and_splitting_in_bounded_memory(
     assert extra < min(8, size / MB / 2), f"{extra:.1f} MB above {baseline_mb:.0f} MB"
 
 
-def _read_pty(master: int, until, timeout: float) -> bytes:
-    out = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not until(out):
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(master, 4096)
-            except OSError:
-                break
-            if not data:
-                break
-            out += data
-    return out
-
-
 def _percentages(shown: bytes) -> list[int]:
     return [int(p) for p in re.findall(rb"(\d+)%", shown)]
 
@@ -211,17 +195,15 @@ def test_fifty_megabytes_through_the_cli_show_progress_in_flat_memory(tmp_path):
     os.close(slave)
     try:
         # Two progress steps past 0%: reading, segmenting and reading aloud are under way.
-        shown = _read_pty(
-            master, lambda out: len([p for p in _percentages(out) if p > 0]) >= 1, 180
-        )
+        shown = read_pty(master, lambda out: len([p for p in _percentages(out) if p > 0]) >= 1, 180)
         first = _rss_mb(process.pid)
-        shown += _read_pty(
+        shown += read_pty(
             master, lambda out: len({p for p in _percentages(out) if p > 0}) >= 2, 180
         )
         second = _rss_mb(process.pid)
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)
-        shown += _read_pty(master, lambda out: False, 0.5)
+        shown += read_pty(master, lambda out: False, 0.5)
     finally:
         if process.poll() is None:
             process.kill()
@@ -346,10 +328,10 @@ def _run_on_pty(args: list[str], cwd: Path) -> tuple[int, bytes]:
     )
     os.close(slave)
     try:
-        shown = _read_pty(master, lambda out: False, timeout=0.1)
+        shown = read_pty(master, lambda out: False, timeout=0.1)
         while process.poll() is None:
-            shown += _read_pty(master, lambda out: False, timeout=0.5)
-        shown += _read_pty(master, lambda out: False, timeout=0.5)
+            shown += read_pty(master, lambda out: False, timeout=0.5)
+        shown += read_pty(master, lambda out: False, timeout=0.5)
     finally:
         if process.poll() is None:
             process.kill()

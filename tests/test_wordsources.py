@@ -15,17 +15,6 @@ from hypothesis import strategies as st
 from flashcards.errors import FlashcardsError
 from flashcards.wordsources import clean_field, has_han, read_words, word_from_field
 
-
-@pytest.fixture(scope="module")
-def anki_exports() -> ModuleType:  # imported only where Anki is installed
-    pytest.importorskip("anki", reason="the real Anki backend (pip install anki) makes exports")
-    try:  # tests/ is a rootdir-relative folder or a package, depending on how pytest runs
-        from tests import anki_exports
-    except ImportError:
-        import anki_exports  # type: ignore[no-redef]
-    return anki_exports
-
-
 ANKI_FORMATS = ("apkg", "apkg-legacy", "colpkg", "colpkg-legacy")
 
 
