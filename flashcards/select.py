@@ -117,6 +117,23 @@ def word_key(reading: Reading) -> tuple[str, str] | None:
     return tok.simplified, reading.numbered.lower()
 
 
+def _cut_edges(sentence: Sentence, keys: list) -> set[int]:
+    """Where a column cut may have split a word: the word a fragment starts with, and the
+    word it ends on when nothing follows that word (防范措 | 施，压实…)."""
+    if not sentence.fragment or "\ufffd" in sentence.text:
+        return set()
+    words = [i for i, (_, key) in enumerate(keys) if key]
+    if not words:
+        return set()
+    edges = set()
+    first, last = keys[words[0]][0].token, keys[words[-1]][0].token
+    if first.start == 0:
+        edges.add(words[0])
+    if last.start + len(last.text) == len(sentence.text):
+        edges.add(words[-1])
+    return edges
+
+
 class VocabularyCollector:
     """Gathers every word of a streamed text with its counts and best example."""
 
@@ -132,8 +149,7 @@ class VocabularyCollector:
         present = frozenset(k for _, k in keys if k)
         pinyin: tuple[str, str] | None = None
         penalty = None if sentence.fragment else example_penalty(sentence)
-        words = [i for i, (_, key) in enumerate(keys) if key]
-        edges = {words[0], words[-1]} if sentence.fragment and words else set()
+        edges = _cut_edges(sentence, keys)
         for i, (r, key) in enumerate(keys):
             if key is None:
                 continue
