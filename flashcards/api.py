@@ -1,8 +1,8 @@
 """The library API. Every CLI command is a thin layer over one function here.
 
 >>> from flashcards import api
->>> [r.marked for r in api.pinyin("他长得很快") if r.marked]
-['tā', 'zhǎng', 'de', 'hěn', 'kuài']
+>>> [r.marked for r in api.pinyin("我还没吃饭，请把书还给我。") if r.marked]
+['wǒ', 'hái', 'méi', 'chī fàn', 'qǐng', 'bǎ', 'shū', 'huán gěi', 'wǒ']
 """
 
 from __future__ import annotations

@@ -110,3 +110,12 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "flashcards", "--version"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "flashcards" in out.stdout
+
+
+def test_the_api_docstring_example_holds():
+    import doctest
+
+    from flashcards import api as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
