@@ -240,6 +240,31 @@ def segment_text(
 _NAME_DOTS = {"·", "・", "•", "‧"}
 
 
+# Words that follow a person's name, and the tags of characters that may stand in a
+# transliterated name jieba did not recognise (舒/zg 默/z 先生): not verbs, adverbs,
+# particles, pronouns, numerals or measure words, which end the name going backwards.
+_TITLES = frozenset(
+    "先生 女士 夫人 小姐 太太 夫妇 博士 教授 总统 总理 主席 州长 市长 部长 议员 参议员 "
+    "众议员 大使 将军 书记".split()
+)
+_NAME_CHAR_TAGS = ("z", "g", "n", "x", "j", "k", "h")
+
+
+def _name_before(tokens: list[Token], title: int) -> list[int] | None:
+    """The 2 or 3 single characters right before a title that make up an unknown name."""
+    run: list[int] = []
+    j = title - 1
+    while j >= 0 and len(run) < 4:
+        tok = tokens[j]
+        if tok.kind != HAN or len(tok.text) != 1 or tok.proper:
+            break
+        if not tok.pos.startswith(_NAME_CHAR_TAGS) or tok.pos.startswith("nr"):
+            break
+        run.append(j)
+        j -= 1
+    return run if 2 <= len(run) <= 3 else None
+
+
 def _flag_name_parts(tokens: list[Token]) -> list[Token]:
     """Flag the pieces of names that jieba cut apart, so they are not taught as words.
 
@@ -247,6 +272,12 @@ def _flag_name_parts(tokens: list[Token]) -> list[Token]:
     character jieba tagged as a name part when it touches a name (德 沃 切克 in 德沃切克,
     永 in 吕梁市永聚煤矿). Flags spread from known names only, so 中 and 美 stay words.
     """
+    for i, tok in enumerate(tokens):
+        if tok.kind == HAN and tok.simplified in _TITLES:
+            run = _name_before(tokens, i)
+            if run is not None:
+                for j in run:
+                    tokens[j] = replace(tokens[j], proper=True)
     changed = True
     while changed:
         changed = False

@@ -94,6 +94,17 @@ def test_pieces_of_names_jieba_cut_apart_are_flagged(dictionary):
         assert not flags.get(word, False), word
 
 
+def test_an_unknown_name_before_a_title_is_flagged(dictionary):
+    # From the seed: jieba cuts 舒默 (Schumer) into two characters tagged as odd morphemes.
+    tokens = segment_text("我也见了舒默先生和其他几位参议员。", dictionary)
+    flags = {t.text: t.proper for t in tokens if t.kind == HAN}
+    assert flags["舒"] and flags["默"]
+    assert not flags["了"] and not flags["先生"] and not flags["见"]
+    # A measure word or a pronoun before the title is no name.
+    for text in ("两位先生来了。", "这位女士很好。"):
+        assert not any(t.proper for t in segment_text(text, dictionary)), text
+
+
 def test_name_flags_spread_only_from_real_names(dictionary):
     tokens = segment_text("中国和美国的关系很好，我们在家中学习。", dictionary)
     words = {t.text for t in tokens if t.kind == HAN and not t.proper}
