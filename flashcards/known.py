@@ -258,10 +258,25 @@ def _row(word: str, source: str, added_at: str) -> tuple[str, str, str, str] | N
     return (to_simplified(normalized), normalized, source, added_at)
 
 
+def _use_wal(connection: sqlite3.Connection) -> None:
+    # Switching a new file to WAL needs it to itself, and SQLite does not wait for that as it
+    # waits for other locks: two processes opening a new store at once would see "database
+    # is locked". Wait here, as long as the busy timeout would.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _prepare(connection: sqlite3.Connection, path: Path) -> None:
     # WAL lets readers and a writer work at once; a killed writer's transaction is rolled
     # back from the log at the next open. FULL makes each commit survive a power cut too.
-    connection.execute("PRAGMA journal_mode = WAL")
+    _use_wal(connection)
     connection.execute("PRAGMA synchronous = FULL")
     (version,) = connection.execute("PRAGMA user_version").fetchone()
     if version > SCHEMA_VERSION:

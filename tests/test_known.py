@@ -194,6 +194,7 @@ _WRITER = textwrap.dedent(
     from flashcards.known import KnownWords
     path, start, count, chars, go = sys.argv[1:]
     start, count, n = int(start), int(count), len(chars)
+    print("ready", flush=True)  # imported: only the store's own work is left
     while not os.path.exists(go):  # both start together
         time.sleep(0.001)
     print(time.time(), flush=True)
@@ -221,6 +222,8 @@ def test_two_processes_writing_at_once_both_land(tmp_path: Path) -> None:
     writers = [
         _python(_WRITER, str(path), str(start), "300", _CHARS, str(go)) for start in (0, 300)
     ]
+    for writer in writers:  # both past their imports, so "go" starts both at once
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
     go.touch()
     spans = []
     for writer in writers:
@@ -332,23 +335,11 @@ def test_known_set_joins_the_store_and_files(
     assert simplified_form(" 頭髮 ") == "头发"
 
 
-@pytest.fixture(scope="module")
-def anki_packages(
-    anki_exports: ModuleType, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("anki")
-    col = anki_exports.make_chinese_collection(folder / "collection.anki2")
-    try:
-        return anki_exports.export_packages(col, folder)
-    finally:
-        col.close()
-
-
 @pytest.mark.parametrize("kind", ["apkg", "apkg-legacy", "colpkg", "colpkg-legacy"])
 def test_studied_words_of_an_anki_export_become_known(
-    anki_exports: ModuleType, anki_packages: dict[str, Path], tmp_path: Path, kind: str
+    anki_exports: ModuleType, anki_files: dict[str, Path], tmp_path: Path, kind: str
 ) -> None:
-    package = anki_packages[kind]
+    package = anki_files[kind]
     with KnownWords.open(path=tmp_path / "known.sqlite3") as store:
         added = store.import_words(read_words(package, studied_only=True), source=package.name)
         assert added == len(anki_exports.STUDIED_WORDS)
@@ -363,9 +354,9 @@ def test_studied_words_of_an_anki_export_become_known(
         assert "飞机" in store
 
 
-def test_a_damaged_package_imports_nothing(anki_packages: dict[str, Path], tmp_path: Path) -> None:
+def test_a_damaged_package_imports_nothing(anki_files: dict[str, Path], tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.apkg"
-    data = anki_packages["apkg"].read_bytes()
+    data = anki_files["apkg"].read_bytes()
     damaged.write_bytes(data[: len(data) * 2 // 3])
     with KnownWords.open(path=tmp_path / "known.sqlite3") as store:
         store.add(["银行"])
@@ -379,7 +370,7 @@ TEXT = "我的朋友在银行工作。他喜欢咖啡，也喜欢用电脑。学
 
 @pytest.mark.parametrize("kind", ["apkg", "colpkg-legacy"])
 def test_known_words_from_anki_are_left_out_of_a_build_and_counted_in_analyze(
-    anki_packages: dict[str, Path],
+    anki_files: dict[str, Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     dictionary: object,  # the session's parsed CC-CEDICT (conftest)
@@ -391,7 +382,7 @@ def test_known_words_from_anki_are_left_out_of_a_build_and_counted_in_analyze(
     text = tmp_path / "text.txt"
     text.write_text(TEXT, encoding="utf-8")
     with KnownWords.open() as store:
-        store.import_words(read_words(anki_packages[kind], studied_only=True), source=kind)
+        store.import_words(read_words(anki_files[kind], studied_only=True), source=kind)
     known = known_set()
 
     everything = api.make_deck([text], api.BuildOptions(), dictionary=dictionary)
