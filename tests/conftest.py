@@ -43,10 +43,25 @@ def dictionary():
     return load_dictionary()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def anki_exports():
     """tests/anki_exports.py, which makes real Anki exports (needs the anki package)."""
     pytest.importorskip("anki", reason="the real Anki backend (pip install anki) makes exports")
     import anki_exports
 
     return anki_exports
+
+
+@pytest.fixture(scope="session")
+def anki_files(anki_exports, tmp_path_factory) -> dict[str, Path]:
+    """A collection of Chinese notes, some studied, exported every way Anki can: keys
+    apkg, apkg-legacy, colpkg, colpkg-legacy, notes-text, and collection (the file)."""
+    folder = tmp_path_factory.mktemp("anki")
+    col = anki_exports.make_chinese_collection(folder / "collection.anki2")
+    try:
+        files = anki_exports.export_packages(col, folder)
+        files["notes-text"] = anki_exports.export_notes_text(col, folder / "notes.txt")
+    finally:
+        col.close()
+    files["collection"] = folder / "collection.anki2"
+    return files

@@ -69,14 +69,8 @@ def test_known_file_for_one_run_and_hsk_max(home, tmp_path):
     assert all(2 <= (hsk3_level(w) or 10) <= 3 for w in deck_words(out))
 
 
-def test_import_anki_export_studied_only_then_analyze(home, tmp_path):
-    anki_exports = pytest.importorskip("anki_exports")
-    col = anki_exports.make_chinese_collection(tmp_path / "c.anki2")
-    try:
-        packages = anki_exports.export_packages(col, tmp_path)
-    finally:
-        col.close()
-    run("known", "import", packages["apkg"], "--studied-only")
+def test_import_anki_export_studied_only_then_analyze(home, tmp_path, anki_exports, anki_files):
+    run("known", "import", anki_files["apkg"], "--studied-only")
     known = set(run("known", "list").output.split())
     assert known == set(anki_exports.STUDIED_WORDS)
     text = tmp_path / "t.txt"

@@ -18,21 +18,6 @@ from flashcards.wordsources import clean_field, has_han, read_words, word_from_f
 ANKI_FORMATS = ("apkg", "apkg-legacy", "colpkg", "colpkg-legacy")
 
 
-@pytest.fixture(scope="module")
-def anki_files(
-    anki_exports: ModuleType, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("anki")
-    col = anki_exports.make_chinese_collection(folder / "collection.anki2")
-    try:
-        files = anki_exports.export_packages(col, folder)
-        files["notes-text"] = anki_exports.export_notes_text(col, folder / "notes.txt")
-    finally:
-        col.close()
-    files["collection"] = folder / "collection.anki2"
-    return files
-
-
 # --- Anki packages ------------------------------------------------------------------------
 
 
