@@ -20,6 +20,7 @@ from pathlib import Path
 from .cache import ShardedTable, cached_shards
 from .errors import FlashcardsError
 from .models import Classifier, DictEntry
+from .tones import reading_key
 
 ENV_CEDICT = "FLASHCARDS_CEDICT"
 # Bump when the parser or the cache layout changes, so that old caches are rebuilt.
@@ -218,7 +219,7 @@ class Dictionary:
         return list(seen)
 
     def entries_for_reading(self, word: str, numbered: str) -> list[DictEntry]:
-        key = numbered.lower()
+        key = reading_key(numbered)
         return [e for e in self.lookup(word) if e.reading_key == key]
 
     def is_proper_only(self, word: str) -> bool:
@@ -238,11 +239,6 @@ def _parse_path(path: Path) -> list[DictEntry]:
             return list(parse(fh))
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
-
-
-def parse_file(path: Path) -> Dictionary:
-    """Parse a CC-CEDICT file, with no cache."""
-    return Dictionary(_parse_path(path), source=str(path))
 
 
 @lru_cache(maxsize=4)

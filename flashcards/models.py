@@ -66,8 +66,10 @@ class DictEntry:
 
     @property
     def reading_key(self) -> str:
-        """The reading compared case-insensitively (Zhang3 and zhang3 are one sound)."""
-        return self.numbered.lower()
+        """The reading as compared for identity (see tones.reading_key)."""
+        from .tones import reading_key
+
+        return reading_key(self.numbered)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import genanki
 
 from .errors import FlashcardsError
 from .models import SentenceItem, Vocab
-from .tones import mark_syllable, normalise_u, tone_of
+from .tones import mark_syllable, normalise_u, reading_key, tone_of
 
 # Frozen since the first release: never rename, reorder or remove; append new fields at the end.
 VOCAB_FIELDS: tuple[str, ...] = (
@@ -88,11 +88,6 @@ def escape_field(text: str) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
     return escaped.replace("\n", "<br>")
-
-
-def reading_key(numbered: str) -> str:
-    """A reading as compared for identity: lower case, ü spelt ü, single spaces."""
-    return " ".join(normalise_u(s) for s in numbered.lower().split())
 
 
 def _pinyin_pieces(numbered: str, split_names: bool = True) -> list[tuple[str, str, int | None]]:

@@ -24,7 +24,7 @@ from .models import (
     SentenceItem,
     Vocab,
 )
-from .tones import mark, normalise_u
+from .tones import mark, reading_key
 
 ORDERS = ("appearance", "frequency", "level")
 # An example should be a sentence a learner reads at a glance.
@@ -114,7 +114,7 @@ def word_key(reading: Reading) -> tuple[str, str] | None:
     tok = reading.token
     if tok.kind != HAN or not reading.numbered:
         return None
-    return tok.simplified, reading.numbered.lower()
+    return tok.simplified, reading_key(reading.numbered)
 
 
 def _cut_edges(sentence: Sentence, keys: list) -> set[int]:
@@ -184,14 +184,8 @@ def _to_traditional():
     return opencc.OpenCC("s2t").convert
 
 
-def _same_reading(numbered: str) -> str:
-    # The pinyin stage spells ü "ü", CC-CEDICT "u:": 旅行 lü3 xing2 is lu:3 xing2.
-    return " ".join(normalise_u(s) for s in numbered.lower().split())
-
-
 def _entries_for(dictionary: Dictionary, st: _WordStats, proper: bool) -> list[DictEntry]:
-    key = _same_reading(st.numbered)
-    entries = [e for e in dictionary.lookup(st.simplified) if _same_reading(e.numbered) == key]
+    entries = dictionary.entries_for_reading(st.simplified, st.numbered)
     if not proper:
         common = [e for e in entries if not e.proper]
         entries = common or entries
@@ -308,7 +302,7 @@ def select_sentences(
     """
     if limit <= 0:
         return []
-    by_key = {(v.simplified, v.numbered.lower()): v for v in vocab}
+    by_key = {(v.simplified, reading_key(v.numbered)): v for v in vocab}
     candidates: dict[int, _Example] = {}
     for st in collector.stats():
         if st.example is not None and (st.simplified, st.numbered) in by_key:
@@ -335,7 +329,7 @@ def select_sentences(
 
 
 def known_forms(words: Iterable[str]) -> frozenset[str]:
-    """Simplified forms of known words given in either script."""
-    from .segment import to_simplified
+    """Known words given in either script, as the forms text words are matched against."""
+    from .known import simplified_form
 
-    return frozenset(to_simplified(w.strip()) for w in words if w and w.strip())
+    return frozenset(f for f in map(simplified_form, words) if f)

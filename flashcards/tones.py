@@ -30,6 +30,14 @@ def normalise_u(syllable: str) -> str:
     return syllable.replace("u:", "ü").replace("U:", "Ü").replace("v", "ü").replace("V", "Ü")
 
 
+def reading_key(numbered: str) -> str:
+    """A reading as compared for identity: lower case, ü spelt ü, single spaces.
+
+    Zhang3 and zhang3 are one sound; CC-CEDICT's lu:3 and the pinyin stage's lü3 too.
+    """
+    return " ".join(normalise_u(s) for s in numbered.lower().split())
+
+
 def tone_of(syllable: str) -> int:
     """The tone 1-5 of a numbered syllable; 5 (neutral) when it carries no number."""
     m = _SYLLABLE.match(syllable)
