@@ -23,6 +23,7 @@ from .segment import segment_sentence
 from .select import (
     SelectionOptions,
     VocabularyCollector,
+    known_forms,
     select_sentences,
     select_vocabulary,
 )
@@ -202,8 +203,6 @@ def analyze(
         progress=progress,
     ):
         stats.add(annotated)
-    from .select import known_forms
-
     known_set = known_forms(known) if known is not None else None
     return report(stats, beyond=beyond, standard=standard, top=top, known=known_set)
 
@@ -257,10 +256,6 @@ class Recipe:
 
 
 _RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {"known", "allow_empty"}
-
-
-def is_recipe(path: Input) -> bool:
-    return Path(path).is_dir() and (Path(path) / RECIPE_FILE).is_file()
 
 
 def load_recipe(folder: Input) -> Recipe:
@@ -323,8 +318,12 @@ def make_deck(
     if not seen_han and not options.allow_empty:
         names = ", ".join("stdin" if str(p) == "-" else str(p) for p in inputs)
         raise FlashcardsError(f"no Chinese text found in {names}; no deck written")
-    selection = SelectionOptions(
-        **{name: getattr(options, name) for name in SelectionOptions.__dataclass_fields__}
+    selection = replace(
+        SelectionOptions(
+            **{name: getattr(options, name) for name in SelectionOptions.__dataclass_fields__}
+        ),
+        # Known words may come in either script, from a caller of this library too.
+        known=known_forms(options.known),
     )
     vocab = select_vocabulary(collector, dictionary, selection)
     sentences = select_sentences(collector, vocab, options.sentences)

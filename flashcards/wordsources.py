@@ -166,18 +166,14 @@ def read_words(
         return _read_anki_package(path, note_type, field, studied_only)
     if head.startswith(_SQLITE_MAGIC):
         return _read_anki_collection_file(path, note_type, field, studied_only)
-    text = _decode_text(path, head)
+    # The same detection as for texts: UTF-8/16/32, GB18030 and Big5, binary refused.
+    text = decode_bytes(path.read_bytes(), name=path.name)[0]
     if text.lstrip().startswith(("<?xml", "<plecoflash")) and "<plecoflash" in text[:4096]:
         return _read_pleco_xml(path, studied_only)
     return _read_delimited_text(path, text, column, note_type)
 
 
 # --- text ------------------------------------------------------------------------------
-
-
-def _decode_text(path: Path, head: bytes) -> str:
-    # The same detection as for texts: UTF-8/16/32, GB18030 and Big5, binary refused.
-    return decode_bytes(path.read_bytes(), name=path.name)[0]
 
 
 @dataclass
