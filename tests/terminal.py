@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import subprocess
 import time
 
 
@@ -22,3 +23,14 @@ def read_pty(master: int, until, timeout: float) -> bytes:
                 break
             out += data
     return out
+
+
+def spawn_on_pty(args, *, cwd, env, stdout=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:
+    """Start ``args`` with its stderr on a new pseudo-terminal (so it shows a progress bar);
+    returns the process and the terminal's master end, which the caller closes."""
+    master, slave = os.openpty()
+    process = subprocess.Popen(
+        args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=slave
+    )
+    os.close(slave)
+    return process, master

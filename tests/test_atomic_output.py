@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from terminal import read_pty
+from terminal import read_pty, spawn_on_pty
 
 from flashcards import api
 from flashcards.dictionary import load_dictionary
@@ -154,16 +154,12 @@ def test_ctrl_c_while_reading(tmp_path):
     output, before = previous_deck(tmp_path, "apkg")
     source = tmp_path / "big.txt"
     source.write_text(ARTICLE * 3000, encoding="utf-8")  # 450 KB: a progress bar
-    master, slave = os.openpty()
-    process = subprocess.Popen(
+    process, master = spawn_on_pty(
         [sys.executable, "-m", "flashcards", "build", source.name, "-o", output.name],
         cwd=tmp_path,
         env=_process_env(tmp_path),
-        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=slave,
     )
-    os.close(slave)
     try:
         # Wait for the bar to move past 0%: the text is being read and segmented.
         shown = read_pty(master, lambda out: b"%" in out.replace(b" 0%", b""), timeout=120)

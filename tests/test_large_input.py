@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from anki_check import import_into_fresh_collection, render_all_cards
-from terminal import read_pty
+from terminal import read_pty, spawn_on_pty
 
 from flashcards import api
 from flashcards.dictionary import load_dictionary
@@ -183,16 +183,11 @@ def test_fifty_megabytes_through_the_cli_show_progress_in_flat_memory(tmp_path):
 
     path = tmp_path / "big.txt"
     write_repeated(path, chinese_block(seed=2, chars=300_000), 50 * MB, line_break=True)
-    master, slave = os.openpty()
-    process = subprocess.Popen(
+    process, master = spawn_on_pty(
         [sys.executable, "-m", "flashcards", "build", str(path), "-o", "big.apkg"],
         cwd=tmp_path,
         env=_env(tmp_path),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
     )
-    os.close(slave)
     try:
         # Two progress steps past 0%: reading, segmenting and reading aloud are under way.
         shown = read_pty(master, lambda out: len([p for p in _percentages(out) if p > 0]) >= 1, 180)
@@ -317,16 +312,7 @@ def test_progress_over_several_inputs(tmp_path):
 
 
 def _run_on_pty(args: list[str], cwd: Path) -> tuple[int, bytes]:
-    master, slave = os.openpty()
-    process = subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=_env(cwd),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
-    )
-    os.close(slave)
+    process, master = spawn_on_pty(args, cwd=cwd, env=_env(cwd))
     try:
         shown = read_pty(master, lambda out: False, timeout=0.1)
         while process.poll() is None:
