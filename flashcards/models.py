@@ -132,8 +132,9 @@ class Vocab:
     sentence_numbered: str = ""
     sentence_marked: str = ""
     word_start: int = -1  # where the word stands in the example sentence
-    proper: bool = False
+    proper: bool = False  # a proper noun (中国, 北京): tagged proper-noun
     sources: tuple[str, ...] = field(default_factory=tuple)
+    name: bool = False  # a person's name: left out unless --names
 
 
 @dataclass(frozen=True)

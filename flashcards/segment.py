@@ -1,10 +1,21 @@
 """Segmentation: jieba's words, aligned with CC-CEDICT, with names and non-words flagged.
 
-jieba and CC-CEDICT disagree about what a word is: jieba keeps 两个, 这是, 很多, 第一个
-whole, and a learner can look none of them up. A Han token that CC-CEDICT does not know is
-split into the longest dictionary words it contains (两 个, 这 是, 第一 个), down to single
-characters. Names are the exception: a person's name jieba found (莫耶) is kept whole and
-flagged, never cut into characters that would then be taught as words.
+jieba and CC-CEDICT disagree about what a word is. A reader accepts, in this order:
+
+1. jieba's word where CC-CEDICT has it, or where the user's word list (``--user-dict``,
+   jieba's format) names it;
+2. a token CC-CEDICT lacks (两个, 十分钟, 多万人次, 小女孩) cut by the most probable path
+   over dictionary words, with word frequencies from wordfreq, after a leading numeral is
+   cut off: 十 分钟, not the longest match first 十分 钟; 小 女孩, not 小女 孩;
+3. a unit and a place word jieba glued after a number cut apart (158 年 前, 3 个 人);
+4. dictionary words jieba split, joined where the text makes the joined word far more
+   likely than its pieces (中 美 -> 中美, 零 和 -> 零和), never across a particle or a name.
+
+Names: a person's name jieba found (莫耶, 贾宝玉) is kept whole and flagged, never cut into
+characters taught as words. A word on an HSK list, or one CC-CEDICT gives a lower-case
+reading, is never a name whatever jieba's tag; nor is a place or an organisation CC-CEDICT
+knows (中国, 北京, 联合国): those are carded, tagged as proper nouns later. A token jieba's
+HMM glued together (天同寿 of 与天同寿) that looks like no name is cut into the words in it.
 
 Traditional input is segmented through its simplified form (jieba's dictionary is
 simplified), and every token keeps the text exactly as the input wrote it.
@@ -12,21 +23,28 @@ simplified), and every token keeps the text exactly as the input wrote it.
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import logging
 import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 from .dictionary import Dictionary
+from .errors import FlashcardsError
 from .han import HAN_RUN, has_han
+from .levels import hsk2_level, hsk3_level, zipf_frequency
 from .models import HAN, LATIN, NUMBER, PUNCT, SPACE, SYMBOL, Sentence, Token
 
 ENV_SEGMENTER = "FLASHCARDS_SEGMENTER"
-SEGMENTERS = ("jieba", "rjieba")
+ENV_USER_DICT = "FLASHCARDS_USER_DICT"
+# One backend: rjieba cut 都会, 长得 and others differently, so two machines built
+# different decks from one text. "auto" is kept so that old scripts and recipes still work.
+SEGMENTERS = ("jieba",)
 
 # What stands between Han runs, cut into tokens: Latin runs keep digits and inner hyphens
 # (B-25, COP28, covid-19), numbers keep their decimal point, thousands separator and percent.
@@ -39,8 +57,53 @@ _NON_HAN = re.compile(
 )
 # jieba's tags for person (nr, nrfg, nrt), place (ns) and organisation (nt) names.
 _PROPER_TAGS = ("nr", "ns", "nt")
-_NUMERAL_CHARS = set("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
+_PERSON_TAG = "nr"
 _MAX_WORD = 8
+# Tags of words a joined word may not swallow: particles (的 了 地 得), interjections,
+# onomatopoeia, modal particles. 说的话 is 说 的 话, not 说 的话.
+_NO_JOIN_TAGS = ("u", "e", "y", "o", "x", "w")
+# Tags of words that govern what follows (prepositions, pronouns, adverbs), never joined
+# with it: 把 门 关上 is "shut the door", not 把门 "guard the gate".
+_GOVERNING_TAGS = ("p", "r", "d")
+# How much more likely (log10) a joined word must be than its pieces apart: 中美 4.4 vs
+# 中 6.65 + 美 5.43 gains 1.3; 零和 1.1; 在家 0.9. Measured on the corpus (see benchmarks).
+JOIN_MARGIN = 0.8
+# log10 probability of a dictionary word wordfreq has never seen, and of a character that
+# is no dictionary word at all: paths through them lose to paths through known words.
+_UNSEEN_WORD = -8.5
+_UNKNOWN_CHAR = -10.0
+
+
+@dataclass(frozen=True)
+class BoundaryRules:
+    """``data/segmentation.json``: what numerals, units and names look like."""
+
+    numerals: frozenset[str]
+    approximate: frozenset[str]  # 多 余 几 with a number: "more than", "some"
+    after_name: frozenset[str]  # what jieba's HMM glues to a name: 凤姐笑 is 凤姐 笑
+    units: frozenset[str]
+    after_unit: frozenset[str]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    transliteration: frozenset[str]
+    titles: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def boundary_rules() -> BoundaryRules:
+    text = resources.files("flashcards").joinpath("data/segmentation.json").read_text("utf-8")
+    data = json.loads(text)
+    return BoundaryRules(
+        numerals=frozenset(data["numerals"]),
+        approximate=frozenset(data["approximate"]),
+        after_name=frozenset(data["after_name"]),
+        units=frozenset(data["units"]),
+        after_unit=frozenset(data["after_unit"]),
+        surnames=frozenset(data["surnames"]),
+        compound_surnames=frozenset(data["compound_surnames"]),
+        transliteration=frozenset(data["transliteration"]),
+        titles=frozenset(data["name_titles"]),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -70,73 +133,154 @@ def to_simplified(text: str) -> str:
 
 
 def segmenter_name(name: str | None = None) -> str:
-    """The backend to use: the one named, else $FLASHCARDS_SEGMENTER, else "auto".
-
-    "auto" is rjieba where it is installed (``pip install 'flashcards[fast]'``): the same
-    dictionary and tags as jieba, about seven times faster on long texts; jieba otherwise.
-    """
+    """The backend: jieba. ``auto`` (the old default) means jieba too."""
     chosen = name or os.environ.get(ENV_SEGMENTER) or "auto"
-    if chosen == "auto":
-        return "rjieba" if importlib.util.find_spec("rjieba") is not None else "jieba"
-    if chosen not in SEGMENTERS:
-        from .errors import FlashcardsError
-
+    if chosen in ("auto", "jieba"):
+        return "jieba"
+    if chosen == "rjieba":
         raise FlashcardsError(
-            f"unknown segmenter {chosen!r}; choose one of: auto, {', '.join(SEGMENTERS)}"
+            "the rjieba segmenter was dropped: it cut some words unlike jieba, so decks "
+            "depended on what was installed; use jieba (the default)"
         )
-    return chosen
+    raise FlashcardsError(f"unknown segmenter {chosen!r}; choose one of: auto, jieba")
 
 
-@lru_cache(maxsize=2)
-def _tagger(name: str):
-    """A function from a Han run to (word, tag) pairs."""
-    if name == "rjieba":
-        try:
-            import rjieba
-        except ImportError:
-            from .errors import FlashcardsError
+@dataclass(frozen=True)
+class _Jieba:
+    """jieba's POS tagger, with a user's word list where one was given."""
 
-            raise FlashcardsError(
-                "the rjieba segmenter is not installed (pip install 'flashcards[fast]')"
-            ) from None
-        return lambda text: rjieba.tag(text)
+    tag: object  # text -> [(word, flag)]
+    freq: dict  # jieba's word frequencies: a word absent here was made by its HMM
+    tags: dict  # jieba's word -> tag table
+    user_words: frozenset[str]
+
+
+def resolve_user_dict(path: str | os.PathLike[str] | None) -> str | None:
+    """The user word list to load: the one given, else $FLASHCARDS_USER_DICT, else none."""
+    chosen = path or os.environ.get(ENV_USER_DICT)
+    if not chosen:
+        return None
+    p = Path(chosen).expanduser()
+    if not p.is_file():
+        raise FlashcardsError(f"user dictionary not found: {p}")
+    return str(p.resolve())
+
+
+def _read_user_dict(path: str) -> list[tuple[str, str | None, str | None]]:
+    """jieba's user dictionary format: ``word [frequency] [tag]`` a line, UTF-8."""
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FlashcardsError(f"user dictionary {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise FlashcardsError(f"cannot read user dictionary {path}: {exc.strerror}") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit() and len(parts) == 3):
+            raise FlashcardsError(f"user dictionary {path}, line {n}: expected 'word [freq] [tag]'")
+        word = parts[0]
+        freq = next((p for p in parts[1:] if p.isdigit()), None)
+        tag = next((p for p in parts[1:] if not p.isdigit()), None)
+        rows.append((to_simplified(word), freq, tag))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def _jieba(user_dict: str | None) -> _Jieba:
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return lambda text: [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    if user_dict is None:
+        jieba.initialize()
+        tokenizer = jieba.posseg.dt
+        words: frozenset[str] = frozenset()
+    else:
+        # A tokenizer of its own, so that one build's word list never leaks into another.
+        tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+        tokenizer.tokenizer.initialize()
+        rows = _read_user_dict(user_dict)
+        for word, freq, tag in rows:
+            tokenizer.tokenizer.add_word(word, int(freq) if freq else None, tag)
+            if tag:
+                tokenizer.word_tag_tab[word] = tag
+        words = frozenset(w for w, _, _ in rows)
+
+    def tag(text: str) -> list[tuple[str, str]]:
+        return [(p.word, p.flag) for p in tokenizer.cut(text)]
+
+    return _Jieba(tag, tokenizer.tokenizer.FREQ, tokenizer.word_tag_tab, words)
 
 
-def split_by_dictionary(word: str, dictionary: Dictionary) -> list[str]:
-    """Cut ``word`` into the longest CC-CEDICT words, left to right; characters at worst."""
+def _log_prob(word: str, dictionary: Dictionary | None) -> float:
+    """log10 of the word's share of running text, as the path search scores it."""
+    z = zipf_frequency(word)
+    if z > 0:
+        return z - 9
+    known = dictionary is None or len(word) > 1 or word in dictionary
+    return _UNSEEN_WORD if known else _UNKNOWN_CHAR
+
+
+def split_by_dictionary(
+    word: str, dictionary: Dictionary, after_number: bool = False
+) -> list[str]:
+    """Cut ``word`` into the most probable sequence of CC-CEDICT words, characters at worst.
+
+    A run of numerals that counts is cut off first: two or more (十几 个), or 多 余 几 right
+    after a number (500 多万 人次, where 多 万人 次 would win on frequencies alone). One
+    numeral is left to the path search (两国 人民, 十 分钟; 多少 年来).
+    """
+    rules = boundary_rules()
+    counting = rules.numerals | rules.approximate
+    k = 0
+    while k < len(word) - 1 and word[k] in counting:
+        k += 1
+    if k > 1 or (k == 1 and after_number and word[0] in rules.approximate):
+        return [*_best_path(word[:k], dictionary), *_best_path(word[k:], dictionary)]
+    return _best_path(word, dictionary)
+
+
+@lru_cache(maxsize=65536)
+def _best_path_cached(word: str, dictionary: Dictionary) -> tuple[str, ...]:
+    n = len(word)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("-inf"), 0)] * n
+    for j in range(1, n + 1):
+        for i in range(max(0, j - _MAX_WORD), j):
+            piece = word[i:j]
+            if j - i > 1 and piece not in dictionary:
+                continue
+            score = best[i][0] + _log_prob(piece, dictionary)
+            # Ties go to the longer last word: deterministic, and fewer pieces.
+            if score > best[j][0]:
+                best[j] = (score, i)
     pieces = []
-    i = 0
-    while i < len(word):
-        for j in range(min(len(word), i + _MAX_WORD), i, -1):
-            if j - i == 1 or word[i:j] in dictionary:
-                pieces.append(word[i:j])
-                i = j
-                break
-    return pieces
+    j = n
+    while j > 0:
+        i = best[j][1]
+        pieces.append(word[i:j])
+        j = i
+    return tuple(reversed(pieces))
+
+
+def _best_path(word: str, dictionary: Dictionary) -> list[str]:
+    return list(_best_path_cached(word, dictionary))
 
 
 def _is_numeral(word: str) -> bool:
-    return len(word) > 1 and all(ch in _NUMERAL_CHARS for ch in word)
+    return len(word) > 1 and all(ch in boundary_rules().numerals for ch in word)
 
-
-def _piece_tag(tag, piece: str, whole: str) -> str:
-    """The tag jieba gives a piece of a split word on its own (地 of 地问 is not a noun)."""
-    tagged = tag(piece)
-    return (tagged[0][1] or whole) if len(tagged) == 1 else whole
 
 
 def _merge_numeral_tokens(tokens: list[Token]) -> list[Token]:
     """Join runs of numeral tokens (二十 六, 二 〇 二三) into one number token."""
+    numerals = boundary_rules().numerals
     out: list[Token] = []
     run: list[Token] = []
     for tok in tokens + [None]:
-        if tok is not None and all(ch in _NUMERAL_CHARS for ch in tok.simplified):
+        if tok is not None and all(ch in numerals for ch in tok.simplified):
             run.append(tok)
             continue
         if len(run) > 1:
@@ -172,45 +316,213 @@ def _non_han_kind(text: str, group: str) -> str:
     return SYMBOL
 
 
-def _han_tokens(
-    original: str, simplified: str, offset: int, sentence: int, dictionary: Dictionary, tag
-) -> Iterator[Token]:
-    pos = 0
-    for word, flag in tag(simplified):
-        start = pos
-        pos += len(word)
+def never_a_name(word: str, dictionary: Dictionary) -> bool:
+    """A word on an HSK list, or one CC-CEDICT reads in lower case (太尉, 菩萨)."""
+    return bool(
+        hsk2_level(word) or hsk3_level(word) or dictionary.common_readings(word)
+    )
+
+
+def _looks_like_a_name(word: str) -> bool:
+    """Does a token no dictionary knows have the shape of a name: a surname and one or two
+    characters (王熙凤), or mostly the characters of transliterations (德沃切克)?"""
+    rules = boundary_rules()
+    if 2 <= len(word) <= 3 and word[0] in rules.surnames:
+        return True
+    if 3 <= len(word) <= 4 and word[:2] in rules.compound_surnames:
+        return True
+    foreign = sum(ch in rules.transliteration for ch in word)
+    return len(word) >= 2 and foreign * 3 >= len(word) * 2
+
+
+@dataclass
+class _Piece:
+    """A token in the making: the simplified text, its tag, and how it came about."""
+
+    word: str
+    flag: str
+    whole: bool  # as jieba cut it (not a piece of a split token)
+    name: bool = False
+
+
+def _pieces(
+    tagged: list[tuple[str, str]], dictionary: Dictionary, jb: _Jieba, starts_after_number: bool
+) -> list[_Piece]:
+    """jieba's (word, tag) pairs aligned with the dictionary: steps 1 and 2 and names."""
+    out: list[_Piece] = []
+    for word, flag in tagged:
         flag = flag or ""
-        proper_tag = flag.startswith(_PROPER_TAGS)
-        if word in dictionary:
-            pieces = [word]
-        elif proper_tag:
-            # An unknown name stays whole unless it is made of dictionary words (美国空军).
-            split = split_by_dictionary(word, dictionary)
-            pieces = split if all(len(p) > 1 for p in split) else [word]
+        if word in dictionary or word in jb.user_words:
+            name = False
+            if word not in jb.user_words or flag.startswith(_PROPER_TAGS):
+                name = _dictionary_name(word, flag, dictionary, jb)
+            out.append(_Piece(word, flag, True, name))
+            continue
+        if flag.startswith(_PROPER_TAGS):
+            out.extend(_unknown_name(word, flag, dictionary, jb))
+            continue
+        after_number = (not out and starts_after_number) or bool(out and _is_counted(out[-1]))
+        split = split_by_dictionary(word, dictionary, after_number)
+        if out and _joinable(out[-1]) and len(split) > 1:
+            # jieba may have cut the word before too early: 负责 任地 is 负责任 地.
+            before = out[-1].word
+            again = _best_path(before + word, dictionary)
+            if len(again[0]) > len(before):
+                out.pop()
+                split = again
+        out.extend(
+            _Piece(p, flag if len(split) == 1 else jb.tags.get(p, flag), len(split) == 1)
+            for p in split
+        )
+    return out
+
+
+def _is_counted(p: _Piece) -> bool:
+    return all(ch in boundary_rules().numerals for ch in p.word)
+
+
+def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> list[_Piece]:
+    """A token jieba tagged as a name that CC-CEDICT lacks.
+
+    Made of dictionary words only (美国空军): those words. A token jieba's dictionary has,
+    one of two characters (黛玉, 阿桂), or one with a name's shape: a name. Else it is a run
+    jieba's HMM glued together: a name with what follows it (凤姐笑: 凤姐 笑), or words
+    (天同寿 of 与天同寿: 天 同 寿).
+    """
+    split = split_by_dictionary(word, dictionary)
+    if all(len(p) > 1 for p in split):
+        return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
+    made_by_hmm = not jb.freq.get(word)  # FREQ holds every prefix too, with 0
+    if not made_by_hmm or len(word) == 2 or _looks_like_a_name(word):
+        return [_Piece(word, flag, True, True)]
+    rules = boundary_rules()
+    end = len(word)
+    while end > 2 and word[end - 1] in rules.after_name:
+        end -= 1
+    if end < len(word):
+        rest = _best_path(word[end:], dictionary)
+        return [_Piece(word[:end], flag, False, True)] + [
+            _Piece(p, jb.tags.get(p, "x"), False) for p in rest
+        ]
+    return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
+
+
+def _dictionary_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> bool:
+    """Is a dictionary word a name not to card: a person, never an everyday word?"""
+    if never_a_name(word, dictionary):
+        return False
+    if dictionary.is_proper_only(word):
+        # 习近平 is a person; 旧金山 and 联合国 are places and bodies a learner reads about.
+        return flag.startswith(_PERSON_TAG) or (
+            not flag.startswith(_PROPER_TAGS) and jb.tags.get(word, "").startswith(_PERSON_TAG)
+        )
+    return flag.startswith(_PERSON_TAG)
+
+
+def _split_units(pieces: list[_Piece], dictionary: Dictionary, after_number: bool) -> None:
+    """158年前 -> 年 前, 3个人 -> 个 人: a unit and what follows it, after a number."""
+    rules = boundary_rules()
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        prev_is_number = (after_number and i == 0) or (
+            i > 0 and all(ch in rules.numerals for ch in pieces[i - 1].word)
+        )
+        rest = p.word[1:]
+        if (
+            prev_is_number
+            and len(p.word) >= 2
+            and p.word[0] in rules.units
+            and rest in rules.after_unit
+            and not p.flag.startswith(("m", "q"))
+            and (rest in dictionary or len(rest) == 1)
+        ):
+            pieces[i : i + 1] = [
+                _Piece(p.word[0], "q", False),
+                _Piece(rest, p.flag, False),
+            ]
+            i += 2
+            continue
+        i += 1
+
+
+def _join_split_words(pieces: list[_Piece], dictionary: Dictionary) -> list[_Piece]:
+    """Join two or three whole tokens into the dictionary word the text makes of them."""
+    out: list[_Piece] = []
+    i = 0
+    while i < len(pieces):
+        joined = None
+        for n in (3, 2):
+            window = pieces[i : i + n]
+            if len(window) == n and all(_joins(p) for p in window):
+                word = "".join(p.word for p in window)
+                if len(word) <= 4 and word in dictionary and _text_supports(word, window):
+                    joined = _Piece(word, _joined_tag(word, window), True)
+                    break
+        if joined is not None:
+            out.append(joined)
+            i += n
         else:
-            pieces = split_by_dictionary(word, dictionary)
-        p_start = start
-        for piece in pieces:
-            piece_flag = flag if len(pieces) == 1 else _piece_tag(tag, piece, flag)
-            known = piece in dictionary
-            if known:
-                proper = dictionary.is_proper_only(piece) or (
-                    proper_tag and piece == word and not dictionary.common_readings(piece)
-                )
-            else:
-                proper = proper_tag
-            kind = NUMBER if (not known and _is_numeral(piece)) else HAN
-            yield Token(
-                text=original[p_start : p_start + len(piece)],
-                kind=kind,
-                sentence=sentence,
-                start=offset + p_start,
-                simplified=piece,
-                pos=piece_flag,
-                proper=proper,
-                in_dictionary=known,
-            )
-            p_start += len(piece)
+            out.append(pieces[i])
+            i += 1
+    return out
+
+
+def _text_supports(word: str, window: list[_Piece]) -> bool:
+    """Is ``word`` likelier here than its pieces apart?
+
+    By wordfreq where it knows the word (中美 is rare apart: 中 6.65, 美 5.43). wordfreq's
+    own Chinese counts come from a jieba cut, so a word jieba always splits (中美, 零和,
+    碳中和) has no count there: CC-CEDICT's word is taken.
+    """
+    z = zipf_frequency(word)
+    if z > 0:
+        apart = sum(_log_prob(p.word, None) for p in window)
+        return z - 9 >= apart + JOIN_MARGIN
+    return True
+
+
+def _joinable(p: _Piece) -> bool:
+    return p.whole and not p.name and not p.flag.startswith(_NO_JOIN_TAGS)
+
+
+def _joins(p: _Piece) -> bool:
+    return _joinable(p) and not p.flag.startswith(_GOVERNING_TAGS)
+
+
+def _joined_tag(word: str, window: list[_Piece]) -> str:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(word) or window[-1].flag
+
+
+def _han_tokens(
+    original: str,
+    simplified: str,
+    offset: int,
+    sentence: int,
+    dictionary: Dictionary,
+    jb: _Jieba,
+    after_number: bool,
+) -> Iterator[Token]:
+    pieces = _pieces(jb.tag(simplified), dictionary, jb, after_number)
+    _split_units(pieces, dictionary, after_number)
+    pieces = _join_split_words(pieces, dictionary)
+    pos = 0
+    for p in pieces:
+        known = p.word in dictionary
+        kind = NUMBER if (not known and _is_numeral(p.word)) else HAN
+        yield Token(
+            text=original[pos : pos + len(p.word)],
+            kind=kind,
+            sentence=sentence,
+            start=offset + pos,
+            simplified=p.word,
+            pos=p.flag,
+            proper=p.name,
+            in_dictionary=known,
+        )
+        pos += len(p.word)
 
 
 def segment_text(
@@ -219,21 +531,34 @@ def segment_text(
     *,
     sentence: int = 0,
     segmenter: str | None = None,
+    user_dict: str | None = None,
 ) -> tuple[Token, ...]:
-    """Every token of ``text``: Han words, numbers, Latin runs, punctuation, symbols, space."""
-    tag = _tagger(segmenter_name(segmenter))
+    """Every token of ``text``: Han words, numbers, Latin runs, punctuation, symbols, space.
+
+    ``user_dict`` is a word list in jieba's format (``word [freq] [tag]`` a line), loaded
+    before cutting: its words are kept whole, and a tag ``nr`` marks a person's name.
+    """
+    segmenter_name(segmenter)
+    jb = _jieba(resolve_user_dict(user_dict))
     simplified = to_simplified(text)
     tokens: list[Token] = []
     pos = 0
     for m in HAN_RUN.finditer(simplified):
         tokens.extend(_other_tokens(text, pos, m.start(), sentence))
+        after_number = bool(tokens) and tokens[-1].kind == NUMBER
         han = _han_tokens(
-            text[m.start() : m.end()], m.group(), m.start(), sentence, dictionary, tag
+            text[m.start() : m.end()],
+            m.group(),
+            m.start(),
+            sentence,
+            dictionary,
+            jb,
+            after_number,
         )
         tokens.extend(_merge_numeral_tokens(list(han)))
         pos = m.end()
     tokens.extend(_other_tokens(text, pos, len(text), sentence))
-    return tuple(_flag_name_parts(tokens))
+    return tuple(_flag_name_parts(tokens, dictionary))
 
 
 # The dots that join the parts of a transliterated name: 罗伯特·雷, 比尔·盖茨.
@@ -243,10 +568,6 @@ _NAME_DOTS = {"·", "・", "•", "‧"}
 # Words that follow a person's name, and the tags of characters that may stand in a
 # transliterated name jieba did not recognise (舒/zg 默/z 先生): not verbs, adverbs,
 # particles, pronouns, numerals or measure words, which end the name going backwards.
-_TITLES = frozenset(
-    "先生 女士 夫人 小姐 太太 夫妇 博士 教授 总统 总理 主席 州长 市长 部长 议员 参议员 "
-    "众议员 大使 将军 书记".split()
-)
 _NAME_CHAR_TAGS = ("z", "g", "n", "x", "j", "k", "h")
 
 
@@ -265,7 +586,7 @@ def _name_before(tokens: list[Token], title: int) -> list[int] | None:
     return run if 2 <= len(run) <= 3 else None
 
 
-def _flag_name_parts(tokens: list[Token]) -> list[Token]:
+def _flag_name_parts(tokens: list[Token], dictionary: Dictionary) -> list[Token]:
     """Flag the pieces of names that jieba cut apart, so they are not taught as words.
 
     A Han token next to a name dot is part of a name (雷 in 罗伯特·雷); so is a single
@@ -273,7 +594,7 @@ def _flag_name_parts(tokens: list[Token]) -> list[Token]:
     永 in 吕梁市永聚煤矿). Flags spread from known names only, so 中 and 美 stay words.
     """
     for i, tok in enumerate(tokens):
-        if tok.kind == HAN and tok.simplified in _TITLES:
+        if tok.kind == HAN and tok.simplified in boundary_rules().titles:
             run = _name_before(tokens, i)
             if run is not None:
                 for j in run:
@@ -308,6 +629,16 @@ def _other_tokens(text: str, start: int, end: int, sentence: int) -> Iterator[To
 
 
 def segment_sentence(
-    sentence: Sentence, dictionary: Dictionary, *, segmenter: str | None = None
+    sentence: Sentence,
+    dictionary: Dictionary,
+    *,
+    segmenter: str | None = None,
+    user_dict: str | None = None,
 ) -> tuple[Token, ...]:
-    return segment_text(sentence.text, dictionary, sentence=sentence.index, segmenter=segmenter)
+    return segment_text(
+        sentence.text,
+        dictionary,
+        sentence=sentence.index,
+        segmenter=segmenter,
+        user_dict=user_dict,
+    )

@@ -227,8 +227,11 @@ def _classifiers(entries: list[DictEntry]) -> tuple[Classifier, ...]:
 
 
 def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
-    proper = st.proper_count * 2 > st.count
-    entries = _entries_for(dictionary, st, proper)
+    # A name: most of its uses were tokens the segmenter flagged as a person's name.
+    name = st.proper_count * 2 > st.count
+    entries = _entries_for(dictionary, st, name)
+    # A proper noun to card and tag: every entry of the reading is a name (中国, 北京).
+    proper = name or (bool(entries) and all(e.proper for e in entries))
     traditional = _traditional_form(st, entries)
     ex = st.example
     return Vocab(
@@ -247,6 +250,7 @@ def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
         word_start=ex.word_start if ex else -1,
         proper=proper,
         sources=tuple(st.sources),
+        name=name,
     )
 
 
@@ -279,7 +283,7 @@ def select_vocabulary(
         if options.hsk_max is not None and level > options.hsk_max:
             continue
         vocab = _to_vocab(st, dictionary)
-        if vocab.proper and not options.names:
+        if vocab.name and not options.names:
             continue
         if not vocab.senses:
             continue

@@ -26,7 +26,8 @@ def test_segment_json_flags_words_names_and_non_words():
     assert by_text["1942"]["kind"] == "number" and not by_text["1942"]["word"]
     assert by_text["B-25"]["kind"] == "latin" and not by_text["B-25"]["word"]
     assert by_text["。"]["kind"] == "punct"
-    assert by_text["旧金山"]["proper"] and by_text["旧金山"]["word"]
+    # A place CC-CEDICT knows is a word to learn; "proper" flags names not to card.
+    assert by_text["旧金山"]["word"] and not by_text["旧金山"]["proper"]
     assert by_text["轰炸机"]["word"] and by_text["轰炸机"]["in_dictionary"]
     assert "".join(t["text"] for t in tokens) == "1942年美国空军16架B-25轰炸机飞往旧金山。"
 
