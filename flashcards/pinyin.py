@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +40,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from .cache import cached_table
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
 from .han import has_han, is_han
+from .learner import learner_reading
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
 from .segment import to_simplified
@@ -146,6 +149,55 @@ def rule_table() -> RuleTable:
 
 
 # --------------------------------------------------------------------------- readings
+
+
+@lru_cache(maxsize=1)
+def _deciders() -> dict[str, frozenset[str]]:
+    text = resources.files("flashcards").joinpath("data/deciders.json").read_text("utf-8")
+    data = json.loads(text)
+    return {k: frozenset(data.get(k, "")) for k in ("model_beats_rules", "usual_beats_model")}
+
+
+def model_beats_rules() -> frozenset[str]:
+    """Characters whose rules lost to the model on labelled data (data/deciders.json)."""
+    return _deciders()["model_beats_rules"]
+
+
+def usual_beats_model() -> frozenset[str]:
+    """Characters whose everyday reading beat the model where no rule fired."""
+    return _deciders()["usual_beats_model"]
+
+
+def load_reading_overrides(path: str | os.PathLike[str]) -> dict[str, str]:
+    """A user's file of readings that always win: ``word pinyin`` a line, the pinyin in
+    tone numbers or marks (``地方 di4 fang1``, ``行 háng``); ``#`` starts a comment."""
+    from .errors import FlashcardsError
+    from .tones import numbered_syllable
+
+    p = Path(path).expanduser()
+    try:
+        text = p.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FlashcardsError(f"reading overrides {p} are not UTF-8 text") from None
+    except OSError as exc:
+        raise FlashcardsError(f"cannot read reading overrides {p}: {exc.strerror}") from None
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, *syllables = line.split()
+        numbered = _clean(" ".join(numbered_syllable(x) for x in syllables))
+        if not is_han(word) or not _usable(numbered, word):
+            raise FlashcardsError(
+                f"reading overrides {p}, line {n}: expected a word and one pinyin syllable "
+                f"per character, e.g. '地方 di4 fang1'"
+            )
+        out[word] = numbered
+        out.setdefault(to_simplified(word), numbered)
+    return out
+
+
 
 
 def _clean(numbered: str) -> str:
@@ -600,25 +652,61 @@ def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
     raise ValueError(name)
 
 
-def _apply_rules(word_rules: WordRules, ctx: _Context, i: int) -> str | None:
+def _fired_rule(word_rules: WordRules, ctx: _Context, i: int) -> str | None:
+    """The reading of the first rule whose every condition holds, else None."""
     for rule in word_rules.rules:
         if all(_holds(name, value, ctx, i) for name, value in rule.conditions):
             return rule.reading
-    return word_rules.default
+    return None
 
 
 # --------------------------------------------------------------------------- the reader
+
+
+@lru_cache(maxsize=65536)
+def _noun_rank(dictionary: Dictionary, word: str, reading: str) -> int:
+    """How much the entries of ``word`` in ``reading`` look like a noun's: 0 where a sense
+    is a verb's ("to bear fruit") or a grammatical note ("(after a verb) ..."); 2 where a
+    measure word is listed too (人家 ren2 jia1 "household"); else 1."""
+    entries = [e for e in dictionary.lookup(word) if _clean(e.numbered) == reading]
+    senses = [s for e in entries for s in e.senses]
+    if not senses or any(s.startswith(("to ", "(")) for s in senses):
+        return 0
+    return 2 if any(e.classifiers for e in entries) else 1
+
+
+_COMPLEMENT = re.compile(r"after (?:a )?verb|verb suffix|verb complement", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _complement_reading(dictionary: Dictionary, word: str, reading: str) -> bool:
+    """Is ``reading`` of ``word`` its use as a complement after a verb (起来 qi5 lai5
+    "(after a verb) indicating the beginning ...", 过去 guo4 qu5 "(verb suffix)")?"""
+    entries = [e for e in dictionary.lookup(word) if _clean(e.numbered) == reading]
+    return bool(entries) and all(
+        any(_COMPLEMENT.search(s) for s in e.senses[:1]) for e in entries
+    )
+
 
 # jieba's tags for a person's name (nrt, transliterated names, has no surname first).
 _PERSON_TAGS = frozenset(("nr", "nrfg"))
 # Words after which a character is counted: 两只, 几幢, 这条, 每处.
 _COUNTING = frozenset([*"〇零一二三四五六七八九十百千万亿两几每这那哪某半整", NUM])
+# Words after which a noun stands: a count, a demonstrative.
+_DETERMINERS = _COUNTING | {"这些", "那些", "这个", "那个", "哪个", "各", "此", "该"}
 
 
 class _SentenceReader:
-    def __init__(self, tokens: Sequence[Token], dictionary: Dictionary, use_model: bool) -> None:
+    def __init__(
+        self,
+        tokens: Sequence[Token],
+        dictionary: Dictionary,
+        use_model: bool,
+        overrides: Mapping[str, str],
+    ) -> None:
         self.dictionary = dictionary
         self.use_model = use_model
+        self.overrides = overrides
         self.ctx = _Context(tokens)
         self.table = rule_table()
         self._sentence_pinyin: list[str] | None = None
@@ -636,14 +724,13 @@ class _SentenceReader:
     def model_reading(self, i: int, k: int, ch: str, allowed: Sequence[str]) -> str | None:
         """The model's reading of character ``k`` of token ``i``, if it is one we allow.
 
-        Characters common enough to be words on their own (会, 要, 中) keep their usual
-        reading: the model adds nothing there, and skipping them keeps it off most sentences.
+        The model is run once a sentence, for every polyphone it knows in it.
         """
-        if not self.use_model or not _model_knows(ch) or _standalone(ch):
+        if not self.use_model or not _model_knows(ch):
             return None
         if self._model is None:
             text = self._text()
-            wanted = [p for p, c in enumerate(text) if _model_knows(c) and not _standalone(c)]
+            wanted = [p for p, c in enumerate(text) if _model_knows(c)]
             self._model = _context_model().predict(text, wanted)  # type: ignore[union-attr]
         found = self._model.get(self._offsets[i] + k)
         if found is None or (allowed and found not in allowed):
@@ -664,31 +751,95 @@ class _SentenceReader:
         written = tok.text if len(tok.text) == len(word) else word
         if not is_han(word):
             return self.read_mixed(i, word)
+        override = self.overrides.get(written) or self.overrides.get(word)
+        if override and len(override.split()) == len(word):
+            return override
         # The traditional form can settle what the simplified one cannot (隻 zhi1, 乾 gan1).
         as_written = _written_readings(self.dictionary, word, written)
         if len(as_written) == 1:
             return as_written[0]
         rules = self.table.words.get(word)
-        if rules is not None:
-            by_rule = _apply_rules(rules, self.ctx, i)
-            if by_rule is not None and (not as_written or by_rule in as_written):
-                return by_rule
+        by_rule = _fired_rule(rules, self.ctx, i) if rules is not None else None
+        if by_rule is not None and as_written and by_rule not in as_written:
+            by_rule = None
+        default = rules.default if rules is not None else None
         cands = _candidates(self.dictionary, word, written)
         if len(word) == 1:
-            return self.read_char(i, word, cands)
+            return self.read_char(i, word, cands, by_rule, default)
+        if by_rule is not None:
+            return by_rule
         if tok.proper:
             choices = tuple(dict.fromkeys(cands.proper + cands.common))
         else:
-            choices = cands.common or cands.proper or cands.variant
+            # A name's reading stays a candidate: 明朝 is Ming2 chao2 "the Ming dynasty" as
+            # often as ming2 zhao1 "tomorrow morning".
+            choices = tuple(dict.fromkeys(cands.common + cands.proper)) or cands.variant
         if len(choices) == 1:
             reading = choices[0]
         elif choices:
-            reading = _closest(_pypinyin_phrase(word), choices)
+            reading = self.read_word(i, word, written, choices, default)
         else:
             reading = self.read_unknown(i, tok, word)
         if written != word:
             reading = self.respell(written, reading)
         return reading
+
+    def read_word(
+        self, i: int, word: str, written: str, choices: Sequence[str], default: str | None
+    ) -> str:
+        """A word CC-CEDICT lists under several readings, where no rule decided: where it
+        stands as a noun (after a measure word or 的: 一个小铺盖, 读书人家), the reading
+        whose entries are nouns; else the everyday reading a learner's dictionary gives
+        (东西 dong1 xi5 "thing"), else our table's default, else the one pypinyin's phrase
+        list gives, else CC-CEDICT's first."""
+        complements = [r for r in choices if _complement_reading(self.dictionary, word, r)]
+        if len(complements) == 1 and len(choices) == 2:
+            # 站出来, 跑过去, 悲凉起来: the complement after a verb; 既然起来 "get up".
+            if self.after_verb(i):
+                return complements[0]
+            return next(r for r in choices if r != complements[0])
+        if self.attributive(i):
+            # 东西海岸, 地方政府: before a noun, the reading without the neutral tone.
+            full = [r for r in choices if not any(x.endswith("5") for x in r.split())]
+            if len(full) == 1 and len(full) < len(choices):
+                return full[0]
+        if self.nominal(i):
+            ranks = {r: _noun_rank(self.dictionary, word, r) for r in choices}
+            best = max(ranks.values())
+            nouns = [r for r in choices if ranks[r] == best]
+            if best and len(nouns) == 1:
+                return nouns[0]
+        for prior in (learner_reading(written), learner_reading(word), default):
+            if prior in choices:
+                return prior
+        return _closest(_pypinyin_phrase(word), choices)
+
+    def after_verb(self, i: int) -> bool:
+        """Does token ``i`` follow a verb or an adjective, or 了 or 着 after a verb?"""
+        prev = self.ctx.pos(i - 1)
+        if self.ctx.word(i - 1) in ("了", "着") and not self.ctx.edge(i - 1):
+            prev = self.ctx.pos(i - 2)
+        return not self.ctx.edge(i - 1) and prev.startswith(("v", "a"))
+
+    def attributive(self, i: int) -> bool:
+        """Does token ``i`` stand right before a noun, and not itself as one (这东西好)?"""
+        following = self.ctx.pos(i + 1)
+        if self.ctx.pos(i).startswith(("a", "b")):
+            return False  # an adjective before its noun keeps its own reading (地道老好人)
+        return (
+            following.startswith(("n", "s"))
+            and not following.startswith(("nr", "ns", "nt"))
+            and not self.nominal(i)
+            and not self.ctx.edge(i + 1)
+        )
+
+    def nominal(self, i: int) -> bool:
+        """Does token ``i`` stand where a noun goes: after a measure word or 的, with at
+        most one adjective between (一个小铺盖)?"""
+        j = i - 1
+        if self.ctx.pos(j).startswith(("a", "b")) and len(self.ctx.word(j)) == 1:
+            j -= 1
+        return self.ctx.pos(j).startswith(("q", "uj")) or self.ctx.word(j) in _DETERMINERS
 
     def respell(self, written: str, reading: str) -> str:
         """Correct a syllable the traditional spelling rules out: 這隻是 was segmented as
@@ -696,7 +847,10 @@ class _SentenceReader:
         syllables = reading.split()
         for k, ch in enumerate(written):
             own = _written_readings(self.dictionary, to_simplified(ch), ch)
-            if len(own) == 1 and syllables[k] != own[0]:
+            # A neutral tone is the word's, not another reading (起來 qi3 lai5, 來 lai2).
+            if len(own) != 1 or syllables[k] == own[0]:
+                continue
+            if not (syllables[k].endswith("5") and syllables[k][:-1] == own[0][:-1]):
                 syllables[k] = own[0]
         return " ".join(syllables)
 
@@ -711,24 +865,48 @@ class _SentenceReader:
         """Does token ``i`` follow a numeral or a demonstrative (两只, 这幢, 3幢)?"""
         return self.ctx.char_is_one_of(i - 1, _COUNTING, last=True)
 
-    def read_char(self, i: int, ch: str, cands: _Candidates) -> str:
+    def read_char(
+        self,
+        i: int,
+        ch: str,
+        cands: _Candidates,
+        by_rule: str | None = None,
+        default: str | None = None,
+    ) -> str:
+        """A single character standing as a word, from the evidence in this order: a rule
+        that fired on the context; the model's reading in this sentence; the everyday
+        reading (a learner's dictionary, our table's default); only then the usual one.
+        Which of the rule, the model and the everyday reading wins for a character was
+        measured on labelled data (data/deciders.json, benchmarks/rules_vs_model.py)."""
         tok = self.ctx.tokens[i]
-        if tok.pos in _PERSON_TAGS:
+        if tok.proper and tok.pos in _PERSON_TAGS:
+            # A surname standing alone (王 of 王说): jieba's tag alone is no evidence, it
+            # tags 么 of 绸裙么 as a name too.
             surname = self.surname(ch)
             if surname:
                 return surname
         if tok.proper and ch in self.table.names:
             return self.table.names[ch]
-        allowed = tuple(dict.fromkeys(cands.common + cands.variant))
+        # A capitalised entry that is no surname is a reading of the word too: 佛 Fo2
+        # "Buddha" beside fu2 of 彷彿.
+        named = tuple(r for r in cands.proper if r not in cands.surname)
+        allowed = tuple(dict.fromkeys(cands.common + cands.variant + named))
         if tok.proper or not allowed:
             allowed = tuple(dict.fromkeys(cands.proper + allowed))
         if len(allowed) == 1:
             return allowed[0]
-        if len(cands.classifier) == 1 and self.counted(i):
-            return cands.classifier[0]
-        by_model = self.model_reading(i, 0, ch, allowed)
+        if by_rule is None and len(cands.classifier) == 1 and self.counted(i):
+            by_rule = cands.classifier[0]  # 两幢, 一通, 四乘: a measure word after a count
+        if by_rule is not None and ch not in model_beats_rules():
+            return by_rule
+        by_model = None if ch in usual_beats_model() else self.model_reading(i, 0, ch, allowed)
         if by_model:
             return by_model
+        if by_rule is not None:
+            return by_rule
+        for prior in (default, learner_reading(ch)):
+            if prior and (not allowed or prior in allowed):
+                return prior
         if _standalone(ch) and _pypinyin_char(ch) in allowed:
             return _pypinyin_char(ch)  # 说, 中, 要: a common word's own reading
         if _pypinyin_polyphonic(ch):
@@ -778,15 +956,20 @@ def _marked(numbered: str) -> str:
 
 
 def read_sentence(
-    tokens: Sequence[Token], dictionary: Dictionary, *, use_model: bool = True
+    tokens: Sequence[Token],
+    dictionary: Dictionary,
+    *,
+    use_model: bool = True,
+    overrides: Mapping[str, str] | None = None,
 ) -> tuple[Reading, ...]:
     """Every token of one sentence with its pinyin in that sentence.
 
     ``numbered`` has one syllable per Han character ("yin2 hang2", ü as "ü", neutral tone
     5); it and ``marked`` are None for a token without Han characters. ``use_model=False``
-    leaves out the g2pM fallback for rare polyphones (the benchmark compares both).
+    leaves out the g2pM model (the benchmark compares both). ``overrides`` maps a word (as
+    written, or simplified) to the reading it always has (see load_reading_overrides).
     """
-    reader = _SentenceReader(tokens, dictionary, use_model)
+    reader = _SentenceReader(tokens, dictionary, use_model, overrides or {})
     index = {id(t): k for k, t in enumerate(reader.ctx.tokens)}
     out = []
     for tok in tokens:
