@@ -253,27 +253,34 @@ def atomic_output(path: Path) -> Iterator[Path]:
         raise FlashcardsError(f"output folder does not exist: {folder}")
     if path.is_dir():
         raise FlashcardsError(f"output path is a folder: {path}")
+    tmp: Path | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
-    except OSError as err:
-        raise FlashcardsError(f"cannot write to {folder}: {err.strerror or err}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+        # Inside the try: a Ctrl-C right after the file appears must still remove it.
+        try:
+            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+        except OSError as err:
+            raise FlashcardsError(f"cannot write to {folder}: {err.strerror or err}") from None
+        tmp = Path(tmp_name)
+        os.close(fd)
         yield tmp
         os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; give the usual mode
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise FlashcardsError(f"cannot write {path}: {err.strerror or err}") from None
     except sqlite3.Error as err:  # the .apkg's collection: a full disk is "disk I/O error"
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise FlashcardsError(f"cannot write {path}: {err}") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
+
+
+def _remove(tmp: Path | None) -> None:
+    if tmp is not None:
+        tmp.unlink(missing_ok=True)
 
 
 def write_deck(
