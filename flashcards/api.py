@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -39,14 +39,26 @@ CARD_KINDS = ("recognition", "recall", "cloze")
 # --- the language core -------------------------------------------------------------------
 
 
+def load_reading_overrides(path: Input) -> dict[str, str]:
+    """A file of readings that always win: ``word pinyin`` a line (``地方 di4 fang1``)."""
+    from .pinyin import load_reading_overrides as load
+
+    return load(path)
+
+
 def annotate_sentence(
-    sentence: Sentence, dictionary: Dictionary, *, segmenter: str | None = None
+    sentence: Sentence,
+    dictionary: Dictionary,
+    *,
+    segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
 ) -> AnnotatedSentence:
     # Imported here: pypinyin's tables cost start-up time that `lookup` never needs.
     from .pinyin import read_sentence
 
-    tokens = segment_sentence(sentence, dictionary, segmenter=segmenter)
-    return AnnotatedSentence(sentence, read_sentence(tokens, dictionary))
+    tokens = segment_sentence(sentence, dictionary, segmenter=segmenter, user_dict=user_dict)
+    return AnnotatedSentence(sentence, read_sentence(tokens, dictionary, overrides=readings))
 
 
 def iter_annotated(
@@ -56,6 +68,8 @@ def iter_annotated(
     errors: str = "strict",
     dictionary: Dictionary | None = None,
     segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[AnnotatedSentence]:
     """Read, split, segment and read aloud every sentence of ``inputs`` ("-" is stdin).
@@ -74,7 +88,9 @@ def iter_annotated(
         for sentence in split_sentences(chunks, source.name, index, paragraph):
             index = sentence.index + 1
             paragraph = sentence.paragraph + 1
-            yield annotate_sentence(sentence, dictionary, segmenter=segmenter)
+            yield annotate_sentence(
+                sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
+            )
 
 
 def _counting(chunks: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
@@ -95,33 +111,54 @@ def annotate_text(
     source: str = "text",
     dictionary: Dictionary | None = None,
     segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
 ) -> list[AnnotatedSentence]:
     """Every sentence of ``text`` with its tokens read in context."""
     dictionary = dictionary or load_dictionary()
     return [
-        annotate_sentence(s, dictionary, segmenter=segmenter)
+        annotate_sentence(
+            s, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
+        )
         for s in split_sentences([clean_text(text)], source)
     ]
 
 
 def segment(
-    text: str, *, dictionary: Dictionary | None = None, segmenter: str | None = None
+    text: str,
+    *,
+    dictionary: Dictionary | None = None,
+    segmenter: str | None = None,
+    user_dict: str | None = None,
 ) -> list[Token]:
     """The tokens of ``text``, sentence by sentence, with their flags."""
     return [
         r.token
-        for a in annotate_text(text, dictionary=dictionary, segmenter=segmenter)
+        for a in annotate_text(
+            text, dictionary=dictionary, segmenter=segmenter, user_dict=user_dict
+        )
         for r in a.readings
     ]
 
 
 def pinyin(
-    text: str, *, dictionary: Dictionary | None = None, segmenter: str | None = None
+    text: str,
+    *,
+    dictionary: Dictionary | None = None,
+    segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
 ) -> list[Reading]:
     """Every token of ``text`` with the pinyin it has in its sentence."""
     return [
         r
-        for a in annotate_text(text, dictionary=dictionary, segmenter=segmenter)
+        for a in annotate_text(
+            text,
+            dictionary=dictionary,
+            segmenter=segmenter,
+            user_dict=user_dict,
+            readings=readings,
+        )
         for r in a.readings
     ]
 
@@ -132,12 +169,20 @@ def pinyin_lines(
     numbers: bool = False,
     dictionary: Dictionary | None = None,
     segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The pinyin of each sentence of ``text``, written as pinyin is read (yínháng)."""
     from .select import sentence_pinyin
 
     lines = []
-    for a in annotate_text(text, dictionary=dictionary, segmenter=segmenter):
+    for a in annotate_text(
+        text,
+        dictionary=dictionary,
+        segmenter=segmenter,
+        user_dict=user_dict,
+        readings=readings,
+    ):
         numbered, marked = sentence_pinyin(a.readings)
         lines.append(numbered if numbers else marked)
     return lines
@@ -189,6 +234,8 @@ def analyze(
     encoding: str | None = None,
     errors: str = "strict",
     segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict:
@@ -200,6 +247,8 @@ def analyze(
         errors=errors,
         dictionary=dictionary,
         segmenter=segmenter,
+        user_dict=user_dict,
+        readings=readings,
         progress=progress,
     ):
         stats.add(annotated)
@@ -228,6 +277,8 @@ class BuildOptions:
     encoding: str | None = None
     errors: str = "strict"
     segmenter: str | None = None
+    user_dict: str | None = None  # a word list in jieba's format, loaded before cutting
+    readings: str | None = None  # a file of reading overrides (load_reading_overrides)
 
 
 @dataclass(frozen=True)
@@ -275,6 +326,9 @@ def load_recipe(folder: Input) -> Recipe:
         raise FlashcardsError(f"{file}: unknown option(s): {', '.join(sorted(unknown))}")
     if "cards" in data:
         data["cards"] = tuple(data["cards"])
+    for key in ("user_dict", "readings"):  # files of the recipe, beside its texts
+        if isinstance(data.get(key), str):
+            data[key] = str(folder / data[key])
     return Recipe(folder, tuple(folder / t for t in texts), data)
 
 
@@ -311,6 +365,8 @@ def make_deck(
         errors=options.errors,
         dictionary=dictionary,
         segmenter=options.segmenter,
+        user_dict=options.user_dict,
+        readings=load_reading_overrides(options.readings) if options.readings else None,
         progress=progress,
     ):
         seen_han = seen_han or has_han(annotated.sentence.text)

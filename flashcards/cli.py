@@ -75,16 +75,47 @@ class _Progress:
 )
 @click.option(
     "--segmenter",
-    type=click.Choice(["auto", "jieba", "rjieba"]),
+    type=click.Choice(["auto", "jieba"]),
     envvar="FLASHCARDS_SEGMENTER",
-    help="Segmentation backend; auto (the default) takes rjieba where it is installed.",
+    hidden=True,
+    help="Segmentation backend: jieba (auto means jieba).",
+)
+@click.option(
+    "--user-dict",
+    type=click.Path(dir_okay=False),
+    envvar="FLASHCARDS_USER_DICT",
+    help="Your word list in jieba's format ('word [freq] [tag]' a line; tag nr for a name).",
+)
+@click.option(
+    "--readings",
+    "readings_file",
+    type=click.Path(dir_okay=False),
+    envvar="FLASHCARDS_READINGS",
+    help="Readings that always win: 'word pinyin' a line, e.g. '地方 di4 fang1'.",
 )
 @click.pass_context
-def cli(ctx: click.Context, cedict: str | None, segmenter: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    cedict: str | None,
+    segmenter: str | None,
+    user_dict: str | None,
+    readings_file: str | None,
+) -> None:
     """Turn Chinese text into Anki decks of the words you don't know yet."""
     ctx.ensure_object(dict)
     ctx.obj["cedict"] = cedict
     ctx.obj["segmenter"] = segmenter
+    ctx.obj["user_dict"] = user_dict
+    ctx.obj["readings_file"] = readings_file
+
+
+def _language(ctx: click.Context, readings: bool = True) -> dict:
+    """The segmenter and reading options every command that reads text shares."""
+    out = {"segmenter": ctx.obj["segmenter"], "user_dict": ctx.obj["user_dict"]}
+    if readings:
+        path = ctx.obj["readings_file"]
+        out["readings"] = api.load_reading_overrides(path) if path else None
+    return out
 
 
 @cli.command("segment")
@@ -94,7 +125,7 @@ def cli(ctx: click.Context, cedict: str | None, segmenter: str | None) -> None:
 def segment_cmd(ctx: click.Context, text: str, as_json: bool) -> None:
     """The tokens of TEXT, with their flags."""
     tokens = api.segment(
-        _text_arg(text), dictionary=_dictionary(ctx), segmenter=ctx.obj["segmenter"]
+        _text_arg(text), dictionary=_dictionary(ctx), **_language(ctx, readings=False)
     )
     if as_json:
         _echo_json(
@@ -132,7 +163,7 @@ def segment_cmd(ctx: click.Context, text: str, as_json: bool) -> None:
 def pinyin_cmd(ctx: click.Context, text: str, as_json: bool, numbers: bool) -> None:
     """Tone-marked pinyin of TEXT, each word read as its sentence needs."""
     text = _text_arg(text)
-    options = dict(dictionary=_dictionary(ctx), segmenter=ctx.obj["segmenter"])
+    options = dict(dictionary=_dictionary(ctx), **_language(ctx))
     if as_json:
         readings = api.pinyin(text, **options)
         _echo_json(
@@ -238,8 +269,8 @@ def analyze_cmd(
             known=known,
             encoding=encoding,
             errors=errors,
-            segmenter=ctx.obj["segmenter"],
             dictionary=_dictionary(ctx),
+            **_language(ctx),
             progress=progress,
         )
     if as_json:
@@ -356,6 +387,8 @@ def build_cmd(
         "sentences": sentences,
         "encoding": encoding,
         "segmenter": ctx.obj["segmenter"],
+        "user_dict": ctx.obj["user_dict"],
+        "readings": ctx.obj["readings_file"],
     }
     if cards:
         kinds = tuple(k.strip() for k in cards.split(",") if k.strip())

@@ -63,7 +63,8 @@ _MAX_WORD = 8
 # onomatopoeia, modal particles. 说的话 is 说 的 话, not 说 的话.
 _NO_JOIN_TAGS = ("u", "e", "y", "o", "x", "w")
 # Tags of words that govern what follows (prepositions, pronouns, adverbs), never joined
-# with it: 把 门 关上 is "shut the door", not 把门 "guard the gate".
+# with it: 把 门 关上 is "shut the door", not 把门 "guard the gate". (They may end a word:
+# 三 更 is 三更 "the third watch".)
 _GOVERNING_TAGS = ("p", "r", "d")
 # How much more likely (log10) a joined word must be than its pieces apart: 中美 4.4 vs
 # 中 6.65 + 美 5.43 gains 1.3; 零和 1.1; 在家 0.9. Measured on the corpus (see benchmarks).
@@ -72,6 +73,7 @@ JOIN_MARGIN = 0.8
 # is no dictionary word at all: paths through them lose to paths through known words.
 _UNSEEN_WORD = -8.5
 _UNKNOWN_CHAR = -10.0
+_KNOWN_WORD_BONUS = 1.0
 
 
 @dataclass(frozen=True)
@@ -216,11 +218,18 @@ def _jieba(user_dict: str | None) -> _Jieba:
 
 
 def _log_prob(word: str, dictionary: Dictionary | None) -> float:
-    """log10 of the word's share of running text, as the path search scores it."""
+    """log10 of the word's share of running text, as the path search scores it.
+
+    wordfreq counts Chinese through a jieba cut, so a dictionary word jieba always splits
+    (中美, 碳中和) has no count there: it is scored as its characters together, and a
+    little better, since a dictionary has it as a word.
+    """
     z = zipf_frequency(word)
     if z > 0:
         return z - 9
-    known = dictionary is None or len(word) > 1 or word in dictionary
+    if len(word) > 1:
+        return sum(_log_prob(ch, dictionary) for ch in word) + _KNOWN_WORD_BONUS
+    known = dictionary is None or word in dictionary
     return _UNSEEN_WORD if known else _UNKNOWN_CHAR
 
 
@@ -384,27 +393,54 @@ def _is_counted(p: _Piece) -> bool:
 def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> list[_Piece]:
     """A token jieba tagged as a name that CC-CEDICT lacks.
 
-    Made of dictionary words only (美国空军): those words. A token jieba's dictionary has,
-    one of two characters (黛玉, 阿桂), or one with a name's shape: a name. Else it is a run
-    jieba's HMM glued together: a name with what follows it (凤姐笑: 凤姐 笑), or words
-    (天同寿 of 与天同寿: 天 同 寿).
+    Made of dictionary words only (美国空军): those words. A token jieba's dictionary has
+    from real use, one of two characters (黛玉, 阿桂), or one with a name's shape: a name.
+    Else it is a run jieba glued together: a name with what follows it (凤姐笑: 凤姐 笑), or words
+    (天同寿 of 与天同寿: 天 同 寿); a verb glued before it comes off too (拉黛玉: 拉 黛玉).
     """
     split = split_by_dictionary(word, dictionary)
     if all(len(p) > 1 for p in split):
         return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
-    made_by_hmm = not jb.freq.get(word)  # FREQ holds every prefix too, with 0
-    if not made_by_hmm or len(word) == 2 or _looks_like_a_name(word):
+    # jieba's HMM made it, or its dictionary has it from a handful of uses (天同寿 6, 修竹乔 2;
+    # 林黛玉 339, 刘备 1753). FREQ holds every prefix too, with 0.
+    weak = (jb.freq.get(word) or 0) < _WEAK_NAME_FREQ
+    if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
-    rules = boundary_rules()
     end = len(word)
-    while end > 2 and word[end - 1] in rules.after_name:
+    while end > 2 and _glued_after(word[end - 1], jb):
         end -= 1
-    if end < len(word):
-        rest = _best_path(word[end:], dictionary)
-        return [_Piece(word[:end], flag, False, True)] + [
-            _Piece(p, jb.tags.get(p, "x"), False) for p in rest
-        ]
+    start = 0
+    while end - start > 2 and _glued_before(word[start], jb):
+        start += 1
+    if (start or end < len(word)) and word[start:end] not in dictionary:
+        return (
+            [_Piece(p, jb.tags.get(p, "x"), False) for p in _best_path(word[:start], dictionary)]
+            + [_Piece(word[start:end], flag, False, True)]
+            + [_Piece(p, jb.tags.get(p, "x"), False) for p in _best_path(word[end:], dictionary)]
+        )
+    if not weak:
+        return [_Piece(word, flag, True, True)]
     return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
+
+
+# Below this count in jieba's dictionary, a name-tagged entry is no evidence of a name.
+_WEAK_NAME_FREQ = 20
+# A common verb or adverb that jieba's HMM glues to a name: 黛玉知, 熙凤忙, 拉黛玉.
+_GLUED_TAGS = ("v", "d", "p", "c")
+_GLUED_ZIPF = 4.0
+
+
+def _glued_after(ch: str, jb: _Jieba) -> bool:
+    return ch in boundary_rules().after_name or (
+        jb.tags.get(ch, "").startswith(_GLUED_TAGS) and zipf_frequency(ch) >= _GLUED_ZIPF
+    )
+
+
+def _glued_before(ch: str, jb: _Jieba) -> bool:
+    # 扶黛玉, 那黛玉: a verb, a demonstrative, a preposition or a conjunction before it.
+    return jb.tags.get(ch, "").startswith(("v", "r", "p", "c")) and zipf_frequency(ch) >= (
+        _GLUED_ZIPF
+    )
 
 
 def _dictionary_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> bool:
@@ -454,7 +490,7 @@ def _join_split_words(pieces: list[_Piece], dictionary: Dictionary) -> list[_Pie
         joined = None
         for n in (3, 2):
             window = pieces[i : i + n]
-            if len(window) == n and all(_joins(p) for p in window):
+            if len(window) == n and all(_joins(p, k == 0) for k, p in enumerate(window)):
                 word = "".join(p.word for p in window)
                 if len(word) <= 4 and word in dictionary and _text_supports(word, window):
                     joined = _Piece(word, _joined_tag(word, window), True)
@@ -486,8 +522,8 @@ def _joinable(p: _Piece) -> bool:
     return p.whole and not p.name and not p.flag.startswith(_NO_JOIN_TAGS)
 
 
-def _joins(p: _Piece) -> bool:
-    return _joinable(p) and not p.flag.startswith(_GOVERNING_TAGS)
+def _joins(p: _Piece, first: bool) -> bool:
+    return _joinable(p) and not (first and p.flag.startswith(_GOVERNING_TAGS))
 
 
 def _joined_tag(word: str, window: list[_Piece]) -> str:

@@ -1,0 +1,115 @@
+"""Word boundaries on real text (../shared and decks/), class by class."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+
+from flashcards.models import HAN, NUMBER
+from flashcards.segment import segment_text
+from flashcards.sentences import split_sentences
+from flashcards.textio import read_text
+
+DECKS = Path(__file__).resolve().parents[1] / "decks"
+
+
+def sentences_of(path: Path, containing: str, limit: int = 400) -> list[str]:
+    _, text = read_text(path)
+    found = [s.text for s in split_sentences([text], "t") if re.search(containing, s.text)]
+    return found[:limit]
+
+
+def tokens(text, dictionary):
+    return [t for t in segment_text(text, dictionary) if t.kind in (HAN, NUMBER)]
+
+
+def test_every_zhongmei_of_the_seed_is_one_word(seed_path, dictionary):
+    found = sentences_of(seed_path, "中美")
+    assert len(found) >= 20
+    for s in found:
+        words = [t.simplified for t in tokens(s, dictionary)]
+        assert "美" not in words, s  # 中 美 would teach 美 "beautiful"
+
+
+def test_a_unit_after_a_number_is_its_own_word(seed_path, dictionary):
+    # 158年前, 78年前 ...: never 年前 "shortly before New Year", never 个人 "individual".
+    found = sentences_of(seed_path, r"[0-9０-９]+(年前|年来|个人)")
+    luxun = shared_path("corpus", "luxun-nahan.txt")
+    found += sentences_of(luxun, r"[0-9一二三四五六七八九十两]+(年前|年来|个人)", 40)
+    assert len(found) >= 3
+    for s in found:
+        words = [t.simplified for t in tokens(s, dictionary)]
+        assert not {"年前", "年来"} & set(words), (s, words)
+
+
+def test_tokens_the_dictionary_lacks_are_cut_into_likely_words(dictionary):
+    dialogue = (DECKS / "dialogue" / "dialogue.txt").read_text("utf-8")
+    weekend = (DECKS / "weekend" / "weekend.txt").read_text("utf-8")
+    for text, banned in ((dialogue, {"十分", "钟"}), (weekend, {"小女"})):
+        words = {t.simplified for t in tokens(text, dictionary)}
+        assert not banned & words, banned & words
+    assert [t.simplified for t in tokens("每年500多万人次的往来", dictionary)][-3:-1] == [
+        "人次",
+        "的",
+    ]
+
+
+def test_dictionary_words_jieba_splits_are_joined(seed_path, dictionary):
+    for pattern, word in (("零和", "零和"), ("碳中和", "碳中和")):
+        found = sentences_of(seed_path, pattern) or [f"这不是{pattern}的问题。"]
+        for s in found:
+            words = [t.simplified for t in tokens(s, dictionary)]
+            assert any(word in w for w in words), (s, words)
+
+
+def test_names_of_a_novel_stay_whole_and_are_names(dictionary):
+    # 红楼梦's given names have no surname; jieba's HMM glues verbs and demonstratives to
+    # them (黛玉方, 那黛玉, 扶黛玉). Nearly every use must come out as the name, whole.
+    novel = shared_path("corpus", "hongloumeng.txt")
+    for name in ("黛玉", "宝钗", "凤姐", "紫鹃"):
+        found = sentences_of(novel, name, 60)
+        assert len(found) >= 30, name
+        whole = sum(
+            any(name in t.simplified and t.proper for t in tokens(s, dictionary)) for s in found
+        )
+        assert whole >= 0.85 * len(found), (name, whole, len(found))
+
+
+@pytest.mark.parametrize(
+    "glued, name, rest",
+    [
+        ("凤姐笑道", "凤姐", ["笑", "道"]),
+        ("熙凤忙拉黛玉在左边", "熙凤", ["忙", "拉", "黛玉"]),
+        ("黛玉方进房", "黛玉", ["方"]),
+    ],
+)
+def test_a_name_jieba_glued_to_a_verb_comes_apart(dictionary, glued, name, rest):
+    # 红楼梦's given names have no surname, and jieba's HMM glues the verb after them on.
+    got = tokens(glued, dictionary)
+    assert got[0].simplified == name and got[0].proper
+    assert [t.simplified for t in got[1 : 1 + len(rest)]] == rest
+
+
+def test_a_glued_run_with_no_name_shape_is_cut_into_its_words(dictionary):
+    got = [(t.simplified, t.proper) for t in tokens("福如东海，与天同寿。", dictionary)]
+    assert ("天", False) in got and ("寿", False) in got, got
+
+
+def test_everyday_and_hsk_words_are_never_names(seed_path, dictionary):
+    from flashcards.levels import hsk2_level, hsk3_level
+
+    _, text = read_text(seed_path)
+    for s in split_sentences([text], "seed"):
+        all_tokens = segment_text(s.text, dictionary)
+        for i, t in enumerate(all_tokens):
+            # A piece of a name is the one exception: 雷 of 罗伯特·雷, 德 of 德沃切克.
+            piece = any(
+                0 <= j < len(all_tokens)
+                and (all_tokens[j].text == "·" or all_tokens[j].proper)
+                for j in (i - 1, i + 1)
+            )
+            if t.kind == HAN and (hsk2_level(t.simplified) or hsk3_level(t.simplified)):
+                assert not t.proper or piece, (t.simplified, s.text)
