@@ -115,15 +115,6 @@ def _entry_rank(entry: DictEntry) -> int:
     return (2 if only_references else 0) + (1 if entry.proper else 0)
 
 
-def order_senses(senses: Iterable[str]) -> tuple[str, ...]:
-    """Real senses first, in CC-CEDICT's order; references (variant of, surname) after."""
-    senses = list(senses)
-    return tuple(
-        [s for s in senses if not is_reference_sense(s)]
-        + [s for s in senses if is_reference_sense(s)]
-    )
-
-
 Row = tuple  # (traditional, simplified, numbered, senses, ((simp, trad, numbered), ...))
 
 

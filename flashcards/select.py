@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .dictionary import Dictionary, is_reference_sense, order_senses
+from .dictionary import Dictionary, is_reference_sense
 from .levels import hsk_level, levels_of
 from .models import (
     HAN,
@@ -24,6 +24,7 @@ from .models import (
     SentenceItem,
     Vocab,
 )
+from .senses import Use, entry_fits, is_note, order_for_use, rank_entries, use_of
 from .tones import mark, reading_key
 
 ORDERS = ("appearance", "frequency", "level")
@@ -93,6 +94,7 @@ class _Example:
     numbered: str
     marked: str
     words: frozenset[tuple[str, str]]  # the (simplified, reading) keys the sentence carries
+    use: Use = Use()  # how the sentence uses the word: the senses are ordered to fit it
 
 
 @dataclass
@@ -107,6 +109,7 @@ class _WordStats:
     example: _Example | None = None
     # Uses other than at the cut edge of a fragment, where 防范措|施 leaves 措 and 施.
     whole: int = 0
+    first_use: Use | None = None  # where no sentence makes an example
 
 
 def word_key(reading: Reading) -> tuple[str, str] | None:
@@ -165,7 +168,10 @@ class VocabularyCollector:
             if penalty is not None and (st.example is None or penalty < st.example.penalty):
                 if pinyin is None:
                     pinyin = sentence_pinyin(annotated.readings)
-                st.example = _Example(penalty, sentence, r.token.start, *pinyin, present)
+                use = use_of(annotated.readings, i)
+                st.example = _Example(penalty, sentence, r.token.start, *pinyin, present, use)
+            if st.first_use is None:
+                st.first_use = use_of(annotated.readings, i)
 
     def stats(self) -> list[_WordStats]:
         return list(self._stats.values())
@@ -192,11 +198,17 @@ def _entries_for(dictionary: Dictionary, st: _WordStats, proper: bool) -> list[D
     return entries
 
 
-def _traditional_form(st: _WordStats, entries: list[DictEntry]) -> str:
+def _traditional_form(st: _WordStats, entries: list[DictEntry], use: Use | None) -> str:
     # Traditional input: the form the learner's own text uses.
     written = max(st.forms, key=lambda f: (st.forms[f], f)) if st.forms else st.simplified
     if written != st.simplified:
         return written
+    # The entry the use chose, where entries of the reading differ in form: 两只 is 隻.
+    forms = {e.traditional for e in entries}
+    if len(forms) > 1 and entries and entry_fits(entries[0], use) and (
+        not entry_fits(entries[-1], use)
+    ):
+        return entries[0].traditional
     # Simplified input: OpenCC's conversion of the word (phrase-aware: 干净 乾淨, 干涉 干涉),
     # when the dictionary agrees that the reading has that form.
     # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里).
@@ -207,14 +219,14 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry]) -> str:
     return forms[0]
 
 
-def _senses(entries: list[DictEntry], traditional: str) -> tuple[str, ...]:
+def _senses(entries: list[DictEntry], traditional: str, use: Use | None) -> tuple[str, ...]:
     matching = [e for e in entries if e.traditional == traditional] or entries
     senses: dict[str, None] = {}
     for e in matching:
         for s in e.senses:
             senses.setdefault(s, None)
-    ordered = order_senses(senses)
-    real = tuple(s for s in ordered if not is_reference_sense(s))
+    ordered = order_for_use(senses, use)
+    real = tuple(s for s in ordered if not is_reference_sense(s) and not is_note(s))
     return real or ordered
 
 
@@ -229,17 +241,18 @@ def _classifiers(entries: list[DictEntry]) -> tuple[Classifier, ...]:
 def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
     # A name: most of its uses were tokens the segmenter flagged as a person's name.
     name = st.proper_count * 2 > st.count
-    entries = _entries_for(dictionary, st, name)
+    ex = st.example
+    use = ex.use if ex else st.first_use
+    entries = rank_entries(_entries_for(dictionary, st, name), use)
     # A proper noun to card and tag: every entry of the reading is a name (中国, 北京).
     proper = name or (bool(entries) and all(e.proper for e in entries))
-    traditional = _traditional_form(st, entries)
-    ex = st.example
+    traditional = _traditional_form(st, entries, use)
     return Vocab(
         simplified=st.simplified,
         traditional=traditional,
         numbered=st.numbered,
         marked=mark(st.numbered),
-        senses=_senses(entries, traditional),
+        senses=_senses(entries, traditional, use),
         classifiers=_classifiers(entries),
         levels=levels_of(st.simplified),
         count=st.count,

@@ -73,14 +73,6 @@ def test_reference_senses(sense, reference):
     assert cedict.is_reference_sense(sense) is reference
 
 
-def test_order_senses_keeps_real_ones_first():
-    assert cedict.order_senses(["surname Jiao", "to teach", "variant of 教"]) == (
-        "to teach",
-        "surname Jiao",
-        "variant of 教",
-    )
-
-
 def test_parse_line_keeps_each_sense_whole():
     e = cedict.parse_line("數 数 [shu3] /to count/to count as; to regard as/to enumerate; to list/")
     assert e.traditional == "數" and e.simplified == "数" and e.numbered == "shu3"

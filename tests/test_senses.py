@@ -1,0 +1,75 @@
+"""Senses in context: the first sense on a card fits the word as its example uses it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+
+from flashcards import api
+from flashcards.senses import Use, order_for_use
+
+DECKS = Path(__file__).resolve().parents[1] / "decks"
+
+
+def first_senses(text: str, tmp_path: Path, words: set[str]) -> dict[str, tuple[str, str]]:
+    source = tmp_path / "t.txt"
+    source.write_text(text, "utf-8")
+    deck = api.make_deck([source], api.BuildOptions(allow_empty=True, names=True))
+    return {v.simplified: (v.senses[0], v.traditional) for v in deck.vocab if v.simplified in words}
+
+
+def test_references_and_notes_come_last_and_rare_senses_late():
+    senses = ["variant of 教", "(archaic) to instruct", "also pr. [jiao4]", "to teach"]
+    assert order_for_use(senses, Use("v"))[0] == "to teach"
+    assert order_for_use(senses, None)[-2:] == ("variant of 教", "also pr. [jiao4]")
+
+
+@pytest.mark.parametrize(
+    "pattern, classifier",
+    [
+        (r"[一两三几这那每][座]", "座"),
+        (r"[一两三几这那每][只]", "只"),
+        (r"[一两几这那每][家]", "家"),
+    ],
+)
+def test_a_counted_word_leads_with_its_measure_word_sense(tmp_path, pattern, classifier):
+    """Every such use in 呼兰河传 and 呐喊: the note's first sense is the classifier's."""
+    seen = 0
+    for name in ("xiaohong-hulanhezhuan.txt", "luxun-nahan.txt"):
+        text = shared_path("corpus", name).read_text("utf-8")
+        for sentence in re.findall(r"[^。！？\n]*" + pattern + r"[^。！？\n]*[。！？]", text)[:15]:
+            got = first_senses(sentence, tmp_path, {classifier})
+            if classifier in got:
+                seen += 1
+                assert got[classifier][0].startswith("classifier"), (sentence, got)
+    assert seen >= 5
+
+
+def test_the_traditional_form_follows_the_entry_the_use_chose(tmp_path):
+    got = first_senses("院子里有两只猫，一只白的。", tmp_path, {"只"})
+    assert got["只"][1] == "隻" and got["只"][0].startswith("classifier")
+
+
+@pytest.mark.parametrize(
+    "text, word, starts",
+    [
+        ("请把书还给我，我还没看完。", "把", "(used to put the object before the verb"),
+        ("当他回到家的时候，天已经黑了。", "当", "when"),
+        ("她去年还只有这么高，今年长得很快。", "长", "to grow"),
+    ],
+)
+def test_a_function_word_or_a_verb_leads_with_that_sense(tmp_path, text, word, starts):
+    assert first_senses(text, tmp_path, {word})[word][0].startswith(starts)
+
+
+def test_weekend_deck_first_senses_fit(tmp_path):
+    """decks/weekend: 长 of 她长得很快 leads with 'to grow'; 长长的队 has 'long' up front."""
+    source = tmp_path / "weekend.txt"
+    source.write_text((DECKS / "weekend" / "weekend.txt").read_text("utf-8"), "utf-8")
+    deck = api.make_deck([source], api.BuildOptions())
+    by_reading = {v.numbered: v.senses for v in deck.vocab if v.simplified == "长"}
+    assert by_reading["zhang3"][0].startswith("to grow")
+    assert "long" in by_reading["chang2"][:2]
