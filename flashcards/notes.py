@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 import genanki
 
 from .errors import FlashcardsError
+from .gloss import clean_sense, split_gloss
 from .models import SentenceItem, Vocab
 from .tones import mark_syllable, normalise_u, reading_key, tone_of
 
@@ -44,6 +45,7 @@ VOCAB_FIELDS: tuple[str, ...] = (
     "MakeRecognition",  # non-empty: the note has a recognition card
     "MakeRecall",  # non-empty: the note has a recall card
     "MakeCloze",  # non-empty: the note has a fill-in-the-blank card
+    "MoreMeanings",  # the senses after the first few in Meaning, shown smaller on the back
 )
 VOCAB_SORT_FIELD = "Headword"
 
@@ -214,8 +216,18 @@ def _sentence_fields(v: Vocab) -> tuple[str, str, str]:
     )
     # Blank every occurrence: a second, visible copy of the word would give the answer away.
     blank = f'<span class="blank">{_BLANK_CHAR * len(word)}</span>'
-    blanked = blank.join(escape_field(part) for part in text.split(word))
+    parts = text.split(word)
+    if _gives_away(v, parts):
+        # One of its characters stands elsewhere (中美 beside 中国): no blank to show.
+        return highlighted, pinyin, ""
+    blanked = blank.join(escape_field(part) for part in parts)
     return highlighted, pinyin, blanked
+
+
+def _gives_away(v: Vocab, rest: Sequence[str]) -> bool:
+    """Does the sentence outside the word still show one of the word's characters?"""
+    own = set(v.simplified) | set(v.traditional)
+    return any(ch in own for part in rest for ch in part)
 
 
 def _classifiers_html(v: Vocab, script: str) -> str:
@@ -246,14 +258,15 @@ def vocab_fields(
     sentence, sentence_pinyin, sentence_blank = _sentence_fields(v)
     headword = _headword(v, script)
     variant = v.simplified if script == "traditional" else v.traditional
-    meaning = "; ".join(escape_field(s) for s in v.senses if s.strip())
+    meaning, more = split_gloss(clean_senses(v, script))
     sources = v.sources or ((v.sentence.source,) if v.sentence is not None else ())
     fields = {
         "Simplified": escape_field(v.simplified),
         "Traditional": escape_field(v.traditional),
-        "Pinyin": pinyin_html(v.numbered),
+        # A proper noun is written capitalised, as CC-CEDICT writes it (Zhōngguó).
+        "Pinyin": pinyin_html(v.numbered[:1].upper() + v.numbered[1:] if v.proper else v.numbered),
         "PinyinNumbered": escape_field(" ".join(v.numbered.split())),
-        "Meaning": meaning,
+        "Meaning": "; ".join(escape_field(s) for s in meaning),
         "MeasureWords": _classifiers_html(v, script),
         "HSK2": str(v.levels.hsk2) if v.levels.hsk2 else "",
         "HSK3": hsk3_label(v.levels.hsk3),
@@ -275,6 +288,7 @@ def vocab_fields(
     }
     for kind, flag in _FLAG_FIELD.items():
         fields[flag] = "y" if kind in kinds and has_front[kind] else ""
+    fields["MoreMeanings"] = "; ".join(escape_field(s) for s in more)
     assert tuple(fields) == VOCAB_FIELDS
     return fields
 
@@ -321,8 +335,15 @@ def sentence_guid(item: SentenceItem) -> str:
     return genanki.guid_for(GUID_NAMESPACE, "sentence", sentence_key(item))
 
 
-def _gloss(v: Vocab, senses: int = 2) -> str:
-    return "; ".join(escape_field(s) for s in v.senses[:senses] if s.strip())
+def clean_senses(v: Vocab, script: str = "simplified") -> list[str]:
+    """The note's senses as a card shows them: CC-CEDICT's markup rendered, the word
+    itself never in its own gloss (see flashcards.gloss)."""
+    cleaned = (clean_sense(s, (v.simplified, v.traditional), v.numbered, script) for s in v.senses)
+    return list(dict.fromkeys(s for s in cleaned if s))
+
+
+def _gloss(v: Vocab, script: str, senses: int = 2) -> str:
+    return "; ".join(escape_field(s) for s in clean_senses(v, script)[:senses])
 
 
 def sentence_fields(item: SentenceItem, script: str = "simplified") -> dict[str, str]:
@@ -331,7 +352,7 @@ def sentence_fields(item: SentenceItem, script: str = "simplified") -> dict[str,
     words = "".join(
         f'<li><span class="w">{escape_field(_headword(w, script))}</span> '
         f'<span class="py">{pinyin_html(w.numbered)}</span> '
-        f'<span class="gloss" lang="en">{_gloss(w)}</span></li>'
+        f'<span class="gloss" lang="en">{_gloss(w, script)}</span></li>'
         for w in item.words
     )
     fields = {

@@ -49,6 +49,7 @@ from .notes import (
     VOCAB_FIELDS,
     VOCAB_SORT_FIELD,
     check_card_kinds,
+    clean_senses,
     hsk3_label,
     pinyin_plain,
     sentence_fields,
@@ -79,7 +80,7 @@ FORMATS: tuple[str, ...] = ("apkg", "csv", "tsv", "json", "md")
 # modification time. Anki replaces a note type on import only with a newer copy, so a
 # learner's own restyling (done later than this) survives every rebuild, while an untouched
 # copy takes up new templates. Bump this to the release date whenever templates/ changes.
-TEMPLATES_MTIME = 1795910400  # 2026-11-29
+TEMPLATES_MTIME = 1796083200  # 2026-12-01: MoreMeanings on the backs
 
 
 class _Model(genanki.Model):
@@ -545,7 +546,7 @@ def _write_markdown(
             str(n),
             word,
             _md(pinyin_plain(v.numbered)),
-            _md("; ".join(v.senses)),
+            _md("; ".join(clean_senses(v))),
             measure,
             str(v.levels.hsk2 or ""),
             hsk3_label(v.levels.hsk3),

@@ -121,7 +121,8 @@ def test_vocab_note_holds_what_the_learner_needs():
     )
     assert f["Pinyin"] == '<span class="tone3">zhǎng</span>'
     assert f["PinyinNumbered"] == "zhang3"
-    assert f["Meaning"] == "chief; head; elder; to grow; to develop"
+    assert f["Meaning"] == "chief; head; elder"
+    assert f["MoreMeanings"] == "to grow; to develop"
     assert (f["HSK2"], f["HSK3"], f["Frequency"], f["Count"]) == ("3", "2", "5.4", "2")
     assert f["Sentence"] == '他<span class="hl">长</span>得很高，是我们学校的校长。'
     # every 长 is blanked: a visible one in 校长 would give the answer away

@@ -121,8 +121,9 @@ def test_two_readings_of_one_word_are_two_notes_with_their_own_sense_and_example
         chang = [f for f in notes_by_guid(col).values() if f["Simplified"] == "长"]
         by_reading = {f["PinyinNumbered"]: f for f in chang}
         assert set(by_reading) == {"zhang3", "chang2"}
-        assert "to grow" in by_reading["zhang3"]["Meaning"]
-        assert "long" in by_reading["chang2"]["Meaning"]
+        zhang, chang = by_reading["zhang3"], by_reading["chang2"]
+        assert "to grow" in zhang["Meaning"] + zhang["MoreMeanings"]
+        assert "long" in chang["Meaning"] + chang["MoreMeanings"]
         assert "校长" in by_reading["zhang3"]["Sentence"]
         assert "长城" in by_reading["chang2"]["Sentence"]
     finally:
@@ -143,7 +144,7 @@ def test_rebuilt_deck_updates_notes_keeps_reviews_and_adds_no_duplicates(tmp_pat
         cards_before = col.card_count()
 
         # Rebuild from more text (three more words), with a better gloss, in traditional script.
-        improved = _with_gloss(vocab, "银行", ("bank", "CL:家[jia1],個|个[ge4]"))
+        improved = _with_gloss(vocab, "银行", ("bank", "banking institution"))
         second = write_deck(tmp_path / "v2.apkg", improved, script="traditional", timestamp=T2)
         log = import_package(col, second)  # Anki's default import options
 
@@ -154,7 +155,7 @@ def test_rebuilt_deck_updates_notes_keeps_reviews_and_adds_no_duplicates(tmp_pat
         notes = notes_by_guid(col)
         assert len(notes) == 12 == len({vocab_guid(v) for v in vocab})
         bank = notes[vocab_guid(vocab[2])]
-        assert bank["Meaning"] == "bank; CL:家&#91;jia1&#93;,個|个&#91;ge4&#93;"
+        assert bank["Meaning"] == "bank; banking institution"
         assert bank["Headword"] == "銀行"
         # Review history and intervals are untouched; old notes got no extra cards.
         assert scheduling_snapshot(col, reviewed) == history
@@ -347,7 +348,7 @@ def test_text_file_header_lines(tmp_path):
     ]
     assert head[4].startswith("#columns:Simplified,Traditional,Pinyin,")
     assert head[4].endswith(",Tags,GUID")
-    assert head[5:] == ["#tags column:20", "#guid column:21"]
+    assert head[5:] == ["#tags column:21", "#guid column:22"]
     assert not any(line.startswith("#") for line in text.splitlines()[7:])
 
 
@@ -488,7 +489,8 @@ def test_note_types_keep_a_learners_restyling_and_sort_by_headword(tmp_path):
 # learners who already have the note type never receive the new templates. When this fails,
 # bump TEMPLATES_MTIME to the release date and record the new digest here.
 TEMPLATE_DIGESTS = {
-    TEMPLATES_MTIME: "32806e4d6166efb2c4e18310e33a0890546f6d3155eebbe5affb65f9c12f918e",
+    1795910400: "32806e4d6166efb2c4e18310e33a0890546f6d3155eebbe5affb65f9c12f918e",
+    1796083200: "d8d10562b1e28681c9a0312ac134dcdbf9bc87f58ebd209846b852fb70781bd3",
 }
 
 
@@ -536,6 +538,46 @@ def test_a_field_appended_by_a_later_release_needs_merge_note_types(tmp_path, mo
         after = notes_by_guid(col)
         assert len(after) == 3
         assert after[vocab_guid(vocab[2])]["Mnemonic"] == "记住 银行"
+        assert_no_duplicate_notes(col)
+        assert scheduling_snapshot(col, reviewed) == history
+        render_all_cards(col)
+    finally:
+        col.close()
+
+
+def test_a_deck_built_before_more_meanings_updates_in_place_with_merge(tmp_path, monkeypatch):
+    """A learner who studied a deck of the release before MoreMeanings existed re-imports a
+    rebuilt deck: with "Merge note types" the notes update in place, the new field filled,
+    no duplicates, review history kept; every card renders."""
+    vocab = sample_vocab()[:4]
+    old_fields = tuple(f for f in notes.VOCAB_FIELDS if f != "MoreMeanings")
+
+    def old_vocab_fields(v, script="simplified", cards=package.CARD_KINDS):
+        fields = notes.vocab_fields(v, script, cards)
+        # The old release put every sense in Meaning.
+        fields["Meaning"] = "; ".join(notes.escape_field(s) for s in v.senses)
+        return {k: fields[k] for k in old_fields}
+
+    with monkeypatch.context() as old:
+        old.setattr(package, "VOCAB_FIELDS", old_fields)
+        old.setattr(package, "vocab_fields", old_vocab_fields)
+        old.setattr(package, "TEMPLATES_MTIME", 1795910400)
+        first = write_deck(tmp_path / "old.apkg", vocab, timestamp=T1)
+    col = import_into_fresh_collection(first, tmp_path)
+    try:
+        reviewed = review_some_cards(col, 3)
+        history = scheduling_snapshot(col, reviewed)
+        rebuilt = write_deck(tmp_path / "new.apkg", vocab, timestamp=time.time() + 60)
+        log = import_package(col, rebuilt, merge_notetypes=True)
+        assert len(log.conflicting) == 0 and len(log.new) == 0
+        ours = [m for m in col.models.all() if m["name"].startswith(VOCAB_MODEL_NAME)]
+        assert len(ours) == 1 and [f["name"] for f in ours[0]["flds"]][-1] == "MoreMeanings"
+        again = write_deck(tmp_path / "again.apkg", vocab, timestamp=time.time() + 120)
+        import_package(col, again)
+        after = notes_by_guid(col)
+        assert len(after) == len(vocab)
+        zhang = next(f for f in after.values() if f["PinyinNumbered"] == "zhang3")
+        assert zhang["MoreMeanings"] and "to grow" in zhang["Meaning"] + zhang["MoreMeanings"]
         assert_no_duplicate_notes(col)
         assert scheduling_snapshot(col, reviewed) == history
         render_all_cards(col)

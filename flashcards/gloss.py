@@ -1,0 +1,89 @@
+"""A clean gloss: CC-CEDICT's senses as plain English a learner reads at a glance.
+
+CC-CEDICT writes cross-references as ``著|着[zhe5]`` (traditional|simplified[pinyin]),
+grammar patterns as ``把[ba3] + {noun} + {verb}``, and notes such as ``also pr. [di4]``
+inside senses. A card shows the referenced word in the deck's script with its pinyin (着
+zhe), the pattern's slots as words, and no notes. The word itself never shows in its own
+gloss: a recall card's front is the gloss, so the headword's characters become ～, and a
+cross-reference sharing a syllable with the headword loses its pinyin. ``Meaning`` holds
+the best one to three senses, about 80 characters at most; ``MoreMeanings`` the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .tones import mark, normalise_u, reading_key
+
+MEANING_CHARS = 80
+MEANING_SENSES = 3
+
+# trad|simp[pin yin] or word[pin yin]; the pinyin is CC-CEDICT's numbered spelling.
+_CROSS_REF = re.compile(
+    r"(?P<trad>[^\s\[\]|,;:()]+?)(?:\|(?P<simp>[^\s\[\]|,;:()]+?))?\[(?P<pinyin>[A-Za-z:0-9 ]+)\]"
+)
+_BARE_REF = re.compile(r"(?P<trad>[^\s\[\]|,;:()a-zA-Z]+)\|(?P<simp>[^\s\[\]|,;:()a-zA-Z]+)")
+_NOTE = re.compile(
+    r"[,;]?\s*\(?\b(?:also pr\.|also written|Taiwan pr\.|old pr\.|coll\. pr\.)\s*[^,;)]*\)?",
+    re.IGNORECASE,
+)
+# A measure word list inside a sense, "world (CL:個|个[ge4])": the MeasureWords field has it.
+_INLINE_CL = re.compile(r"[,;]?\s*\(?\bCL:[^);]*\)?")
+_SLOT = re.compile(r"\{([^{}]+)\}")
+_BARE_PINYIN = re.compile(r"\[(?P<pinyin>[A-Za-z:]+[1-5](?: [A-Za-z:]+[1-5])*)\]")
+_SPACES = re.compile(r"\s{2,}")
+
+
+def clean_sense(sense: str, headword: Sequence[str], numbered: str, script: str) -> str:
+    """One sense as a card shows it (plain text, not yet HTML-escaped).
+
+    ``headword`` holds the word's forms (simplified and traditional), ``numbered`` its
+    reading, ``script`` the deck's script for cross-references.
+    """
+    own_chars = {ch for form in headword for ch in form}
+    own_syllables = {reading_key(s) for s in numbered.split()}
+
+    def ref(m: re.Match) -> str:
+        trad, simp = m.group("trad"), m.group("simp") or m.group("trad")
+        word = trad if script == "traditional" else simp
+        shown = "".join("～" if ch in own_chars else ch for ch in word)
+        if "～" in shown:
+            return shown
+        pinyin = normalise_u(m.group("pinyin").lower())
+        if {reading_key(s) for s in pinyin.split()} & own_syllables:
+            return shown
+        return f"{shown} ({mark(pinyin).replace(' ', '')})"
+
+    text = _INLINE_CL.sub("", _NOTE.sub("", sense))
+    text = _CROSS_REF.sub(ref, text)
+    text = _BARE_REF.sub(
+        lambda m: "".join(
+            "～" if ch in own_chars else ch
+            for ch in (m.group("trad") if script == "traditional" else m.group("simp"))
+        ),
+        text,
+    )
+    text = _BARE_PINYIN.sub(
+        lambda m: "～"
+        if {reading_key(x) for x in m.group("pinyin").lower().split()} & own_syllables
+        else mark(normalise_u(m.group("pinyin").lower())).replace(" ", ""),
+        text,
+    )
+    text = _SLOT.sub(r"\1", text)
+    text = "".join("～" if ch in own_chars else ch for ch in text)
+    return _SPACES.sub(" ", text).strip(" ,;")
+
+
+def split_gloss(senses: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(meaning, more): the first one to three senses within about 80 characters, and the
+    rest. The first sense always goes in, however long."""
+    meaning: list[str] = []
+    length = 0
+    for i, s in enumerate(senses):
+        grown = length + len(s) + (2 if meaning else 0)
+        if meaning and (len(meaning) >= MEANING_SENSES or grown > MEANING_CHARS):
+            return meaning, list(senses[i:])
+        meaning.append(s)
+        length = grown
+    return meaning, []

@@ -1,0 +1,79 @@
+"""A clean gloss: no CC-CEDICT markup, the best few senses first, the answer never on a
+recall front. Checked on every note of the seed deck."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from flashcards import api
+from flashcards.gloss import clean_sense, split_gloss
+from flashcards.notes import clean_senses, vocab_fields
+from flashcards.tones import mark
+
+MARKUP = re.compile(r"CL:|\[[a-zA-Z:]+[1-5]|\{\w+\}|\|\S*\[|also pr\.")
+
+
+def plain(field: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", field))
+
+
+@pytest.mark.parametrize(
+    "sense, word, numbered, script, shown",
+    [
+        ("(used to put the object before the verb: 把[ba3] + {noun} + {verb})", "把", "ba3",
+         "simplified", "(used to put the object before the verb: ～ + noun + verb)"),
+        ("aspect particle, see 著|着[zhe5]", "在", "zai4", "simplified",
+         "aspect particle, see 着 (zhe)"),
+        ("aspect particle, see 著|着[zhe5]", "在", "zai4", "traditional",
+         "aspect particle, see 著 (zhe)"),
+        ("earth; ground, also pr. [di4]", "地", "de5", "simplified", "earth; ground"),
+        ("as in 再見|再见[zai4 jian4]", "在", "zai4", "simplified", "as in 再见"),
+    ],
+)
+def test_markup_is_rendered_for_a_learner(sense, word, numbered, script, shown):
+    assert clean_sense(sense, (word,), numbered, script) == shown
+
+
+def test_meaning_takes_one_to_three_senses_within_80_characters():
+    assert split_gloss(["a", "b", "c", "d"]) == (["a", "b", "c"], ["d"])
+    long = "x" * 70
+    assert split_gloss([long, "second sense here", "c"]) == ([long], ["second sense here", "c"])
+    assert split_gloss(["y" * 120, "b"]) == (["y" * 120], ["b"])
+
+
+@pytest.fixture(scope="module")
+def seed_notes(seed_path):
+    deck = api.make_deck([seed_path], api.BuildOptions())
+    return [(v, vocab_fields(v)) for v in deck.vocab]
+
+
+def test_seed_meanings_carry_no_markup_and_are_short(seed_notes):
+    assert len(seed_notes) > 1000
+    for v, f in seed_notes:
+        meaning = plain(f["Meaning"])
+        assert meaning, v.simplified
+        assert not MARKUP.search(meaning + plain(f["MoreMeanings"])), (v.simplified, meaning)
+        senses, _ = split_gloss(clean_senses(v))
+        assert len(meaning) <= 80 or len(senses) == 1, (v.simplified, meaning)
+
+
+def test_no_recall_front_of_the_seed_gives_the_answer_away(seed_notes):
+    for v, f in seed_notes:
+        front = plain(f["Meaning"] + " " + f["SentenceBlank"])
+        assert not (set(v.simplified) | set(v.traditional)) & set(front), (v.simplified, front)
+        marked = mark(v.numbered).replace(" ", "")
+        assert not re.search(rf"(?<![a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]){re.escape(marked)}"
+                             rf"(?![a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])", front, re.I), (
+            v.simplified, front)
+
+
+def test_a_variant_only_entry_shows_the_senses_of_its_word(tmp_path):
+    source = tmp_path / "t.txt"
+    source.write_text("我有点儿累，等一点儿再走。", "utf-8")
+    deck = api.make_deck([source], api.BuildOptions())
+    yidianr = next(v for v in deck.vocab if v.simplified == "一点儿")
+    assert not any("variant" in s for s in yidianr.senses[:1]), yidianr.senses
+    assert "a little" in yidianr.senses or "a bit" in yidianr.senses
