@@ -97,6 +97,7 @@ class Reading:
     token: Token
     numbered: str | None  # "zhang3"; one syllable per Han character, None for non-Han tokens
     marked: str | None  # "zhǎng"
+    capital: bool = False  # a proper noun in this reading (中国 Zhōngguó), written capitalised
 
 
 @dataclass(frozen=True)

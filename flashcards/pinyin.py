@@ -975,5 +975,16 @@ def read_sentence(
     for tok in tokens:
         k = index.get(id(tok))
         numbered = reader.read(k) if k is not None and has_han(tok.text) else None
-        out.append(Reading(tok, numbered, _marked(numbered) if numbered else None))
+        capital = bool(numbered) and _is_proper_reading(dictionary, tok, numbered)
+        out.append(Reading(tok, numbered, _marked(numbered) if numbered else None, capital))
     return tuple(out)
+
+
+def _is_proper_reading(dictionary: Dictionary, tok: Token, numbered: str) -> bool:
+    """A name, or a word whose reading here only CC-CEDICT's capitalised entries have."""
+    if tok.proper:
+        return True
+    word = tok.simplified or tok.text
+    written = tok.text if len(tok.text) == len(word) else word
+    cands = _candidates(dictionary, word, written)
+    return numbered in cands.proper and numbered not in cands.common

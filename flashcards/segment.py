@@ -259,7 +259,7 @@ def _best_path_cached(word: str, dictionary: Dictionary) -> tuple[str, ...]:
     for j in range(1, n + 1):
         for i in range(max(0, j - _MAX_WORD), j):
             piece = word[i:j]
-            if j - i > 1 and piece not in dictionary:
+            if j - i > 1 and (piece not in dictionary or _marginal(piece, dictionary)):
                 continue
             score = best[i][0] + _log_prob(piece, dictionary)
             # Ties go to the longer last word: deterministic, and fewer pieces.
@@ -361,7 +361,7 @@ def _pieces(
     out: list[_Piece] = []
     for word, flag in tagged:
         flag = flag or ""
-        if word in dictionary or word in jb.user_words:
+        if (word in dictionary and not _marginal(word, dictionary)) or word in jb.user_words:
             name = False
             if word not in jb.user_words or flag.startswith(_PROPER_TAGS):
                 name = _dictionary_name(word, flag, dictionary, jb)
@@ -384,6 +384,19 @@ def _pieces(
             for p in split
         )
     return out
+
+
+_MARGINAL_SENSE = re.compile(r"^\((?:slang|Internet slang|dialect|vulgar)\)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _marginal(word: str, dictionary: Dictionary) -> bool:
+    """A dictionary word running text never uses as such: wordfreq has not seen it and
+    every sense is slang or dialect (我去 "(slang) what the...!" in 我去过西安)."""
+    if len(word) < 2 or zipf_frequency(word) > 0:
+        return False
+    senses = [s for e in dictionary.lookup(word) for s in e.senses]
+    return bool(senses) and all(_MARGINAL_SENSE.match(s) for s in senses)
 
 
 def _is_counted(p: _Piece) -> bool:
@@ -492,7 +505,12 @@ def _join_split_words(pieces: list[_Piece], dictionary: Dictionary) -> list[_Pie
             window = pieces[i : i + n]
             if len(window) == n and all(_joins(p, k == 0) for k, p in enumerate(window)):
                 word = "".join(p.word for p in window)
-                if len(word) <= 4 and word in dictionary and _text_supports(word, window):
+                if (
+                    len(word) <= 4
+                    and word in dictionary
+                    and not _marginal(word, dictionary)
+                    and _text_supports(word, window)
+                ):
                     joined = _Piece(word, _joined_tag(word, window), True)
                     break
         if joined is not None:

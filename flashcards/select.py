@@ -7,6 +7,7 @@ distinct words, not with the length of the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,13 +26,20 @@ from .models import (
     Vocab,
 )
 from .senses import Use, entry_fits, is_note, order_for_use, rank_entries, use_of
-from .tones import mark, reading_key
+from .tones import mark, reading_key, written
 
 ORDERS = ("appearance", "frequency", "level")
 # An example should be a sentence a learner reads at a glance.
 _SHORTEST_GOOD = 6
 _LONGEST_GOOD = 30
 _STANDALONE_PENALTY = 10_000  # more than any sentence's length could add
+# A sentence showing one of the word's characters elsewhere (国 of 美国 in 中国) would give
+# the answer away on a recall or cloze front: any other complete sentence is better.
+_REPEAT_PENALTY = 1_000
+
+
+def _repeats_characters(text: str, word: str) -> bool:
+    return len(word) > 1 and any(ch in "".join(text.split(word)) for ch in set(word))
 
 
 @dataclass(frozen=True)
@@ -54,14 +62,24 @@ def example_penalty(sentence: Sentence) -> int:
 
 
 _OPENING = set("“‘（(《〈【「『［[")
+# Pinyin is written with ASCII punctuation: 你好，中国。 -> Nǐhǎo, Zhōngguó.
+_ASCII_PUNCT = str.maketrans(
+    {
+        "，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";", "、": ",",
+        "“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）": ")", "《": '"', "》": '"',
+        "「": '"', "」": '"', "『": '"', "』": '"', "【": "[", "】": "]", "…": "...",
+        "—": "-", "～": "~", "·": "·", "．": ".",
+    }
+)
 
 
 def sentence_pinyin(readings: Sequence[Reading]) -> tuple[str, str]:
     """(numbered, marked) pinyin of a sentence.
 
-    Marked pinyin is written as pinyin is read: a word's syllables joined (yínháng),
-    punctuation against the word before it. Numbered pinyin keeps one syllable per
-    character, as the rest of the project does.
+    Marked pinyin is written as people write pinyin: a word's syllables joined with an
+    apostrophe where one is needed (yínháng, Xī'ān), proper nouns capitalised (Zhōngguó),
+    ASCII punctuation against the word before it. Numbered pinyin keeps one syllable per
+    character and the text's punctuation, as the rest of the project does.
     """
     numbered: list[str] = []
     marked: list[str] = []
@@ -71,10 +89,10 @@ def sentence_pinyin(readings: Sequence[Reading]) -> tuple[str, str]:
         if not text:
             continue
         if r.numbered is None:
-            n = m = text
+            n, m = text, text.translate(_ASCII_PUNCT) if r.token.kind == PUNCT else text
             attach = r.token.kind == PUNCT and text[0] not in _OPENING
         else:
-            n, m = r.numbered, (r.marked or mark(r.numbered)).replace(" ", "")
+            n, m = r.numbered, written(r.numbered, r.capital)
             attach = False
         if glue or attach:
             numbered.append(n)
@@ -165,11 +183,18 @@ class VocabularyCollector:
             st.proper_count += r.token.proper
             st.whole += i not in edges
             st.sources.setdefault(sentence.source, None)
-            if penalty is not None and (st.example is None or penalty < st.example.penalty):
+            own_penalty = penalty
+            if penalty is not None and _repeats_characters(sentence.text, r.token.text):
+                own_penalty = penalty + _REPEAT_PENALTY
+            if own_penalty is not None and (
+                st.example is None or own_penalty < st.example.penalty
+            ):
                 if pinyin is None:
                     pinyin = sentence_pinyin(annotated.readings)
                 use = use_of(annotated.readings, i)
-                st.example = _Example(penalty, sentence, r.token.start, *pinyin, present, use)
+                st.example = _Example(
+                    own_penalty, sentence, r.token.start, *pinyin, present, use
+                )
             if st.first_use is None:
                 st.first_use = use_of(annotated.readings, i)
 
@@ -219,7 +244,9 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry], use: Use | None)
     return forms[0]
 
 
-def _senses(entries: list[DictEntry], traditional: str, use: Use | None) -> tuple[str, ...]:
+def _senses(
+    entries: list[DictEntry], traditional: str, use: Use | None, dictionary: Dictionary
+) -> tuple[str, ...]:
     matching = [e for e in entries if e.traditional == traditional] or entries
     senses: dict[str, None] = {}
     for e in matching:
@@ -227,7 +254,39 @@ def _senses(entries: list[DictEntry], traditional: str, use: Use | None) -> tupl
             senses.setdefault(s, None)
     ordered = order_for_use(senses, use)
     real = tuple(s for s in ordered if not is_reference_sense(s) and not is_note(s))
-    return real or ordered
+    return real or _resolved_variant(ordered, use, dictionary) or ordered
+
+
+_VARIANT_OF = re.compile(
+    r"variant of (?P<trad>[^\s\[\]|,;]+?)(?:\|(?P<simp>[^\s\[\]|,;]+?))?"
+    r"(?:\[(?P<pinyin>[^\]]+)\])?(?:[\s,;]|$)"
+)
+
+
+def _resolved_variant(
+    senses: Sequence[str], use: Use | None, dictionary: Dictionary
+) -> tuple[str, ...]:
+    """A word CC-CEDICT gives only as "variant of X" (一点儿: erhua variant of 一点): X's
+    senses, in that reading where one is given."""
+    for sense in senses:
+        m = _VARIANT_OF.search(sense)
+        if not m:
+            continue
+        target = m.group("simp") or m.group("trad")
+        entries = (
+            dictionary.entries_for_reading(target, m.group("pinyin"))
+            if m.group("pinyin")
+            else [e for e in dictionary.lookup(target) if not e.proper]
+        )
+        found = [
+            s
+            for e in entries
+            for s in e.senses
+            if not is_reference_sense(s) and not is_note(s)
+        ]
+        if found:
+            return order_for_use(found, use)
+    return ()
 
 
 def _classifiers(entries: list[DictEntry]) -> tuple[Classifier, ...]:
@@ -252,7 +311,7 @@ def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
         traditional=traditional,
         numbered=st.numbered,
         marked=mark(st.numbered),
-        senses=_senses(entries, traditional, use),
+        senses=_senses(entries, traditional, use, dictionary),
         classifiers=_classifiers(entries),
         levels=levels_of(st.simplified),
         count=st.count,

@@ -111,3 +111,16 @@ def numbered_syllable(marked_or_numbered: str) -> str:
         else:
             out.append(ch)
     return "".join(out) + str(tone)
+
+
+_VOWEL_INITIAL = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
+
+
+def written(numbered: str, capital: bool = False) -> str:
+    """A word's pinyin as people write it: syllables marked and joined, an apostrophe
+    before a, o or e after a syllable (xī'ān, píng'ān), a proper noun capitalised."""
+    out = ""
+    for k, syllable in enumerate(numbered.split()):
+        marked = mark_syllable(syllable)
+        out += ("'" if k and _VOWEL_INITIAL.match(marked) else "") + marked
+    return out[:1].upper() + out[1:] if capital else out
