@@ -180,11 +180,12 @@ def report(
     stage_seconds: dict[str, tuple[float, float]] | None = None,
     top_errors: int = 15,
     disagreeing: set[int] | None = None,
+    title: str = "CPP dev",
 ) -> str:
     """The table: one row per system, then per-character accuracy for every system."""
     base = scores[0]
     lines = [
-        f"CPP dev: {len(items)} sentences, {len({i.char for i in items})} polyphonic characters",
+        f"{title}: {len(items)} sentences, {len({i.char for i in items})} polyphonic characters",
         "",
         f"{'system':<34}{'accuracy':>10}{'neutral':>9}{'ms/sent':>9}{'time':>8}"
         f"{'pinyin stage':>14}",
@@ -271,7 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores += [evaluate(name, items, reader) for name, reader in readers.items()]
     stages = {name: (r.segment_seconds, r.read_seconds) for name, r in readers.items()}
     disagreeing = {id(item) for item in items if cedict_disagrees(item, dictionary)}
-    print(report(scores, items, stages, disagreeing=disagreeing))
+    title = "CPP dev" if data == CPP else f"{data.name} dev"
+    print(report(scores, items, stages, disagreeing=disagreeing, title=title))
     if not model_is_available():
         print("\n(g2pM is not installed: the rules + g2pM row is missing)")
     if args.errors:
