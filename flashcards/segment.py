@@ -60,8 +60,8 @@ _PROPER_TAGS = ("nr", "ns", "nt")
 _PERSON_TAG = "nr"
 _MAX_WORD = 8
 # Tags of words a joined word may not swallow: particles (的 了 地 得), interjections,
-# onomatopoeia, modal particles. 说的话 is 说 的 话, not 说 的话.
-_NO_JOIN_TAGS = ("u", "e", "y", "o", "x", "w")
+# onomatopoeia, modal particles, suffixes. 说的话 is 说 的 话, not 说 的话; 孩子 们.
+_NO_JOIN_TAGS = ("u", "e", "y", "o", "x", "w", "k")
 # Tags of words that govern what follows (prepositions, pronouns, adverbs), never joined
 # with it: 把 门 关上 is "shut the door", not 把门 "guard the gate". (They may end a word:
 # 三 更 is 三更 "the third watch".)
@@ -501,8 +501,12 @@ def _join_split_words(pieces: list[_Piece], dictionary: Dictionary) -> list[_Pie
     i = 0
     while i < len(pieces):
         joined = None
-        for n in (3, 2):
+        for n in (2, 3):
             window = pieces[i : i + n]
+            # A word made of words only (经济 增长, 生活 水平) is a phrase: the learner
+            # learns its words. A bound piece is what a joined word needs (中 美, 碳 中和).
+            if all(len(p.word) > 1 for p in window):
+                continue
             if len(window) == n and all(_joins(p, k == 0) for k, p in enumerate(window)):
                 word = "".join(p.word for p in window)
                 if (
