@@ -16,6 +16,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 import genanki
 
@@ -179,6 +180,22 @@ def check_card_kinds(cards: Collection[str]) -> frozenset[str]:
     return frozenset(cards)
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t").convert
+
+
+def _to_traditional_same_length(text: str) -> str:
+    """OpenCC's traditional form of ``text``, character for character where a phrase
+    would change the length (offsets into the sentence must hold)."""
+    out = _s2t()(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(c := _s2t()(ch)) == 1 else ch for ch in text)
+
+
 def _locate_word(v: Vocab) -> tuple[int, int] | None:
     """Where the word stands in its example sentence: (start, end), or None."""
     if v.sentence is None:
@@ -198,16 +215,22 @@ def _locate_word(v: Vocab) -> tuple[int, int] | None:
     return None
 
 
-def _sentence_fields(v: Vocab) -> tuple[str, str, str]:
-    """(Sentence with the word highlighted, SentencePinyin, SentenceBlank)."""
+def _sentence_fields(v: Vocab, script: str = "simplified") -> tuple[str, str, str]:
+    """(Sentence with the word highlighted, SentencePinyin, SentenceBlank), in ``script``:
+    a traditional deck shows a simplified text's example converted (OpenCC), so that a card
+    never mixes scripts."""
     if v.sentence is None or not v.sentence.text.strip():
         return "", "", ""
     text = v.sentence.text
     pinyin = sentence_pinyin_html(v.sentence_numbered, v.sentence_marked)
     where = _locate_word(v)
+    if script == "traditional":
+        text = _to_traditional_same_length(text)
     if where is None:
         return escape_field(text), pinyin, ""
     start, end = where
+    if script == "traditional" and len(v.traditional) == end - start:
+        text = text[:start] + v.traditional + text[end:]  # the entry's form: 两隻, not 两只
     word = text[start:end]
     highlighted = (
         escape_field(text[:start])
@@ -255,7 +278,7 @@ def vocab_fields(
     """
     _check_script(script)
     kinds = check_card_kinds(cards)
-    sentence, sentence_pinyin, sentence_blank = _sentence_fields(v)
+    sentence, sentence_pinyin, sentence_blank = _sentence_fields(v, script)
     headword = _headword(v, script)
     variant = v.simplified if script == "traditional" else v.traditional
     meaning, more = split_gloss(clean_senses(v, script))

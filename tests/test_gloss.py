@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +78,24 @@ def test_a_variant_only_entry_shows_the_senses_of_its_word(tmp_path):
     yidianr = next(v for v in deck.vocab if v.simplified == "一点儿")
     assert not any("variant" in s for s in yidianr.senses[:1]), yidianr.senses
     assert "a little" in yidianr.senses or "a bit" in yidianr.senses
+
+
+def test_a_traditional_deck_of_a_simplified_text_never_mixes_scripts(tmp_path):
+    source = tmp_path / "weekend.txt"
+    text = (Path(__file__).resolve().parents[1] / "decks" / "weekend" / "weekend.txt").read_text(
+        "utf-8"
+    )
+    source.write_text(text, "utf-8")
+    deck = api.make_deck([source], api.BuildOptions(script="traditional"))
+    checked = 0
+    for v in deck.vocab:
+        f = vocab_fields(v, "traditional")
+        sentence = plain(f["Sentence"])
+        if not sentence:
+            continue
+        checked += 1
+        # No simplified-only character (one traditional form each) is left in the example.
+        simplified_only = set("还这们银钱饭时说过门见长进车东买卖书学习们话")
+        assert not simplified_only & set(sentence), sentence
+        assert v.traditional in sentence, (v.traditional, sentence)
+    assert checked > 20
