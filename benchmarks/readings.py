@@ -142,8 +142,9 @@ def ours(item: Item, dictionary: Dictionary) -> tuple[str | None, str | None]:
     reading = None if None in span else " ".join(span)
     if token is None:
         return reading, None
+    # The whole sentence, as a deck reads it: the senses follow how the word is used there.
     collector = VocabularyCollector()
-    collector.add(AnnotatedSentence(sentence, (token,)))
+    collector.add(AnnotatedSentence(sentence, readings))
     key = word_key(token)
     stats = [st for st in collector.stats() if (st.simplified, st.numbered) == key]
     if not stats:
