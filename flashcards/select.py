@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .dictionary import Dictionary, is_reference_sense
@@ -36,6 +36,45 @@ _STANDALONE_PENALTY = 10_000  # more than any sentence's length could add
 # A sentence showing one of the word's characters elsewhere (国 of 美国 in 中国) would give
 # the answer away on a recall or cloze front: any other complete sentence is better.
 _REPEAT_PENALTY = 1_000
+_UNBALANCED_PENALTY = 500
+_QUOTE_PAIRS = ("“”", "「」", "『』", "‘’", "《》", "（）")
+
+
+def _quote_balance(text: str) -> bool:
+    return not any(text.count(a) - text.count(b) for a, b in _QUOTE_PAIRS) and (
+        text.count('"') % 2 == 0
+    )
+
+
+def _dangling_quotes(text: str) -> tuple[int, int, int | None]:
+    """(marks to drop at the start, at the end, where an unclosed quotation's speech
+    starts or None) for an example.
+
+    A quotation often spans sentences: the first opens it (自己又云：“今风尘碌碌…) and the
+    last closes it (…安置罢。”).
+    """
+    lead = trail = 0
+    for a, b in _QUOTE_PAIRS:
+        if len(text) > 1 and text[0] == a and text.count(a) > text.count(b):
+            lead = 1
+        if len(text) > 1 + lead and text[-1] == b and text.count(b) > text.count(a):
+            trail = 1
+    speech = None
+    for a, b in _QUOTE_PAIRS:
+        at = text.rfind(a, lead)
+        if at > 0 and text.count(a, lead) > text.count(b, lead) and b not in text[at:]:
+            speech = max(speech or 0, at + 1)
+    return lead, trail, speech if speech is not None and speech < len(text) - trail - 4 else None
+
+
+def _shown_sentence(
+    sentence: Sentence, start: int, trail: int
+) -> tuple[Sentence, tuple[str, str] | None, bool]:
+    """The example as shown from ``start``, its pinyin (made when first needed), and
+    whether its quotes balance."""
+    text = sentence.text[start : len(sentence.text) - trail]
+    shown = sentence if text == sentence.text else replace(sentence, text=text)
+    return shown, None, _quote_balance(text)
 
 
 def _repeats_characters(text: str, word: str) -> bool:
@@ -170,6 +209,11 @@ class VocabularyCollector:
         present = frozenset(k for _, k in keys if k)
         pinyin: tuple[str, str] | None = None
         penalty = None if sentence.fragment else example_penalty(sentence)
+        # An example shows balanced quotes: a dangling mark at an edge is left out
+        # (…安置罢。” -> …安置罢。), and a quotation opened and not closed gives the words
+        # inside it the quoted speech alone (又云：“今风尘碌碌…。 -> 今风尘碌碌…。).
+        lead, trail, speech = _dangling_quotes(sentence.text)
+        shown: dict[int, tuple[Sentence, tuple[str, str] | None, bool]] = {}
         edges = _cut_edges(sentence, keys)
         for i, (r, key) in enumerate(keys):
             if key is None:
@@ -183,17 +227,28 @@ class VocabularyCollector:
             st.proper_count += r.token.proper
             st.whole += i not in edges
             st.sources.setdefault(sentence.source, None)
+            start = speech if speech is not None and r.token.start >= speech else lead
+            if start not in shown:
+                shown[start] = _shown_sentence(sentence, start, trail)
+            example, _, balanced = shown[start]
             own_penalty = penalty
+            if penalty is not None and not balanced:
+                own_penalty = penalty + _UNBALANCED_PENALTY
             if penalty is not None and _repeats_characters(sentence.text, r.token.text):
-                own_penalty = penalty + _REPEAT_PENALTY
+                own_penalty = (own_penalty or 0) + _REPEAT_PENALTY
             if own_penalty is not None and (
                 st.example is None or own_penalty < st.example.penalty
             ):
+                pinyin = shown[start][1]
                 if pinyin is None:
-                    pinyin = sentence_pinyin(annotated.readings)
+                    end = len(sentence.text) - trail
+                    pinyin = sentence_pinyin(
+                        [r2 for r2 in annotated.readings if start <= r2.token.start < end]
+                    )
+                    shown[start] = (example, pinyin, balanced)
                 use = use_of(annotated.readings, i)
                 st.example = _Example(
-                    own_penalty, sentence, r.token.start, *pinyin, present, use
+                    own_penalty, example, r.token.start - start, *pinyin, present, use
                 )
             if st.first_use is None:
                 st.first_use = use_of(annotated.readings, i)
