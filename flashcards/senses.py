@@ -35,6 +35,7 @@ _FUNCTION = re.compile(
     r"|because(?: of)?|and|but|or|if|then|only|just|already|also|still|even|again"
     r"|about|very|all|both|each|every|not|no|so|thus|therefore|whereas|yet|nevertheless"
     r"|will|shall|would|can|could|must|should|may|might|once|ever|never|always|often"
+    r"|contrary to|actually|rather|instead|indeed|however|unexpectedly|equivalent to"
     r"|only then|just then|to (?:the|a)\b)\b",
     re.IGNORECASE,
 )
@@ -45,15 +46,18 @@ _RARE = re.compile(
     re.IGNORECASE,
 )
 _FUNCTION_TAGS = ("p", "d", "c", "u", "r")
+_MODAL = re.compile(r"^(?:will|shall|would|can|could|must|should|may|might)\b", re.I)
 _VERB_MARKERS = frozenset("得了着著过過")
 
 
 @dataclass(frozen=True)
 class Use:
-    """How a word is used in one sentence: jieba's tag, and whether it is counted."""
+    """How a word is used in one sentence: jieba's tag, whether it is counted, and
+    whether a noun or pronoun follows it (将妖收下: 将 marks the object, like 把)."""
 
     pos: str = ""
     counted: bool = False
+    before_noun: bool = False
 
 
 def use_of(readings: Sequence[Reading], index: int) -> Use:
@@ -74,7 +78,9 @@ def use_of(readings: Sequence[Reading], index: int) -> Use:
     following = readings[k].token.text if k < len(readings) else ""
     # 长得很高, 长了, 干着: a verb, whatever jieba's tag (it often says adjective).
     pos = "v" if following in _VERB_MARKERS else tok.pos
-    return Use(pos, counted or tok.pos.startswith("q"))
+    next_pos = readings[k].token.pos if k < len(readings) else ""
+    before_noun = next_pos.startswith(("n", "r")) and not next_pos.startswith("nr")
+    return Use(pos, counted or tok.pos.startswith("q"), before_noun)
 
 
 def _fits(sense: str, use: Use) -> bool:
@@ -99,6 +105,8 @@ def _tier(sense: str, use: Use | None) -> int:
     if _RARE.search(sense):
         return 2
     if use is not None and _fits(sense, use):
+        if use.before_noun and use.pos.startswith(("p", "d")) and _MODAL.match(sense):
+            return 1  # 将 + noun marks an object here; "will" comes before a verb
         return 0
     return 1
 
