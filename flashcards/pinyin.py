@@ -730,7 +730,15 @@ class _SentenceReader:
             return None
         if self._model is None:
             text = self._text()
-            wanted = [p for p, c in enumerate(text) if _model_knows(c)]
+            # Only characters the model may decide: a word of one character, a name, or a
+            # word the dictionary lacks; the shorter the span, the fewer LSTM steps.
+            wanted = [
+                self._offsets[j] + k
+                for j, tok in enumerate(self.ctx.tokens)
+                if len(tok.simplified or tok.text) == 1 or not tok.in_dictionary or tok.proper
+                for k, c in enumerate(tok.simplified or tok.text)
+                if _model_knows(c)
+            ]
             self._model = _context_model().predict(text, wanted)  # type: ignore[union-attr]
         found = self._model.get(self._offsets[i] + k)
         if found is None or (allowed and found not in allowed):
