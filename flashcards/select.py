@@ -30,14 +30,26 @@ from .tones import mark, reading_key, written
 
 ORDERS = ("appearance", "frequency", "level")
 # An example should be a sentence a learner reads at a glance.
-_SHORTEST_GOOD = 6
+_SHORTEST_GOOD = 8
 _LONGEST_GOOD = 30
+# The word at the very start or end of its example reads as a fragment of a list or a
+# heading; a sentence with the word inside it is a little better.
+_EDGE_PENALTY = 4
 _STANDALONE_PENALTY = 10_000  # more than any sentence's length could add
 # A sentence showing one of the word's characters elsewhere (国 of 美国 in 中国) would give
 # the answer away on a recall or cloze front: any other complete sentence is better.
 _REPEAT_PENALTY = 1_000
 _UNBALANCED_PENALTY = 500
 _QUOTE_PAIRS = ("“”", "「」", "『』", "‘’", "《》", "（）")
+
+
+def _at_edge(text: str, start: int, word: str) -> bool:
+    """Is the word the first or the last thing in ``text`` (closing punctuation aside)?"""
+    body = text.rstrip(_TRAILING)
+    return start <= 0 or start + len(word) >= len(body)
+
+
+_TRAILING = "。！？；…,.!?;”’」』）)》 "
 
 
 def _quote_balance(text: str) -> bool:
@@ -232,8 +244,10 @@ class VocabularyCollector:
                 shown[start] = _shown_sentence(sentence, start, trail)
             example, _, balanced = shown[start]
             own_penalty = penalty
+            if penalty is not None and _at_edge(example.text, r.token.start - start, r.token.text):
+                own_penalty = penalty + _EDGE_PENALTY
             if penalty is not None and not balanced:
-                own_penalty = penalty + _UNBALANCED_PENALTY
+                own_penalty = (own_penalty or 0) + _UNBALANCED_PENALTY
             if penalty is not None and _repeats_characters(sentence.text, r.token.text):
                 own_penalty = (own_penalty or 0) + _REPEAT_PENALTY
             if own_penalty is not None and (
