@@ -807,9 +807,16 @@ class _SentenceReader:
                 return complements[0]
             return next(r for r in choices if r != complements[0])
         if self.attributive(i):
-            # 东西海岸, 地方政府: before a noun, the reading without the neutral tone.
+            # 东西海岸, 地方政府: a countable noun (东西 "thing", 地方 "place", measure words
+            # listed) does not modify a noun, so its full-tone reading does; an adjective
+            # in the neutral tone does (地道 "authentic": 地道老好人).
             full = [r for r in choices if not any(x.endswith("5") for x in r.split())]
-            if len(full) == 1 and len(full) < len(choices):
+            neutral = [r for r in choices if r not in full]
+            if (
+                len(full) == 1
+                and neutral
+                and all(_noun_rank(self.dictionary, word, r) == 2 for r in neutral)
+            ):
                 return full[0]
         if self.nominal(i):
             ranks = {r: _noun_rank(self.dictionary, word, r) for r in choices}

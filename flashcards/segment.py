@@ -545,7 +545,11 @@ def _joinable(p: _Piece) -> bool:
 
 
 def _joins(p: _Piece, first: bool) -> bool:
-    return _joinable(p) and not (first and p.flag.startswith(_GOVERNING_TAGS))
+    # A preposition opens a phrase with what follows it wherever it stands (是 以人民为中心);
+    # a pronoun or an adverb only governs what follows when it comes first.
+    return _joinable(p) and not (
+        p.flag.startswith("p") or (first and p.flag.startswith(_GOVERNING_TAGS))
+    )
 
 
 def _joined_tag(word: str, window: list[_Piece]) -> str:
