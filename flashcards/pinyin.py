@@ -692,6 +692,10 @@ def _complement_reading(dictionary: Dictionary, word: str, reading: str) -> bool
 _PERSON_TAGS = frozenset(("nr", "nrfg"))
 # Words after which a character is counted: 两只, 几幢, 这条, 每处.
 _COUNTING = frozenset([*"〇零一二三四五六七八九十百千万亿两几每这那哪某半整", NUM])
+# Modal and causative verbs: what follows them is a main verb, never a complement.
+_MAIN_VERB_HOSTS = frozenset(
+    "要 想 会 能 可以 应该 应当 该 得 愿意 肯 敢 让 叫 请 使 令 准 许 打算 准备 不要 别".split()
+)
 # Words after which a noun stands: a count, a demonstrative.
 _DETERMINERS = _COUNTING | {"这些", "那些", "这个", "那个", "哪个", "各", "此", "该"}
 
@@ -831,6 +835,8 @@ class _SentenceReader:
 
     def after_verb(self, i: int) -> bool:
         """Does token ``i`` follow a verb or an adjective, or 了 or 着 after a verb?"""
+        if self.ctx.word(i - 1) in _MAIN_VERB_HOSTS:
+            return False  # 他要出来了, 都让过去听戏: a modal or causative takes a main verb
         prev = self.ctx.pos(i - 1)
         if self.ctx.word(i - 1) in ("了", "着") and not self.ctx.edge(i - 1):
             prev = self.ctx.pos(i - 2)
