@@ -19,9 +19,12 @@ import readings  # noqa: E402
 CLASSES = {
     # two-reading words: the everyday reading, the noun, the complement, before a noun
     "everyday reading": ["hlm-073", "hlm-085", "mod-022", "mod-061", "news-028", "news-089"],
-    "complement or verb": ["hlm-049", "hlm-054", "mod-001", "mod-020", "news-039", "trad-115"],
+    "complement or verb": [
+        "hlm-049", "hlm-054", "mod-001", "mod-020", "news-039", "trad-115", "hlm-013",
+    ],
     "noun after a measure word": ["trad-106", "mod-073"],
-    "before a noun": ["news-008"],
+    "before a noun": ["news-008", "mod-099"],
+    "a preposition is no part of a word": ["news-069"],
     # single-character polyphones decided by rules or the model, not a default
     "得 地 还 教 中": ["mod-106", "news-105", "hlm-033", "trad-012", "hlm-030", "trad-107",
                       "trad-030", "mod-045"],
