@@ -38,6 +38,8 @@ class Sentence:
     # A short unpunctuated line on its own (a heading, a subtitle, a line of verse): an
     # example only where no punctuated sentence has the word.
     standalone: bool = False
+    # A chapter or act title (第一回 …): its words count and are taught, never as example.
+    heading: bool = False
 
 
 @dataclass(frozen=True)

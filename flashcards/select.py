@@ -79,14 +79,26 @@ def _dangling_quotes(text: str) -> tuple[int, int, int | None]:
     return lead, trail, speech if speech is not None and speech < len(text) - trail - 4 else None
 
 
-def _shown_sentence(
-    sentence: Sentence, start: int, trail: int
-) -> tuple[Sentence, tuple[str, str] | None, bool]:
-    """The example as shown from ``start``, its pinyin (made when first needed), and
-    whether its quotes balance."""
-    text = sentence.text[start : len(sentence.text) - trail]
-    shown = sentence if text == sentence.text else replace(sentence, text=text)
-    return shown, None, _quote_balance(text)
+class _Shown:
+    """A sentence as an example shows it, from ``start`` to ``trail`` marks before its
+    end: its text, the words it carries, whether its quotes balance, and (when first
+    asked for) its pinyin."""
+
+    def __init__(self, sentence: Sentence, start: int, trail: int, keys: list) -> None:
+        end = len(sentence.text) - trail
+        text = sentence.text[start:end]
+        self.sentence = sentence if text == sentence.text else replace(sentence, text=text)
+        self.readings = [r for r, _ in keys if start <= r.token.start < end]
+        self.words = frozenset(
+            k for r, k in keys if k and start <= r.token.start < end
+        )
+        self.balanced = _quote_balance(text)
+        self._pinyin: tuple[str, str] | None = None
+
+    def pinyin(self) -> tuple[str, str]:
+        if self._pinyin is None:
+            self._pinyin = sentence_pinyin(self.readings)
+        return self._pinyin
 
 
 def _repeats_characters(text: str, word: str) -> bool:
@@ -218,14 +230,12 @@ class VocabularyCollector:
         sentence = annotated.sentence
         self.sentences += 1
         keys = [(r, word_key(r)) for r in annotated.readings]
-        present = frozenset(k for _, k in keys if k)
-        pinyin: tuple[str, str] | None = None
-        penalty = None if sentence.fragment else example_penalty(sentence)
+        penalty = None if sentence.fragment or sentence.heading else example_penalty(sentence)
         # An example shows balanced quotes: a dangling mark at an edge is left out
         # (…安置罢。” -> …安置罢。), and a quotation opened and not closed gives the words
         # inside it the quoted speech alone (又云：“今风尘碌碌…。 -> 今风尘碌碌…。).
         lead, trail, speech = _dangling_quotes(sentence.text)
-        shown: dict[int, tuple[Sentence, tuple[str, str] | None, bool]] = {}
+        shown: dict[int, _Shown] = {}
         edges = _cut_edges(sentence, keys)
         for i, (r, key) in enumerate(keys):
             if key is None:
@@ -239,33 +249,31 @@ class VocabularyCollector:
             st.proper_count += r.token.proper
             st.whole += i not in edges
             st.sources.setdefault(sentence.source, None)
-            start = speech if speech is not None and r.token.start >= speech else lead
-            if start not in shown:
-                shown[start] = _shown_sentence(sentence, start, trail)
-            example, _, balanced = shown[start]
-            own_penalty = penalty
-            if penalty is not None and _at_edge(example.text, r.token.start - start, r.token.text):
-                own_penalty = penalty + _EDGE_PENALTY
-            if penalty is not None and not balanced:
-                own_penalty = (own_penalty or 0) + _UNBALANCED_PENALTY
-            if penalty is not None and _repeats_characters(sentence.text, r.token.text):
-                own_penalty = (own_penalty or 0) + _REPEAT_PENALTY
-            if own_penalty is not None and (
-                st.example is None or own_penalty < st.example.penalty
-            ):
-                pinyin = shown[start][1]
-                if pinyin is None:
-                    end = len(sentence.text) - trail
-                    pinyin = sentence_pinyin(
-                        [r2 for r2 in annotated.readings if start <= r2.token.start < end]
-                    )
-                    shown[start] = (example, pinyin, balanced)
-                use = use_of(annotated.readings, i)
-                st.example = _Example(
-                    own_penalty, example, r.token.start - start, *pinyin, present, use
-                )
             if st.first_use is None:
                 st.first_use = use_of(annotated.readings, i)
+            if penalty is None:
+                continue
+            start = speech if speech is not None and r.token.start >= speech else lead
+            if start not in shown:
+                shown[start] = _Shown(sentence, start, trail, keys)
+            example = shown[start]
+            at = r.token.start - start
+            own_penalty = penalty
+            if _at_edge(example.sentence.text, at, r.token.text):
+                own_penalty += _EDGE_PENALTY
+            if not example.balanced:
+                own_penalty += _UNBALANCED_PENALTY
+            if _repeats_characters(example.sentence.text, r.token.text):
+                own_penalty += _REPEAT_PENALTY
+            if st.example is None or own_penalty < st.example.penalty:
+                st.example = _Example(
+                    own_penalty,
+                    example.sentence,
+                    at,
+                    *example.pinyin(),
+                    example.words,
+                    use_of(annotated.readings, i),
+                )
 
     def stats(self) -> list[_WordStats]:
         return list(self._stats.values())

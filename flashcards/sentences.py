@@ -56,7 +56,9 @@ _BOUNDARY = re.compile(f"(?P<marker>{_MARKER})|{_RUN}")
 _FROM_ELSEWHERE = {"紧接", "上接", "接上", "接"}  # the next piece continues a cut sentence
 
 # A chapter or act title (第一回 甄士隐梦幻识通灵, 第三幕): counted, never an example.
-_CHAPTER_TITLE = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两0-9０-９]+[回章节節卷篇幕]")
+_CHAPTER_TITLE = re.compile(
+    r"^\s*第[一二三四五六七八九十百千零〇两0-9０-９]+[回章节節卷篇幕](?=[\s　：:，,]|$)"
+)
 _CLAUSE_END = "，,、—–-／/"  # a paragraph ending in one of these was cut mid-sentence
 _PARAGRAPH_COLON = "：:"  # "女士们，先生们，朋友们：" introduces what follows; it is not cut
 _OPEN_QUOTES = "“「『"
@@ -79,13 +81,11 @@ class _Piece:
     @property
     def fragment(self) -> bool:
         unfinished = not self.terminated and not self.standalone
-        return (
-            unfinished
-            or self.continues
-            or self.cut_off
-            or "\ufffd" in self.text
-            or bool(_CHAPTER_TITLE.match(self.text))
-        )
+        return unfinished or self.continues or self.cut_off or "\ufffd" in self.text
+
+    @property
+    def heading(self) -> bool:
+        return bool(_CHAPTER_TITLE.match(self.text))
 
 
 def _title_like(text: str) -> bool:
@@ -134,6 +134,7 @@ class _Splitter:
                     held.paragraph,
                     held.fragment,
                     standalone=held.standalone and not held.fragment,
+                    heading=held.heading,
                 )
             )
             self.index += 1
