@@ -44,6 +44,7 @@ from .learner import learner_reading
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
 from .segment import to_simplified
+from .senses import is_count_word
 from .tones import mark, normalise_u
 
 # Stands for "no token here or punctuation": the edge of a clause.
@@ -193,8 +194,7 @@ def load_reading_overrides(path: str | os.PathLike[str]) -> dict[str, str]:
                 f"reading overrides {p}, line {n}: expected a word and one pinyin syllable "
                 f"per character, e.g. '地方 di4 fang1'"
             )
-        out[word] = numbered
-        out.setdefault(to_simplified(word), numbered)
+        out[word] = numbered  # as written: 乾 gan1 says nothing of 幹 or 干
     return out
 
 
@@ -884,7 +884,7 @@ class _SentenceReader:
 
     def counted(self, i: int) -> bool:
         """Does token ``i`` follow a numeral or a demonstrative (两只, 这幢, 3幢)?"""
-        return self.ctx.char_is_one_of(i - 1, _COUNTING, last=True)
+        return self.ctx.word(i - 1) == NUM or is_count_word(self.ctx.word(i - 1))
 
     def read_char(
         self,
@@ -896,7 +896,7 @@ class _SentenceReader:
     ) -> str:
         """A single character standing as a word, from the evidence in this order: a rule
         that fired on the context; the model's reading in this sentence; the everyday
-        reading (a learner's dictionary, our table's default); only then the usual one.
+        reading (our table's default, then a learner's dictionary); only then the usual one.
         Which of the rule, the model and the everyday reading wins for a character was
         measured on labelled data (data/deciders.json, benchmarks/rules_vs_model.py)."""
         tok = self.ctx.tokens[i]

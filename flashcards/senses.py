@@ -21,9 +21,19 @@ from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 
 # Words after which a word is counted: 一座, 两只, 这家, 每位, 几个.
-_COUNTING = frozenset(
-    [*"〇零一二三四五六七八九十百千万亿两几每这那哪某半整各此该", "这些", "那些", "好几"]
-)
+_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两几半")
+_COUNTING = frozenset([*_NUMERALS, *"每这那哪某整各此该", "这些", "那些", "好几"])
+
+
+def is_count_word(word: str) -> bool:
+    """Does ``word`` count what follows: a numeral (两, 二十), an ordinal (第一), a
+    demonstrative with or without a number (这, 那三)? Not a word that merely ends in
+    one of their characters (应该, 因此, 统一)."""
+    if not word:
+        return False
+    if word in _COUNTING or all(ch in _NUMERALS for ch in word):
+        return True
+    return word[0] in "第这那每哪" and all(ch in _NUMERALS for ch in word[1:])
 _CLASSIFIER = re.compile(r"^(?:classifier|measure word)\b", re.IGNORECASE)
 _VERB = re.compile(r"^to\b", re.IGNORECASE)
 # What a function word's senses look like in CC-CEDICT: a grammatical note, or a
@@ -68,9 +78,7 @@ def use_of(readings: Sequence[Reading], index: int) -> Use:
         j -= 1
     prev = readings[j].token if j >= 0 else None
     counted = prev is not None and prev.kind != PUNCT and (
-        prev.kind == NUMBER
-        or (prev.simplified or prev.text) in _COUNTING
-        or (prev.simplified or prev.text)[-1:] in _COUNTING
+        prev.kind == NUMBER or is_count_word(prev.simplified or prev.text)
     )
     k = index + 1
     while k < len(readings) and readings[k].token.kind == SPACE:

@@ -73,3 +73,11 @@ def test_weekend_deck_first_senses_fit(tmp_path):
     by_reading = {v.numbered: v.senses for v in deck.vocab if v.simplified == "长"}
     assert by_reading["zhang3"][0].startswith("to grow")
     assert "long" in by_reading["chang2"][:2]
+
+
+@pytest.mark.parametrize(
+    "text, word, not_first",
+    [("你应该把书还给我。", "把", "classifier"), ("因此本次会议推迟了。", "本", "classifier")],
+)
+def test_a_word_ending_like_a_numeral_counts_nothing(tmp_path, text, word, not_first):
+    assert not first_senses(text, tmp_path, {word})[word][0].startswith(not_first)

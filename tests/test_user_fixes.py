@@ -64,3 +64,11 @@ def test_bad_fix_files_are_one_line_errors(tmp_path):
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_a_traditional_override_leaves_the_simplified_spelling_alone(tmp_path):
+    fixes = tmp_path / "readings.txt"
+    fixes.write_text("乾 gan1\n", "utf-8")
+    readings = api.load_reading_overrides(fixes)
+    got = {r.token.text: r.numbered for r in api.pinyin("他干了一天。", readings=readings)}
+    assert got["干"] == "gan4"
