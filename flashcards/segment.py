@@ -62,13 +62,16 @@ _MAX_WORD = 8
 # Tags of words a joined word may not swallow: particles (的 了 地 得), interjections,
 # onomatopoeia, modal particles, suffixes. 说的话 is 说 的 话, not 说 的话; 孩子 们.
 _NO_JOIN_TAGS = ("u", "e", "y", "o", "x", "w", "k")
-# Tags of words that govern what follows (prepositions, pronouns, adverbs), never joined
-# with it: 把 门 关上 is "shut the door", not 把门 "guard the gate". (They may end a word:
-# 三 更 is 三更 "the third watch".)
+# Tags of words that govern what follows (prepositions, pronouns, adverbs): the join step
+# never makes 把 门 into 把门 "guard the gate" (jieba's own 把门 token stays, though). A
+# pronoun or adverb may end a word: 三 更 is 三更 "the third watch".
 _GOVERNING_TAGS = ("p", "r", "d")
-# How much more likely (log10) a joined word must be than its pieces apart: 中美 4.4 vs
-# 中 6.65 + 美 5.43 gains 1.3; 零和 1.1; 在家 0.9. Measured on the corpus (see benchmarks).
+# How much more likely (log10) a joined word wordfreq knows must be than its pieces apart:
+# 在家 4.6 against 在 6.8 + 家 5.8 gains 0.9 and is joined.
 JOIN_MARGIN = 0.8
+# Tags of a piece that make a word wordfreq has not seen worth joining: a numeral, a place
+# or a body's abbreviation (美 of 中美 is ns).
+_BOUND_TAGS = ("m", "ns", "nt", "j")
 # log10 probability of a dictionary word wordfreq has never seen, and of a character that
 # is no dictionary word at all: paths through them lose to paths through known words.
 _UNSEEN_WORD = -8.5
@@ -215,6 +218,14 @@ def _jieba(user_dict: str | None) -> _Jieba:
         return [(p.word, p.flag) for p in tokenizer.cut(text)]
 
     return _Jieba(tag, tokenizer.tokenizer.FREQ, tokenizer.word_tag_tab, words)
+
+
+@lru_cache(maxsize=8)
+def _segmenter(segmenter: str | None, user_dict: str | None) -> _Jieba:
+    """The tokenizer for one set of options (the environment's already folded in),
+    resolved once rather than for every sentence."""
+    segmenter_name(segmenter)
+    return _jieba(resolve_user_dict(user_dict))
 
 
 def _log_prob(word: str, dictionary: Dictionary | None) -> float:
@@ -495,7 +506,9 @@ def _split_units(pieces: list[_Piece], dictionary: Dictionary, after_number: boo
         i += 1
 
 
-def _join_split_words(pieces: list[_Piece], dictionary: Dictionary) -> list[_Piece]:
+def _join_split_words(
+    pieces: list[_Piece], dictionary: Dictionary, jb: _Jieba
+) -> list[_Piece]:
     """Join two or three whole tokens into the dictionary word the text makes of them."""
     out: list[_Piece] = []
     i = 0
@@ -515,7 +528,7 @@ def _join_split_words(pieces: list[_Piece], dictionary: Dictionary) -> list[_Pie
                     and not _marginal(word, dictionary)
                     and _text_supports(word, window)
                 ):
-                    joined = _Piece(word, _joined_tag(word, window), True)
+                    joined = _Piece(word, _joined_tag(word, window, jb), True)
                     break
         if joined is not None:
             out.append(joined)
@@ -531,13 +544,16 @@ def _text_supports(word: str, window: list[_Piece]) -> bool:
 
     By wordfreq where it knows the word (中美 is rare apart: 中 6.65, 美 5.43). wordfreq's
     own Chinese counts come from a jieba cut, so a word jieba always splits (中美, 零和,
-    碳中和) has no count there: CC-CEDICT's word is taken.
+    碳中和) has no count there: then the word's shape decides.
     """
     z = zipf_frequency(word)
     if z > 0:
         apart = sum(_log_prob(p.word, None) for p in window)
         return z - 9 >= apart + JOIN_MARGIN
-    return True
+    # Unseen by wordfreq: a word of three or more characters (碳中和), or one with a
+    # numeral or a name's abbreviation in it (零和, 三更, 中美 with 美 for America). Two
+    # free words side by side stay apart (袭 人道 would teach 人道 "humane").
+    return len(word) >= 3 or any(p.flag.startswith(_BOUND_TAGS) for p in window)
 
 
 def _joinable(p: _Piece) -> bool:
@@ -552,10 +568,8 @@ def _joins(p: _Piece, first: bool) -> bool:
     )
 
 
-def _joined_tag(word: str, window: list[_Piece]) -> str:
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab.get(word) or window[-1].flag
+def _joined_tag(word: str, window: list[_Piece], jb: _Jieba) -> str:
+    return jb.tags.get(word) or window[-1].flag
 
 
 def _han_tokens(
@@ -569,7 +583,7 @@ def _han_tokens(
 ) -> Iterator[Token]:
     pieces = _pieces(jb.tag(simplified), dictionary, jb, after_number)
     _split_units(pieces, dictionary, after_number)
-    pieces = _join_split_words(pieces, dictionary)
+    pieces = _join_split_words(pieces, dictionary, jb)
     pos = 0
     for p in pieces:
         known = p.word in dictionary
@@ -600,8 +614,9 @@ def segment_text(
     ``user_dict`` is a word list in jieba's format (``word [freq] [tag]`` a line), loaded
     before cutting: its words are kept whole, and a tag ``nr`` marks a person's name.
     """
-    segmenter_name(segmenter)
-    jb = _jieba(resolve_user_dict(user_dict))
+    jb = _segmenter(
+        segmenter or os.environ.get(ENV_SEGMENTER), user_dict or os.environ.get(ENV_USER_DICT)
+    )
     simplified = to_simplified(text)
     tokens: list[Token] = []
     pos = 0
@@ -620,7 +635,7 @@ def segment_text(
         tokens.extend(_merge_numeral_tokens(list(han)))
         pos = m.end()
     tokens.extend(_other_tokens(text, pos, len(text), sentence))
-    return tuple(_flag_name_parts(tokens, dictionary))
+    return tuple(_flag_name_parts(tokens))
 
 
 # The dots that join the parts of a transliterated name: 罗伯特·雷, 比尔·盖茨.
@@ -648,7 +663,7 @@ def _name_before(tokens: list[Token], title: int) -> list[int] | None:
     return run if 2 <= len(run) <= 3 else None
 
 
-def _flag_name_parts(tokens: list[Token], dictionary: Dictionary) -> list[Token]:
+def _flag_name_parts(tokens: list[Token]) -> list[Token]:
     """Flag the pieces of names that jieba cut apart, so they are not taught as words.
 
     A Han token next to a name dot is part of a name (雷 in 罗伯特·雷); so is a single

@@ -113,3 +113,10 @@ def test_everyday_and_hsk_words_are_never_names(seed_path, dictionary):
             )
             if t.kind == HAN and (hsk2_level(t.simplified) or hsk3_level(t.simplified)):
                 assert not t.proper or piece, (t.simplified, s.text)
+
+
+def test_two_free_words_are_not_joined_into_a_rare_one(dictionary):
+    # 袭人道：… is the name 袭人 and 道 "said"; 人道 "humane" must not appear.
+    novel = shared_path("corpus", "hongloumeng.txt")
+    for s in sentences_of(novel, "袭人道", 20):
+        assert "人道" not in [t.simplified for t in tokens(s, dictionary)], s
