@@ -24,12 +24,15 @@ _CROSS_REF = re.compile(
     r"(?P<trad>[^\s\[\]|,;:()]+?)(?:\|(?P<simp>[^\s\[\]|,;:()]+?))?\[(?P<pinyin>[A-Za-z:0-9 ]+)\]"
 )
 _BARE_REF = re.compile(r"(?P<trad>[^\s\[\]|,;:()a-zA-Z]+)\|(?P<simp>[^\s\[\]|,;:()a-zA-Z]+)")
+# A note about the word inside a sense: a whole bracket "(also written X)", or a clause of
+# one "(sth, CL:...)" / "(…, also written X)" up to, not including, its closing bracket.
+_NOTE_WORDS = r"(?:also pr\.|also written|Taiwan pr\.|old pr\.|coll\. pr\.|CL:)"
 _NOTE = re.compile(
-    r"[,;]?\s*\(?\b(?:also pr\.|also written|Taiwan pr\.|old pr\.|coll\. pr\.)\s*[^,;)]*\)?",
+    r"\s*\(\s*" + _NOTE_WORDS + r"[^()]*\)"
+    r"|[,;]\s*" + _NOTE_WORDS + r"[^()]*?(?=\)|$)"
+    r"|^" + _NOTE_WORDS + r"[^()]*$",
     re.IGNORECASE,
 )
-# A measure word list inside a sense, "world (CL:個|个[ge4])": the MeasureWords field has it.
-_INLINE_CL = re.compile(r"[,;]?\s*\(?\bCL:[^);]*\)?")
 _SLOT = re.compile(r"\{([^{}]+)\}")
 _BARE_PINYIN = re.compile(r"\[(?P<pinyin>[A-Za-z:]+[1-5](?: [A-Za-z:]+[1-5])*)\]")
 _SPACES = re.compile(r"\s{2,}")
@@ -55,7 +58,8 @@ def clean_sense(sense: str, headword: Sequence[str], numbered: str, script: str)
             return shown
         return f"{shown} ({mark(pinyin).replace(' ', '')})"
 
-    text = _INLINE_CL.sub("", _NOTE.sub("", sense))
+    # Measure words ("world (CL:個|个[ge4])") are in their own field.
+    text = _NOTE.sub("", sense)
     text = _CROSS_REF.sub(ref, text)
     text = _BARE_REF.sub(
         lambda m: "".join(
@@ -72,7 +76,10 @@ def clean_sense(sense: str, headword: Sequence[str], numbered: str, script: str)
     )
     text = _SLOT.sub(r"\1", text)
     text = "".join("～" if ch in own_chars else ch for ch in text)
-    return _SPACES.sub(" ", text).strip(" ,;")
+    text = _SPACES.sub(" ", text).strip(" ,;")
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip()  # CC-CEDICT's own stray bracket
+    return text
 
 
 def split_gloss(senses: Sequence[str]) -> tuple[list[str], list[str]]:

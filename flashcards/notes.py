@@ -188,8 +188,13 @@ def _s2t():
 
 
 def _to_traditional_same_length(text: str) -> str:
-    """OpenCC's traditional form of ``text``, character for character where a phrase
-    would change the length (offsets into the sentence must hold)."""
+    """OpenCC's traditional form of a simplified ``text``, character for character where a
+    phrase would change the length (offsets into the sentence must hold). Text that is
+    traditional already stays as the learner's book writes it (台灣 stays 台灣)."""
+    from .segment import to_simplified
+
+    if to_simplified(text) != text:
+        return text
     out = _s2t()(text)
     if len(out) == len(text):
         return out
@@ -224,12 +229,13 @@ def _sentence_fields(v: Vocab, script: str = "simplified") -> tuple[str, str, st
     text = v.sentence.text
     pinyin = sentence_pinyin_html(v.sentence_numbered, v.sentence_marked)
     where = _locate_word(v)
-    if script == "traditional":
+    converted = script == "traditional" and _to_traditional_same_length(text) != text
+    if converted:
         text = _to_traditional_same_length(text)
     if where is None:
         return escape_field(text), pinyin, ""
     start, end = where
-    if script == "traditional" and len(v.traditional) == end - start:
+    if converted and len(v.traditional) == end - start:
         text = text[:start] + v.traditional + text[end:]  # the entry's form: 两隻, not 两只
     word = text[start:end]
     highlighted = (

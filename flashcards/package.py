@@ -546,7 +546,7 @@ def _write_markdown(
             str(n),
             word,
             _md(pinyin_plain(v.numbered)),
-            _md("; ".join(clean_senses(v))),
+            _md("; ".join(clean_senses(v, script))),
             measure,
             str(v.levels.hsk2 or ""),
             hsk3_label(v.levels.hsk3),

@@ -99,3 +99,23 @@ def test_a_traditional_deck_of_a_simplified_text_never_mixes_scripts(tmp_path):
         assert not simplified_only & set(sentence), sentence
         assert v.traditional in sentence, (v.traditional, sentence)
     assert checked > 20
+
+
+@pytest.mark.parametrize(
+    "sense, shown",
+    [
+        ("cuckoo (Cercococcyx spp., also written 杜鵑鳥|杜鹃鸟)", "cuckoo (Cercococcyx spp.)"),
+        ("thing (sth, CL:個|个[ge4])", "thing (sth)"),
+        ("world (CL:個|个[ge4])", "world"),
+    ],
+)
+def test_notes_inside_brackets_leave_the_brackets_balanced(sense, shown):
+    assert clean_sense(sense, ("字",), "zi4", "simplified") == shown
+
+
+def test_a_traditional_text_keeps_its_own_characters_in_a_traditional_deck(tmp_path):
+    source = tmp_path / "t.txt"
+    source.write_text("我住在台灣的台北，才不是呢。", "utf-8")
+    deck = api.make_deck([source], api.BuildOptions(script="traditional"))
+    sentences = {plain(vocab_fields(v, "traditional")["Sentence"]) for v in deck.vocab}
+    assert sentences == {"我住在台灣的台北，才不是呢。"}
