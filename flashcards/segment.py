@@ -428,6 +428,12 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
     # jieba's HMM made it, or its dictionary has it from a handful of uses (天同寿 6, 修竹乔 2;
     # 林黛玉 339, 刘备 1753). FREQ holds every prefix too, with 0.
     weak = (jb.freq.get(word) or 0) < _WEAK_NAME_FREQ
+    if len(word) == 3 and weak and word[0] in boundary_rules().surnames and (
+        word[2] in _SPEECH_VERBS
+    ):
+        # 贾瑞忙喝, 贾母笑道: a surname and a given name, and the verb jieba's HMM glued on.
+        verb = _Piece(word[2], jb.tags.get(word[2], "v"), False)
+        return [_Piece(word[:2], flag, False, True), verb]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
     end = len(word)
@@ -447,6 +453,8 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
     return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
 
 
+# What a narrative says right after a person: 贾母笑道, 贾瑞忙喝, 宝玉听了.
+_SPEECH_VERBS = frozenset("道笑说听忙问叫哭喝答应见")
 # Below this count in jieba's dictionary, a name-tagged entry is no evidence of a name.
 _WEAK_NAME_FREQ = 20
 # A common verb or adverb that jieba's HMM glues to a name: 黛玉知, 熙凤忙, 拉黛玉.

@@ -120,3 +120,12 @@ def test_two_free_words_are_not_joined_into_a_rare_one(dictionary):
     novel = shared_path("corpus", "hongloumeng.txt")
     for s in sentences_of(novel, "袭人道", 20):
         assert "人道" not in [t.simplified for t in tokens(s, dictionary)], s
+
+
+def test_a_full_name_and_the_verb_glued_to_it_come_apart(dictionary):
+    novel = shared_path("corpus", "hongloumeng.txt")
+    found = sentences_of(novel, "贾母笑道", 20)
+    assert found
+    for s in found:
+        names = [t for t in tokens(s, dictionary) if t.simplified == "贾母"]
+        assert names and names[0].proper, s
