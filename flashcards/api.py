@@ -132,13 +132,8 @@ def segment(
     user_dict: str | None = None,
 ) -> list[Token]:
     """The tokens of ``text``, sentence by sentence, with their flags."""
-    return [
-        r.token
-        for a in annotate_text(
-            text, dictionary=dictionary, segmenter=segmenter, user_dict=user_dict
-        )
-        for r in a.readings
-    ]
+    readings = pinyin(text, dictionary=dictionary, segmenter=segmenter, user_dict=user_dict)
+    return [r.token for r in readings]
 
 
 def pinyin(

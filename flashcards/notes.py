@@ -16,14 +16,13 @@ import html
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
-from functools import lru_cache
 
 import genanki
 
 from .errors import FlashcardsError
 from .gloss import clean_sense, split_gloss
 from .models import SentenceItem, Vocab
-from .tones import mark_syllable, normalise_u, reading_key, tone_of
+from .tones import VOWEL_INITIAL, mark_syllable, normalise_u, reading_key, tone_of
 
 # Frozen since the first release: never rename, reorder or remove; append new fields at the end.
 VOCAB_FIELDS: tuple[str, ...] = (
@@ -74,7 +73,6 @@ _ANKI_SYNTAX = str.maketrans(
 # C0/C1 controls never belong in a field; \x1f is even Anki's field separator in its database.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NUMBERED_SYLLABLE = re.compile(r"^[A-Za-zÜüÊê:]+[1-5]$")
-_VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
 # Anki puts tags into a card raw where a template says {{Tags}}: no markup, entity or
 # Anki syntax may come through from a file name (<svg/onload=...>.txt).
 _TAG_UNSAFE = re.compile(r"[\s\"':<>&{}\[\]\\]+")
@@ -108,7 +106,7 @@ def _pinyin_pieces(numbered: str, split_names: bool = True) -> list[tuple[str, s
             if not pieces:
                 separator = ""
             elif previous_was_syllable and not (split_names and raw[0].isupper()):
-                separator = "'" if _VOWEL_START.match(text) else ""
+                separator = "'" if VOWEL_INITIAL.match(text) else ""
             else:
                 separator = " "
             pieces.append((separator, text, tone_of(raw)))
@@ -180,25 +178,12 @@ def check_card_kinds(cards: Collection[str]) -> frozenset[str]:
     return frozenset(cards)
 
 
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t").convert
-
-
 def _to_traditional_same_length(text: str) -> str:
-    """OpenCC's traditional form of a simplified ``text``, character for character where a
-    phrase would change the length (offsets into the sentence must hold). Text that is
+    """The traditional form of a simplified ``text`` (offsets kept); text that is
     traditional already stays as the learner's book writes it (台灣 stays 台灣)."""
-    from .segment import to_simplified
+    from .segment import to_simplified, to_traditional
 
-    if to_simplified(text) != text:
-        return text
-    out = _s2t()(text)
-    if len(out) == len(text):
-        return out
-    return "".join(c if len(c := _s2t()(ch)) == 1 else ch for ch in text)
+    return text if to_simplified(text) != text else to_traditional(text)
 
 
 def _locate_word(v: Vocab) -> tuple[int, int] | None:

@@ -690,14 +690,12 @@ def _complement_reading(dictionary: Dictionary, word: str, reading: str) -> bool
 
 # jieba's tags for a person's name (nrt, transliterated names, has no surname first).
 _PERSON_TAGS = frozenset(("nr", "nrfg"))
-# Words after which a character is counted: 两只, 几幢, 这条, 每处.
-_COUNTING = frozenset([*"〇零一二三四五六七八九十百千万亿两几每这那哪某半整", NUM])
 # Modal and causative verbs: what follows them is a main verb, never a complement.
 _MAIN_VERB_HOSTS = frozenset(
     "要 想 会 能 可以 应该 应当 该 得 愿意 肯 敢 让 叫 请 使 令 准 许 打算 准备 不要 别".split()
 )
-# Words after which a noun stands: a count, a demonstrative.
-_DETERMINERS = _COUNTING | {"这些", "那些", "这个", "那个", "哪个", "各", "此", "该"}
+# Demonstratives with their measure word, after which a noun stands (others: is_count_word).
+_DETERMINERS = frozenset(("这个", "那个", "哪个"))
 
 
 class _SentenceReader:
@@ -860,7 +858,13 @@ class _SentenceReader:
         j = i - 1
         if self.ctx.pos(j).startswith(("a", "b")) and len(self.ctx.word(j)) == 1:
             j -= 1
-        return self.ctx.pos(j).startswith(("q", "uj")) or self.ctx.word(j) in _DETERMINERS
+        word = self.ctx.word(j)
+        return (
+            self.ctx.pos(j).startswith(("q", "uj"))
+            or word == NUM
+            or word in _DETERMINERS
+            or is_count_word(word)
+        )
 
     def respell(self, written: str, reading: str) -> str:
         """Correct a syllable the traditional spelling rules out: 這隻是 was segmented as

@@ -118,15 +118,19 @@ def _to_simplified():
     return opencc.OpenCC("t2s").convert
 
 
-def to_simplified(text: str) -> str:
-    """The simplified form of ``text``, character for character (same length).
+@lru_cache(maxsize=1)
+def traditional_converter():
+    """OpenCC's simplified-to-traditional conversion, by phrase (干净 乾淨, 干涉 干涉)."""
+    import opencc
 
-    OpenCC converts by phrase and could in principle change a length; offsets into the
-    input must stay valid, so such a phrase falls back to converting one character at a time.
-    """
+    return opencc.OpenCC("s2t").convert
+
+
+def _same_length(convert, text: str) -> str:
+    """``convert(text)``, character for character where a phrase would change the length:
+    offsets into the text must stay valid."""
     if not has_han(text):
         return text
-    convert = _to_simplified()
     out = convert(text)
     if len(out) == len(text):
         return out
@@ -135,6 +139,16 @@ def to_simplified(text: str) -> str:
         c = convert(ch)
         chars.append(c if len(c) == 1 else ch)
     return "".join(chars)
+
+
+def to_simplified(text: str) -> str:
+    """The simplified form of ``text``, character for character (same length)."""
+    return _same_length(_to_simplified(), text)
+
+
+def to_traditional(text: str) -> str:
+    """The traditional form of ``text``, character for character (same length)."""
+    return _same_length(traditional_converter(), text)
 
 
 def segmenter_name(name: str | None = None) -> str:

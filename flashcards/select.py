@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from .dictionary import Dictionary, is_reference_sense
 from .levels import hsk_level, levels_of
@@ -25,6 +24,7 @@ from .models import (
     SentenceItem,
     Vocab,
 )
+from .segment import traditional_converter
 from .senses import Use, entry_fits, is_note, order_for_use, rank_entries, use_of
 from .tones import mark, reading_key, written
 
@@ -131,7 +131,7 @@ _ASCII_PUNCT = str.maketrans(
         "，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";", "、": ",",
         "“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）": ")", "《": '"', "》": '"',
         "「": '"', "」": '"', "『": '"', "』": '"', "【": "[", "】": "]", "…": "...",
-        "—": "-", "～": "~", "·": "·", "．": ".",
+        "—": "-", "～": "~", "．": ".",
     }
 )
 
@@ -285,13 +285,6 @@ def _level_for_filter(simplified: str, standard: str) -> int:
     return 10 if level is None else level
 
 
-@lru_cache(maxsize=1)
-def _to_traditional():
-    import opencc
-
-    return opencc.OpenCC("s2t").convert
-
-
 def _entries_for(dictionary: Dictionary, st: _WordStats, proper: bool) -> list[DictEntry]:
     entries = dictionary.entries_for_reading(st.simplified, st.numbered)
     if not proper:
@@ -314,7 +307,7 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry], use: Use | None)
     # Simplified input: OpenCC's conversion of the word (phrase-aware: 干净 乾淨, 干涉 干涉),
     # when the dictionary agrees that the reading has that form.
     # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里).
-    converted = _to_traditional()(st.simplified)
+    converted = traditional_converter()(st.simplified)
     forms = [e.traditional for e in entries if not all(is_reference_sense(s) for s in e.senses)]
     if converted in forms or not forms:
         return converted

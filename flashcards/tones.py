@@ -113,7 +113,8 @@ def numbered_syllable(marked_or_numbered: str) -> str:
     return "".join(out) + str(tone)
 
 
-_VOWEL_INITIAL = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
+# A syllable starting with a, o or e takes an apostrophe after another syllable (Xī'ān).
+VOWEL_INITIAL = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
 
 
 def written(numbered: str, capital: bool = False) -> str:
@@ -122,5 +123,5 @@ def written(numbered: str, capital: bool = False) -> str:
     out = ""
     for k, syllable in enumerate(numbered.split()):
         marked = mark_syllable(syllable)
-        out += ("'" if k and _VOWEL_INITIAL.match(marked) else "") + marked
+        out += ("'" if k and VOWEL_INITIAL.match(marked) else "") + marked
     return out[:1].upper() + out[1:] if capital else out
