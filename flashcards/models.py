@@ -40,6 +40,10 @@ class Sentence:
     standalone: bool = False
     # A chapter or act title (第一回 …): its words count and are taught, never as example.
     heading: bool = False
+    # Which ends of a fragment a page or column break cut: the clauses away from the cut
+    # can still show a word that no complete sentence has, marked as an excerpt (…).
+    cut_before: bool = False
+    cut_after: bool = False
 
 
 @dataclass(frozen=True)

@@ -448,6 +448,10 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
         # 贾瑞忙喝, 贾母笑道: a surname and a given name, and the verb jieba's HMM glued on.
         verb = _Piece(word[2], jb.tags.get(word[2], "v"), False)
         return [_Piece(word[:2], flag, False, True), verb]
+    if _word_and_suffix(word, flag):
+        # 老婆子, 明白人, 幸福感: an everyday word and a common character after it, which
+        # jieba's dictionary tags as a person; a given name is rarely such a character.
+        return [_Piece(p, jb.tags.get(p, "x"), False) for p in (word[:2], word[2])]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
     end = len(word)
@@ -467,6 +471,17 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
     return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
 
 
+def _word_and_suffix(word: str, flag: str) -> bool:
+    return (
+        len(word) == 3
+        and flag.startswith("nr")
+        and bool(hsk2_level(word[:2]) or hsk3_level(word[:2]))
+        and zipf_frequency(word[2]) >= _SUFFIX_ZIPF
+    )
+
+
+# A character this frequent on its own ends a word (子, 人, 感) more often than a name.
+_SUFFIX_ZIPF = 4.5
 # What a narrative says right after a person: 贾母笑道, 贾瑞忙喝, 宝玉听了.
 _SPEECH_VERBS = frozenset("道笑说听忙问叫哭喝答应见")
 # Below this count in jieba's dictionary, a name-tagged entry is no evidence of a name.

@@ -36,6 +36,8 @@ _LONGEST_GOOD = 30
 # heading; a sentence with the word inside it is a little better.
 _EDGE_PENALTY = 4
 _STANDALONE_PENALTY = 10_000  # more than any sentence's length could add
+# An excerpt of a sentence cut by a column break comes after any whole line.
+_FRAGMENT_PENALTY = 2 * _STANDALONE_PENALTY
 # A sentence showing one of the word's characters elsewhere (国 of 美国 in 中国) would give
 # the answer away on a recall or cloze front: any other complete sentence is better.
 _REPEAT_PENALTY = 1_000
@@ -80,25 +82,84 @@ def _dangling_quotes(text: str) -> tuple[int, int, int | None]:
 
 
 class _Shown:
-    """A sentence as an example shows it, from ``start`` to ``trail`` marks before its
-    end: its text, the words it carries, whether its quotes balance, and (when first
-    asked for) its pinyin."""
+    """A sentence as an example shows it, from ``start`` to ``end``, with ``before`` and
+    ``after`` marks (an excerpt's …): its text, the words it carries, whether its quotes
+    balance, and (when first asked for) its pinyin."""
 
-    def __init__(self, sentence: Sentence, start: int, trail: int, keys: list) -> None:
-        end = len(sentence.text) - trail
-        text = sentence.text[start:end]
+    def __init__(
+        self, sentence: Sentence, start: int, end: int, keys: list, before: str = "",
+        after: str = "",
+    ) -> None:
+        text = before + sentence.text[start:end] + after
         self.sentence = sentence if text == sentence.text else replace(sentence, text=text)
+        self.offset = start - len(before)  # sentence position minus shown position
         self.readings = [r for r, _ in keys if start <= r.token.start < end]
         self.words = frozenset(
             k for r, k in keys if k and start <= r.token.start < end
         )
         self.balanced = _quote_balance(text)
+        self._marks = (before and "...", after and "...")
         self._pinyin: tuple[str, str] | None = None
 
     def pinyin(self) -> tuple[str, str]:
         if self._pinyin is None:
-            self._pinyin = sentence_pinyin(self.readings)
+            numbered, marked = sentence_pinyin(self.readings)
+            lead, tail = self._marks
+            self._pinyin = (lead + numbered + tail, lead + marked + tail)
         return self._pinyin
+
+
+# Where a clause starts or ends inside a sentence: an excerpt of a cut sentence runs from
+# one of these to the next, so that it shows whole clauses.
+_CLAUSE_MARKS = frozenset("，,；;：:")
+_ELLIPSIS = "…"
+
+
+def _excerpt(sentence: Sentence, keys: list, i: int) -> tuple[int, int, str, str] | None:
+    """(start, end, mark before, mark after) of the part of a cut sentence that shows the
+    word ``keys[i]``: whole clauses around it, away from the cut (past a first word that
+    may be broken, short of a last one), a few clauses long; … where text is left out.
+    None where the word is at a cut edge."""
+    text = sentence.text
+    word = keys[i][0].token
+    word_end = word.start + len(word.text)
+    start, end = 0, len(text)
+    if sentence.cut_before:
+        start = keys[0][0].token.start + len(keys[0][0].token.text)
+    if sentence.cut_after:
+        end = keys[-1][0].token.start
+    if not (start <= word.start and word_end <= end):
+        return None
+    # Clause boundaries in [start, end]; the excerpt is a run of clauses around the word.
+    bounds = sorted(
+        {start, end}
+        | {
+            r.token.start + 1
+            for r, _ in keys
+            if r.token.text in _CLAUSE_MARKS and start < r.token.start + 1 < end
+        }
+    )
+    if sentence.cut_before and len(bounds) > 2 and bounds[1] <= word.start:
+        bounds = bounds[1:]  # the first clause starts at the cut: leave it out
+    if sentence.cut_after and len(bounds) > 2 and bounds[-2] >= word_end:
+        bounds = bounds[:-1]  # the last clause ends at the cut
+    lo = max(k for k in range(len(bounds) - 1) if bounds[k] <= word.start)
+    hi = lo + 1
+    while bounds[hi] < word_end:
+        hi += 1
+    while bounds[hi] - bounds[lo] < _SHORTEST_GOOD + 4:
+        if hi + 1 < len(bounds) and bounds[hi + 1] - bounds[lo] <= _LONGEST_GOOD:
+            hi += 1
+        elif lo > 0 and bounds[hi] - bounds[lo - 1] <= _LONGEST_GOOD:
+            lo -= 1
+        else:
+            break
+    start, end = bounds[lo], bounds[hi]
+    if end < len(text) and text[end - 1] in _CLAUSE_MARKS:
+        end -= 1
+    before = _ELLIPSIS if start > 0 else ""
+    after = _ELLIPSIS if end < len(text) else ""
+    return start, end, before, after
 
 
 def _repeats_characters(text: str, word: str) -> bool:
@@ -119,9 +180,12 @@ class SelectionOptions:
 def example_penalty(sentence: Sentence) -> int:
     """Lower is better: short complete sentences first, very short ones a little later,
     unpunctuated lines (headings, subtitles) only where no sentence has the word."""
-    n = len(sentence.text)
-    penalty = max(0, _SHORTEST_GOOD - n) * 3 + max(0, n - _LONGEST_GOOD)
+    penalty = _length_penalty(len(sentence.text))
     return penalty + (_STANDALONE_PENALTY if sentence.standalone else 0)
+
+
+def _length_penalty(n: int) -> int:
+    return max(0, _SHORTEST_GOOD - n) * 3 + max(0, n - _LONGEST_GOOD)
 
 
 _OPENING = set("“‘（(《〈【「『［[")
@@ -231,11 +295,19 @@ class VocabularyCollector:
         self.sentences += 1
         keys = [(r, word_key(r)) for r in annotated.readings]
         penalty = None if sentence.fragment or sentence.heading else example_penalty(sentence)
+        # A sentence cut by a column break shows its whole clauses away from the cut, marked
+        # as an excerpt: an example only for a word no complete sentence has.
+        excerpt = (
+            sentence.fragment
+            and not sentence.heading
+            and (sentence.cut_before or sentence.cut_after)
+            and "\ufffd" not in sentence.text
+        )
         # An example shows balanced quotes: a dangling mark at an edge is left out
         # (…安置罢。” -> …安置罢。), and a quotation opened and not closed gives the words
         # inside it the quoted speech alone (又云：“今风尘碌碌…。 -> 今风尘碌碌…。).
         lead, trail, speech = _dangling_quotes(sentence.text)
-        shown: dict[int, _Shown] = {}
+        shown: dict[tuple[int, int], _Shown] = {}
         edges = _cut_edges(sentence, keys)
         for i, (r, key) in enumerate(keys):
             if key is None:
@@ -251,14 +323,28 @@ class VocabularyCollector:
             st.sources.setdefault(sentence.source, None)
             if st.first_use is None:
                 st.first_use = use_of(annotated.readings, i)
-            if penalty is None:
+            if penalty is not None:
+                start = speech if speech is not None and r.token.start >= speech else lead
+                span = (start, len(sentence.text) - trail)
+                marks = ("", "")
+                own_penalty = penalty
+            elif excerpt and i not in edges and (
+                st.example is None or st.example.penalty >= _FRAGMENT_PENALTY
+            ):
+                cut = _excerpt(sentence, keys, i)
+                if cut is None:
+                    continue
+                span, marks = cut[:2], cut[2:]
+                length = span[1] - span[0] + len(marks[0]) + len(marks[1])
+                own_penalty = _FRAGMENT_PENALTY + _length_penalty(length)
+            else:
                 continue
-            start = speech if speech is not None and r.token.start >= speech else lead
-            if start not in shown:
-                shown[start] = _Shown(sentence, start, trail, keys)
-            example = shown[start]
-            at = r.token.start - start
-            own_penalty = penalty
+            if span not in shown:
+                shown[span] = _Shown(sentence, *span, keys, *marks)
+            example = shown[span]
+            if excerpt and penalty is None and not example.balanced:
+                continue
+            at = r.token.start - example.offset
             if _at_edge(example.sentence.text, at, r.token.text):
                 own_penalty += _EDGE_PENALTY
             if not example.balanced:

@@ -135,6 +135,8 @@ class _Splitter:
                     held.fragment,
                     standalone=held.standalone and not held.fragment,
                     heading=held.heading,
+                    cut_before=held.continues,
+                    cut_after=held.cut_off or (not held.terminated and not held.standalone),
                 )
             )
             self.index += 1

@@ -47,7 +47,9 @@ def test_seed_article_words_are_clean(seed_json, seed_path, dictionary):
     vocab = [n for n in seed_json if n["kind"] == "vocab"]
     assert len(vocab) > 300
     _, text = read_text(seed_path)
-    fragments = {s.text for s in split_sentences([text], "seed") if s.fragment}
+    sentences = list(split_sentences([text], "seed"))
+    fragments = {s.text for s in sentences if s.fragment}
+    complete = [s.text for s in sentences if not s.fragment]
     assert fragments, "the seed article has cut-off pieces; none were flagged"
     for note in vocab:
         word = note["simplified"]
@@ -61,7 +63,12 @@ def test_seed_article_words_are_clean(seed_json, seed_path, dictionary):
         sentence = note["sentence"]
         if sentence is None:
             continue
+        # A whole sentence (or the speech of one), or an excerpt of a cut one marked with …
         assert sentence not in fragments, (word, sentence)
+        body = sentence.strip("…")
+        assert any(body in c for c in complete) or (
+            body != sentence and any(body in f for f in fragments)
+        ), (word, sentence)
         # The example holds the word as a segmented word, where word_start says.
         start = note["word_start"]
         found = [
@@ -265,6 +272,40 @@ def test_headings_are_examples_only_where_no_sentence_has_the_word(seed_json):
     assert by_word["演讲"]["sentence"] in headings
     assert by_word["友好"]["sentence"] not in headings
     assert by_word["友好"]["sentence"].endswith(("。", "！", "？", "；", "”", "："))
+
+
+def test_every_seed_note_has_an_example_and_excerpts_only_where_no_sentence_is_whole(
+    seed_json, seed_path, dictionary
+):
+    vocab = [n for n in seed_json if n["kind"] == "vocab"]
+    without = [n["simplified"] for n in vocab if not n["sentence"]]
+    assert len(without) <= 0.005 * len(vocab), without
+    _, text = read_text(seed_path)
+    sentences = list(split_sentences([text], "seed"))
+    whole_words = {
+        t.simplified
+        for s in sentences
+        if not s.fragment
+        for t in segment_text(s.text, dictionary)
+    }
+    fragments = [s.text for s in sentences if s.fragment]
+    complete = [s.text for s in sentences if not s.fragment]
+    excerpts = [
+        n
+        for n in vocab
+        if n["sentence"]
+        and n["sentence"] != n["sentence"].strip("…")
+        and not any(n["sentence"].strip("…") in c for c in complete)
+    ]
+    assert excerpts, "the seed has words only in cut sentences; none got an excerpt"
+    for n in excerpts:
+        assert n["simplified"] not in whole_words, n["simplified"]
+        body = n["sentence"].strip("…")
+        assert any(body in f for f in fragments), n["sentence"]
+        # The excerpt is whole clauses: it never ends on a comma before the mark.
+        assert not body.endswith(("，", ",", "、")), n["sentence"]
+        assert n["sentence_pinyin"].startswith("...") == n["sentence"].startswith("…")
+        assert n["sentence_pinyin"].endswith("...") == n["sentence"].endswith("…")
 
 
 def test_halves_of_a_word_cut_by_a_column_are_not_words(seed_json):

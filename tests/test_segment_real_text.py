@@ -129,3 +129,23 @@ def test_a_full_name_and_the_verb_glued_to_it_come_apart(dictionary):
     for s in found:
         names = [t for t in tokens(s, dictionary) if t.simplified == "贾母"]
         assert names and names[0].proper, s
+
+
+@pytest.mark.parametrize("word", ["老婆子", "明白人", "家里人"])
+def test_an_everyday_word_and_a_common_character_are_no_name(word, dictionary):
+    # jieba's dictionary tags 老婆子 "old woman" and 明白人 "a sensible person" as names; a
+    # given name is rarely an HSK word followed by 子, 人 or 感.
+    novel = shared_path("corpus", "hongloumeng.txt")
+    found = sentences_of(novel, word, 30)
+    assert found
+    for s in found:
+        assert not any(t.proper and word[:2] in t.simplified for t in tokens(s, dictionary)), s
+
+
+def test_a_name_made_of_a_word_and_a_rare_character_stays_a_name(dictionary):
+    novel = shared_path("corpus", "hongloumeng.txt")
+    found = sentences_of(novel, "王子腾", 20)
+    assert found
+    for s in found:
+        names = [t for t in tokens(s, dictionary) if t.simplified == "王子腾"]
+        assert names and names[0].proper, s
