@@ -207,19 +207,37 @@ def _read_user_dict(path: str) -> list[tuple[str, str | None, str | None]]:
     return rows
 
 
+def _pos_tokenizer(tokenizer=None):
+    """jieba's POS tagger, its HMM decoded by `posviterbi` (the same tags, faster)."""
+    import jieba.posseg
+
+    from . import posviterbi
+
+    class FastPOSTokenizer(jieba.posseg.POSTokenizer):
+        def _POSTokenizer__cut(self, sentence):  # replaces POSTokenizer.__cut
+            for word, flag in posviterbi.cut(sentence):
+                yield jieba.posseg.pair(word, flag)
+
+    if tokenizer is not None:
+        return FastPOSTokenizer(tokenizer)
+    # jieba's default tagger shares the default dictionary and its word-tag table.
+    fast = FastPOSTokenizer.__new__(FastPOSTokenizer)
+    fast.__dict__.update(jieba.posseg.dt.__dict__)
+    return fast
+
+
 @lru_cache(maxsize=4)
 def _jieba(user_dict: str | None) -> _Jieba:
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
     if user_dict is None:
         jieba.initialize()
-        tokenizer = jieba.posseg.dt
+        tokenizer = _pos_tokenizer()
         words: frozenset[str] = frozenset()
     else:
         # A tokenizer of its own, so that one build's word list never leaks into another.
-        tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+        tokenizer = _pos_tokenizer(jieba.Tokenizer())
         tokenizer.tokenizer.initialize()
         rows = _read_user_dict(user_dict)
         for word, freq, tag in rows:

@@ -1,0 +1,114 @@
+"""jieba's part-of-speech HMM, decoded with numpy: the same tags, a tenth of the time.
+
+``jieba.posseg`` cuts the runs of characters its dictionary does not know with a Viterbi
+decoder over 256 (position, tag) states, written as Python loops over dicts: on a novel it
+was half of a build's CPU. This decoder runs the same model with arrays and gives the same
+path, ties included (jieba's ``max`` over ``(score, state)`` pairs prefers the greater
+state; the states here are indexed in sorted order, so the greater index wins a tie).
+``tests/test_posviterbi.py`` checks it against jieba's own decoder on real text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import numpy as np
+
+MIN_FLOAT = -3.14e100  # jieba's score for an emission the model never saw
+
+
+class PosHMM:
+    """The model of ``jieba.posseg`` as arrays, and a decoder for it."""
+
+    def __init__(self) -> None:
+        from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+
+        self.states = sorted(trans_P)
+        index = {s: i for i, s in enumerate(self.states)}
+        n = len(self.states)
+        self.trans = np.full((n, n), -np.inf)
+        for y0, row in trans_P.items():
+            for y, p in row.items():
+                self.trans[index[y0], index[y]] = p
+        self.follows = np.isfinite(self.trans)  # jieba's trans_p[y0].keys()
+        self.has_next = np.array([bool(trans_P[s]) for s in self.states])
+        self.start = np.array([start_P[s] for s in self.states])
+        self._emit_p = [emit_P[s] for s in self.states]
+        self._char_states = char_state_tab_P
+        self._index = index
+        self._all = np.ones(n, dtype=bool)
+        # Per character, filled as characters come: at most the few thousand a text uses.
+        self._emissions: dict[str, np.ndarray] = {}
+        self._masks: dict[str, np.ndarray] = {}
+
+    def _emission(self, ch: str) -> np.ndarray:
+        found = self._emissions.get(ch)
+        if found is None:
+            found = self._emissions[ch] = np.array([e.get(ch, MIN_FLOAT) for e in self._emit_p])
+        return found
+
+    def _allowed(self, ch: str) -> np.ndarray:
+        found = self._masks.get(ch)
+        if found is None:
+            states = self._char_states.get(ch)
+            if states is None:
+                found = self._all
+            else:
+                found = np.zeros(len(self.states), dtype=bool)
+                found[[self._index[s] for s in states]] = True
+            self._masks[ch] = found
+        return found
+
+    def viterbi(self, obs: str) -> list[tuple[str, str]]:
+        """The most likely (position, tag) state of each character, as jieba decodes it."""
+        active = np.flatnonzero(self._allowed(obs[0]))
+        score = np.full(len(self.states), -np.inf)
+        score[active] = self.start[active] + self._emission(obs[0])[active]
+        back: list[np.ndarray] = []
+        for ch in obs[1:]:
+            prev = active[self.has_next[active]][::-1]  # greatest first: ties go to it
+            if not len(prev):
+                raise ValueError("no state can follow")  # jieba's decoder fails here too
+            expect = self.follows[prev].any(axis=0)
+            allowed = self._allowed(ch) & expect
+            if not allowed.any():
+                allowed = expect
+            cols = np.flatnonzero(allowed)
+            table = score[prev][:, None] + self.trans[prev][:, cols]
+            table = table + self._emission(ch)[cols][None, :]
+            best = np.argmax(table, axis=0)
+            step = np.zeros(len(self.states), dtype=np.intp)
+            step[cols] = prev[best]
+            back.append(step)
+            score = np.full(len(self.states), -np.inf)
+            score[cols] = table[best, np.arange(len(cols))]
+            active = cols
+        last = active[::-1][int(np.argmax(score[active[::-1]]))]
+        path = [int(last)]
+        for step in reversed(back):
+            path.append(int(step[path[-1]]))
+        return [self.states[i] for i in reversed(path)]
+
+
+@lru_cache(maxsize=1)
+def pos_hmm() -> PosHMM:
+    return PosHMM()
+
+
+def cut(sentence: str) -> Iterator[tuple[str, str]]:
+    """(word, tag) pairs of a run of Han characters, as ``POSTokenizer.__cut`` gives them."""
+    pos_list = pos_hmm().viterbi(sentence)
+    begin, nexti = 0, 0
+    for i, char in enumerate(sentence):
+        pos = pos_list[i][0]
+        if pos == "B":
+            begin = i
+        elif pos == "E":
+            yield sentence[begin : i + 1], pos_list[i][1]
+            nexti = i + 1
+        elif pos == "S":
+            yield char, pos_list[i][1]
+            nexti = i + 1
+    if nexti < len(sentence):
+        yield sentence[nexti:], pos_list[nexti][1]
