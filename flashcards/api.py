@@ -71,14 +71,53 @@ def iter_annotated(
     user_dict: str | None = None,
     readings: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int | None = 1,
 ) -> Iterator[AnnotatedSentence]:
     """Read, split, segment and read aloud every sentence of ``inputs`` ("-" is stdin).
 
     Streams: memory stays bounded however long the inputs are. ``progress`` is called
     chunk by chunk with the number of bytes read since its last call (so that the calls
     add up to the size of the files), or of characters where stdin is a text stream.
+    ``jobs`` processes annotate the sentences (None: one a core, fewer for a short input);
+    the result is the same for any number.
     """
+    from .parallel import annotate_all, default_jobs
+
     dictionary = dictionary or load_dictionary()
+    if jobs is None:
+        jobs = default_jobs(_input_bytes(inputs))
+
+    def annotate(sentence: Sentence) -> AnnotatedSentence:
+        return annotate_sentence(
+            sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
+        )
+
+    def warm() -> None:
+        from .pinyin import model_is_available
+
+        model_is_available()
+        annotate(Sentence(0, _WARM_UP, "warm-up", 0))
+
+    return annotate_all(_sentences(inputs, encoding, errors, progress), annotate, jobs, warm)
+
+
+# A sentence whose reading loads every table a worker needs (tagger, rules, model).
+_WARM_UP = "他还长得很快，地方上的人都说了了不得。"
+
+
+def _input_bytes(inputs: Sequence[Input]) -> int | None:
+    try:
+        return sum(Path(p).stat().st_size for p in inputs if str(p) != "-")
+    except OSError:
+        return None
+
+
+def _sentences(
+    inputs: Sequence[Input],
+    encoding: str | None,
+    errors: str,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Sentence]:
     index = paragraph = 0
     for path in inputs:
         # Chunks of 16k characters: a progress report every few seconds of segmenting.
@@ -88,9 +127,7 @@ def iter_annotated(
         for sentence in split_sentences(chunks, source.name, index, paragraph):
             index = sentence.index + 1
             paragraph = sentence.paragraph + 1
-            yield annotate_sentence(
-                sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
-            )
+            yield sentence
 
 
 def _counting(chunks: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
@@ -274,6 +311,7 @@ class BuildOptions:
     segmenter: str | None = None
     user_dict: str | None = None  # a word list in jieba's format, loaded before cutting
     readings: str | None = None  # a file of reading overrides (load_reading_overrides)
+    jobs: int | None = None  # processes annotating the text; None: one a core, fewer if short
 
 
 @dataclass(frozen=True)
@@ -363,6 +401,7 @@ def make_deck(
         user_dict=options.user_dict,
         readings=load_reading_overrides(options.readings) if options.readings else None,
         progress=progress,
+        jobs=options.jobs,
     ):
         seen_han = seen_han or has_han(annotated.sentence.text)
         collector.add(annotated)

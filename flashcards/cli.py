@@ -353,6 +353,12 @@ def _print_report(r: dict) -> None:
 @click.option("--cards", help="Card kinds, comma-separated: recognition,recall,cloze.")
 @click.option("--include-known", is_flag=True, help="Keep words in the known-word store.")
 @click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    help="Processes reading the text (default: one a core, fewer for a short input; "
+    "Linux only). Any number gives the same deck.",
+)
 @_known_option
 @_read_options
 @click.pass_context
@@ -373,6 +379,7 @@ def build_cmd(
     cards,
     include_known,
     allow_empty,
+    jobs,
     known_files,
     profile,
     encoding,
@@ -394,6 +401,7 @@ def build_cmd(
         "segmenter": ctx.obj["segmenter"],
         "user_dict": ctx.obj["user_dict"],
         "readings": ctx.obj["readings_file"],
+        "jobs": jobs,
     }
     if cards:
         kinds = tuple(k.strip() for k in cards.split(",") if k.strip())

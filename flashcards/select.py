@@ -236,10 +236,17 @@ class _Example:
     penalty: int
     sentence: Sentence
     word_start: int
-    numbered: str
-    marked: str
+    shown: _Shown  # its pinyin is worked out only for the example a word ends up with
     words: frozenset[tuple[str, str]]  # the (simplified, reading) keys the sentence carries
     use: Use = Use()  # how the sentence uses the word: the senses are ordered to fit it
+
+    @property
+    def numbered(self) -> str:
+        return self.shown.pinyin()[0]
+
+    @property
+    def marked(self) -> str:
+        return self.shown.pinyin()[1]
 
 
 @dataclass
@@ -356,7 +363,7 @@ class VocabularyCollector:
                     own_penalty,
                     example.sentence,
                     at,
-                    *example.pinyin(),
+                    example,
                     example.words,
                     use_of(annotated.readings, i),
                 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _MARKS = {
     "a": "āáǎàa",
@@ -30,6 +31,7 @@ def normalise_u(syllable: str) -> str:
     return syllable.replace("u:", "ü").replace("U:", "Ü").replace("v", "ü").replace("V", "Ü")
 
 
+@lru_cache(maxsize=1 << 16)
 def reading_key(numbered: str) -> str:
     """A reading as compared for identity: lower case, ü spelt ü, single spaces.
 
@@ -49,6 +51,7 @@ def tone_of(syllable: str) -> int:
     return 5
 
 
+@lru_cache(maxsize=1 << 16)
 def mark_syllable(numbered: str) -> str:
     """``zhang3`` -> ``zhǎng``, ``lu:4`` -> ``lǜ``, ``de5`` -> ``de``, ``r5`` -> ``r``.
 
@@ -117,6 +120,7 @@ def numbered_syllable(marked_or_numbered: str) -> str:
 VOWEL_INITIAL = re.compile(r"^[aeoāáǎàēéěèōóǒò]", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)
 def written(numbered: str, capital: bool = False) -> str:
     """A word's pinyin as people write it: syllables marked and joined, an apostrophe
     before a, o or e after a syllable (xī'ān, píng'ān), a proper noun capitalised."""

@@ -147,3 +147,37 @@ def test_builds_in_processes_with_different_hash_seeds_agree(tmp_path, inputs):
     # And the same as this process, whatever its own hash seed.
     here = api.build(inputs, tmp_path / "here.json", OPTIONS).path
     assert here.read_bytes() == json_0.read_bytes()
+
+
+def test_any_number_of_jobs_gives_the_same_deck(tmp_path):
+    from click.testing import CliRunner
+    from conftest import shared_path
+
+    from flashcards.cli import cli
+    from flashcards.parallel import BATCH, can_fork
+
+    if not can_fork():
+        pytest.skip("builds run in one process where the system cannot fork")
+    novel = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")
+    text = tmp_path / "novel.txt"
+    text.write_text(novel[:60_000], "utf-8")
+    outputs = []
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"deck-{jobs}.json"
+        result = CliRunner().invoke(
+            cli, ["build", str(text), "-o", str(out), "--jobs", str(jobs), "--sentences", "20"]
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    sentences = sum(1 for _ in api.iter_annotated([text]))
+    assert sentences > 3 * BATCH  # every worker gets batches
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_short_input_is_read_in_one_process_and_a_long_one_on_every_core():
+    from flashcards.parallel import BYTES_PER_JOB, can_fork, cores, default_jobs
+
+    assert default_jobs(24_000) == 1
+    assert default_jobs(None) == 1
+    expected = min(cores(), 40) if can_fork() else 1
+    assert default_jobs(40 * BYTES_PER_JOB) == expected

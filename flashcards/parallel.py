@@ -1,0 +1,90 @@
+"""Annotate a long text over several processes, the sentences coming back in order.
+
+Each sentence is segmented and read on its own, so the deck does not depend on how the
+sentences are shared out: any number of jobs gives the same notes. The parent reads and
+splits the text and collects the words; forked workers, which share the parent's loaded
+dictionary, tagger and model, annotate batches of sentences.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+from .models import AnnotatedSentence, Sentence
+
+# Sentences per task: enough that sending them costs little beside annotating them.
+BATCH = 128
+# Batches in flight a job: the text is read only a little ahead of the workers, so memory
+# stays bounded however long it is.
+AHEAD = 3
+# A job for every this many bytes of input, up to the cores there are: a short article is
+# done before a second process would have started.
+BYTES_PER_JOB = 256_000
+
+_annotate: Callable[[Sentence], AnnotatedSentence] | None = None  # set before forking
+
+
+def can_fork() -> bool:
+    """Workers are forked, sharing the loaded tables; only Linux forks safely with numpy."""
+    return sys.platform.startswith("linux")
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_jobs(input_bytes: int | None) -> int:
+    """The number of cores, capped at one job per BYTES_PER_JOB of input."""
+    if not can_fork() or not input_bytes:
+        return 1
+    return max(1, min(cores(), input_bytes // BYTES_PER_JOB))
+
+
+def _batches(sentences: Iterable[Sentence]) -> Iterator[list[Sentence]]:
+    batch: list[Sentence] = []
+    for s in sentences:
+        batch.append(s)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _annotate_batch(batch: list[Sentence]) -> list[AnnotatedSentence]:
+    assert _annotate is not None
+    return [_annotate(s) for s in batch]
+
+
+def annotate_all(
+    sentences: Iterable[Sentence],
+    annotate: Callable[[Sentence], AnnotatedSentence],
+    jobs: int,
+    warm: Callable[[], None] | None = None,
+) -> Iterator[AnnotatedSentence]:
+    """``annotate`` applied to every sentence, in order, by ``jobs`` processes.
+
+    ``warm`` loads in the parent what every worker needs, so that they share it."""
+    global _annotate
+    if jobs <= 1 or not can_fork():
+        yield from map(annotate, sentences)
+        return
+    if warm is not None:
+        warm()
+    _annotate = annotate
+    context = multiprocessing.get_context("fork")
+    pending: deque = deque()
+    with context.Pool(jobs) as pool:
+        for batch in _batches(sentences):
+            pending.append(pool.apply_async(_annotate_batch, (batch,)))
+            if len(pending) >= jobs * AHEAD:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
