@@ -7,7 +7,10 @@ the process and its children), wall seconds and peak RSS, and the ratio of CPU a
 in a build). Then the small commands: `pinyin 你好` and `lookup 银行`, warm and with an
 empty dictionary cache. The first, uncounted run of everything warms the caches.
 
-    python benchmarks/speed.py [--runs 3] [--jobs 1,2]
+    python benchmarks/speed.py [--runs 3] [--jobs 1,2] [--whole-novel]
+
+`flashcards build` alone uses its default number of jobs (one a core, one for a short
+text); `--jobs 1,2` adds rows with each number given.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", default="", help="also build with these --jobs, e.g. 1,2")
+    parser.add_argument(
+        "--whole-novel", action="store_true", help="also the whole of hongloumeng.txt (2.5 MB)"
+    )
     args = parser.parse_args()
     if not SEED.exists() or not NOVEL.exists():
         sys.exit(f"needs ../shared (seeds and corpus) beside the repository; not found at {SHARED}")
@@ -70,6 +76,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         inputs = {"seed article": SEED, "hongloumeng, 1 MB": novel_prefix(folder)}
+        if args.whole_novel:
+            inputs["hongloumeng, whole"] = NOVEL
         jobs = [int(j) for j in args.jobs.split(",") if j]
         rows = []
         for label, path in inputs.items():

@@ -18,6 +18,20 @@ from typing import Any
 
 ENV_CACHE = "FLASHCARDS_CACHE"
 
+# Told the name of a table about to be built: the command line says so on a terminal,
+# since the first command after an install waits a few seconds for it.
+_on_build: list[Callable[[str], None]] = []
+
+
+def on_build(callback: Callable[[str], None]) -> None:
+    """Call ``callback(name)`` whenever a table is built rather than read from the cache."""
+    _on_build.append(callback)
+
+
+def _building(name: str) -> None:
+    for callback in _on_build:
+        callback(name)
+
 
 def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
@@ -46,6 +60,7 @@ def cached_table(name: str, sources: Sequence[Path], version: str, build: Callab
         return marshal.loads(target.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
+    _building(name)
     data = build()
     try:
         _write(target, marshal.dumps(data))
@@ -102,6 +117,7 @@ def cached_shards(
         return ShardedTable(meta, [None] * count, folder)
     except (OSError, ValueError, EOFError, TypeError):
         pass
+    _building(name)
     meta, shards = build()
     try:
         _write_folder(folder, meta, shards)

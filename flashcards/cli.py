@@ -15,6 +15,7 @@ for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from . import __version__, api  # noqa: E402
+from .cache import on_build  # noqa: E402
 from .errors import FlashcardsError  # noqa: E402
 
 _TEXT = dict(type=str, metavar="TEXT|-")
@@ -112,6 +113,21 @@ def cli(
     ctx.obj["segmenter"] = segmenter
     ctx.obj["user_dict"] = user_dict
     ctx.obj["readings_file"] = readings_file
+
+
+class _CacheNotice:
+    """Says once, on a terminal, why the first command after an install takes longer."""
+
+    def __init__(self) -> None:
+        self.said = False
+
+    def __call__(self, name: str) -> None:
+        if not self.said and sys.stderr.isatty():
+            self.said = True
+            click.echo("building the dictionary cache (once)", err=True)
+
+
+on_build(_CacheNotice())
 
 
 def _language(ctx: click.Context, readings: bool = True) -> dict:

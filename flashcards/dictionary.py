@@ -102,17 +102,35 @@ def parse_line(line: str) -> DictEntry | None:
     )
 
 
+def _parse_row(line: str) -> Row | None:
+    """``parse_line`` straight to a cache row, without the objects in between."""
+    if not line or line[0] == "#":
+        return None
+    m = _LINE.match(line.rstrip("\r\n"))
+    if not m:
+        return None
+    trad, simp, numbered, body = m.groups()
+    senses = []
+    classifiers = []
+    for sense in body.split("/"):
+        sense = sense.strip()
+        if not sense:
+            continue
+        if sense.startswith("CL:"):
+            for cm in _CLASSIFIER.finditer(sense[3:]):
+                t = cm.group(1)
+                classifiers.append((cm.group(2) or t, t, cm.group(3)))
+            continue
+        senses.append(sense)
+    return (trad, simp, " ".join(numbered.split()), tuple(senses), tuple(classifiers))
+
+
 def parse(lines: Iterable[str]) -> Iterator[DictEntry]:
     for line in lines:
         entry = parse_line(line)
         if entry is not None:
             yield entry
 
-
-def _entry_rank(entry: DictEntry) -> int:
-    # Real entries first, names next, entries that only point elsewhere last.
-    only_references = all(is_reference_sense(s) for s in entry.senses)
-    return (2 if only_references else 0) + (1 if entry.proper else 0)
 
 
 Row = tuple  # (traditional, simplified, numbered, senses, ((simp, trad, numbered), ...))
@@ -141,16 +159,39 @@ def shard_of(word: str) -> int:
 
 
 def _build_shards(entries: list[DictEntry]) -> list[dict[str, tuple[Row, ...]]]:
+    return _shards_of_rows([_to_row(e) for e in entries])
+
+
+def _row_rank(row: Row) -> int:
+    # Real entries first, names next, entries that only point elsewhere last.
+    only_references = all(is_reference_sense(s) for s in row[3])
+    return (2 if only_references else 0) + (1 if row[2][:1].isupper() else 0)
+
+
+def _shards_of_rows(rows: list[Row]) -> list[dict[str, tuple[Row, ...]]]:
     index: dict[str, list[int]] = {}
-    for i, e in enumerate(entries):
-        index.setdefault(e.simplified, []).append(i)
-        if e.traditional != e.simplified:
-            index.setdefault(e.traditional, []).append(i)
-    rows = [_to_row(e) for e in entries]
+    for i, row in enumerate(rows):
+        trad, simp = row[0], row[1]
+        found = index.get(simp)
+        if found is None:
+            index[simp] = [i]
+        else:
+            found.append(i)
+        if trad != simp:
+            found = index.get(trad)
+            if found is None:
+                index[trad] = [i]
+            else:
+                found.append(i)
     shards: list[dict[str, tuple[Row, ...]]] = [{} for _ in range(SHARDS)]
+    crc32 = zlib.crc32
     for word, ids in index.items():
-        ids.sort(key=lambda i: (_entry_rank(entries[i]), i))
-        shards[shard_of(word)][word] = tuple(rows[i] for i in ids)
+        if len(ids) > 1:
+            ids.sort(key=lambda i: (_row_rank(rows[i]), i))
+            entries = tuple([rows[i] for i in ids])
+        else:
+            entries = (rows[ids[0]],)
+        shards[crc32(word.encode("utf-8")) % SHARDS][word] = entries  # shard_of(word)
     return shards
 
 
@@ -224,10 +265,10 @@ class Dictionary:
             yield from self._table.shard(i)
 
 
-def _parse_path(path: Path) -> list[DictEntry]:
+def _parse_rows(path: Path) -> list[Row]:
     try:
         with _open_text(path) as fh:
-            return list(parse(fh))
+            return [row for row in map(_parse_row, fh) if row is not None]
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
 
@@ -235,10 +276,10 @@ def _parse_path(path: Path) -> list[DictEntry]:
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Dictionary:
     def build() -> tuple[int, list]:
-        entries = list(_parse_path(path))
-        if not entries:
+        rows = _parse_rows(path)
+        if not rows:
             raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
-        return len(entries), _build_shards(entries)
+        return len(rows), _shards_of_rows(rows)
 
     table = cached_shards("cedict", [path], f"parser-{PARSER_VERSION}-{SHARDS}", build)
     return Dictionary._from_table(table, str(path))

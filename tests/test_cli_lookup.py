@@ -61,3 +61,38 @@ def test_lookup_does_not_load_jieba():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "bank" in out.stdout
     assert out.stdout.strip().endswith("NO-JIEBA")
+
+
+def test_the_first_command_says_on_a_terminal_that_it_builds_the_cache(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from terminal import read_pty, spawn_on_pty
+
+    env = {**os.environ, "FLASHCARDS_CACHE": str(tmp_path / "cache")}
+    notice = b"building the dictionary cache (once)"
+
+    def on_terminal() -> bytes:
+        process, master = spawn_on_pty(
+            [sys.executable, "-m", "flashcards", "lookup", "银行"], cwd=tmp_path, env=env
+        )
+        try:
+            shown = read_pty(master, lambda out: False, timeout=1)
+            process.wait(timeout=60)
+            shown += read_pty(master, lambda out: False, timeout=0.2)
+        finally:
+            os.close(master)
+        assert process.returncode == 0
+        return shown
+
+    first = on_terminal()
+    assert first.count(notice) == 1, first
+    assert notice not in on_terminal()  # the cache is built: nothing to say
+    # Not on a terminal (a pipe, a log): nothing either, even on a cold cache.
+    cold = {**env, "FLASHCARDS_CACHE": str(tmp_path / "other")}
+    piped = subprocess.run(
+        [sys.executable, "-m", "flashcards", "lookup", "银行"],
+        env=cold, capture_output=True, check=True,
+    )
+    assert notice not in piped.stderr and b"bank" in piped.stdout
