@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from .analyze import TextStats, report
 from .dictionary import Dictionary, load_dictionary
@@ -19,19 +20,23 @@ from .errors import FlashcardsError
 from .han import has_han
 from .levels import levels_of
 from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
+from .parallel import default_jobs
 from .segment import segment_sentence
 from .select import (
     SelectionOptions,
+    SentenceWords,
     VocabularyCollector,
     known_forms,
     select_sentences,
     select_vocabulary,
+    sentence_words,
 )
 from .sentences import split_sentences
 from .textio import clean_text, iter_text
 from .tones import mark
 
 Input = str | os.PathLike[str]
+T = TypeVar("T")
 RECIPE_FILE = "deck.toml"
 CARD_KINDS = ("recognition", "recall", "cloze")
 
@@ -81,16 +86,31 @@ def iter_annotated(
     ``jobs`` processes annotate the sentences (None: one a core, fewer for a short input);
     the result is the same for any number.
     """
-    from .parallel import annotate_all, default_jobs
-
     dictionary = dictionary or load_dictionary()
-    if jobs is None:
-        jobs = default_jobs(_input_bytes(inputs))
 
     def annotate(sentence: Sentence) -> AnnotatedSentence:
         return annotate_sentence(
             sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
         )
+
+    return _in_processes(inputs, encoding, errors, progress, jobs, annotate, annotate)
+
+
+def _in_processes(
+    inputs: Sequence[Input],
+    encoding: str | None,
+    errors: str,
+    progress: Callable[[int], None] | None,
+    jobs: int | None,
+    annotate: Callable[[Sentence], AnnotatedSentence],
+    work: Callable[[Sentence], T],
+) -> Iterator[T]:
+    """``work(sentence)`` for every sentence of ``inputs``, in order, over ``jobs``
+    processes (None: one a core, fewer for a short input)."""
+    from .parallel import map_in_order
+
+    if jobs is None:
+        jobs = default_jobs(_input_bytes(inputs))
 
     def warm() -> None:
         from .pinyin import model_is_available
@@ -98,7 +118,7 @@ def iter_annotated(
         model_is_available()
         annotate(Sentence(0, _WARM_UP, "warm-up", 0))
 
-    return annotate_all(_sentences(inputs, encoding, errors, progress), annotate, jobs, warm)
+    return map_in_order(_sentences(inputs, encoding, errors, progress), work, jobs, warm)
 
 
 # A sentence whose reading loads every table a worker needs (tagger, rules, model).
@@ -391,20 +411,31 @@ def make_deck(
     """The vocabulary and sentence notes for ``inputs``, without writing anything."""
     dictionary = dictionary or load_dictionary()
     collector = VocabularyCollector()
+    readings = load_reading_overrides(options.readings) if options.readings else None
+
+    def annotate(sentence: Sentence) -> AnnotatedSentence:
+        return annotate_sentence(
+            sentence,
+            dictionary,
+            segmenter=options.segmenter,
+            user_dict=options.user_dict,
+            readings=readings,
+        )
+
+    jobs = options.jobs if options.jobs is not None else default_jobs(_input_bytes(inputs))
+
+    def work(sentence: Sentence) -> tuple[bool, SentenceWords]:
+        # In a worker process, the sentence's words go back ready-made: the parent only
+        # adds them up, and little has to be sent.
+        words = sentence_words(annotate(sentence))
+        return has_han(sentence.text), words.freeze() if jobs > 1 else words
+
     seen_han = False
-    for annotated in iter_annotated(
-        inputs,
-        encoding=options.encoding,
-        errors=options.errors,
-        dictionary=dictionary,
-        segmenter=options.segmenter,
-        user_dict=options.user_dict,
-        readings=load_reading_overrides(options.readings) if options.readings else None,
-        progress=progress,
-        jobs=options.jobs,
+    for han, words in _in_processes(
+        inputs, options.encoding, options.errors, progress, jobs, annotate, work
     ):
-        seen_han = seen_han or has_han(annotated.sentence.text)
-        collector.add(annotated)
+        seen_han = seen_han or han
+        collector.add_words(words)
     if not seen_han and not options.allow_empty:
         names = ", ".join("stdin" if str(p) == "-" else str(p) for p in inputs)
         raise FlashcardsError(f"no Chinese text found in {names}; no deck written")

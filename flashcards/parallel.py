@@ -1,4 +1,4 @@
-"""Annotate a long text over several processes, the sentences coming back in order.
+"""Work through a long text over several processes, the sentences coming back in order.
 
 Each sentence is segmented and read on its own, so the deck does not depend on how the
 sentences are shared out: any number of jobs gives the same notes. The parent reads and
@@ -13,8 +13,11 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
-from .models import AnnotatedSentence, Sentence
+from .models import Sentence
+
+T = TypeVar("T")
 
 # Sentences per task: enough that sending them costs little beside annotating them.
 BATCH = 128
@@ -25,7 +28,7 @@ AHEAD = 3
 # done before a second process would have started.
 BYTES_PER_JOB = 256_000
 
-_annotate: Callable[[Sentence], AnnotatedSentence] | None = None  # set before forking
+_work: Callable[[Sentence], Any] | None = None  # set before forking
 
 
 def can_fork() -> bool:
@@ -58,32 +61,32 @@ def _batches(sentences: Iterable[Sentence]) -> Iterator[list[Sentence]]:
         yield batch
 
 
-def _annotate_batch(batch: list[Sentence]) -> list[AnnotatedSentence]:
-    assert _annotate is not None
-    return [_annotate(s) for s in batch]
+def _work_batch(batch: list[Sentence]) -> list:
+    assert _work is not None
+    return [_work(s) for s in batch]
 
 
-def annotate_all(
+def map_in_order(
     sentences: Iterable[Sentence],
-    annotate: Callable[[Sentence], AnnotatedSentence],
+    work: Callable[[Sentence], T],
     jobs: int,
     warm: Callable[[], None] | None = None,
-) -> Iterator[AnnotatedSentence]:
-    """``annotate`` applied to every sentence, in order, by ``jobs`` processes.
+) -> Iterator[T]:
+    """``work`` applied to every sentence, in order, by ``jobs`` processes.
 
     ``warm`` loads in the parent what every worker needs, so that they share it."""
-    global _annotate
+    global _work
     if jobs <= 1 or not can_fork():
-        yield from map(annotate, sentences)
+        yield from map(work, sentences)
         return
     if warm is not None:
         warm()
-    _annotate = annotate
+    _work = work
     context = multiprocessing.get_context("fork")
     pending: deque = deque()
     with context.Pool(jobs) as pool:
         for batch in _batches(sentences):
-            pending.append(pool.apply_async(_annotate_batch, (batch,)))
+            pending.append(pool.apply_async(_work_batch, (batch,)))
             if len(pending) >= jobs * AHEAD:
                 yield from pending.popleft().get()
         while pending:

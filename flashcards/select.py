@@ -101,6 +101,10 @@ class _Shown:
         self._marks = (before and "...", after and "...")
         self._pinyin: tuple[str, str] | None = None
 
+    def freeze(self) -> None:
+        self.pinyin()
+        self.readings = []
+
     def pinyin(self) -> tuple[str, str]:
         if self._pinyin is None:
             numbered, marked = sentence_pinyin(self.readings)
@@ -289,6 +293,83 @@ def _cut_edges(sentence: Sentence, keys: list) -> set[int]:
     return edges
 
 
+@dataclass
+class SentenceWords:
+    """What one sentence adds to the collector: each word use, in order, as (key, form,
+    proper, whole, use, example) where example is None or (penalty, span, at), and the
+    spans of the sentence that can show a word. Worked out apart from the collector, so
+    that worker processes can do it; the collector only adds them up."""
+
+    source: str
+    uses: list[tuple]
+    spans: list[_Shown]
+
+    def freeze(self) -> SentenceWords:
+        """Ready to send to another process: the pinyin worked out, the tokens dropped."""
+        for shown in self.spans:
+            shown.freeze()
+        return self
+
+
+def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
+    """The word uses of one sentence and the example each could have from it."""
+    sentence = annotated.sentence
+    keys = [(r, word_key(r)) for r in annotated.readings]
+    penalty = None if sentence.fragment or sentence.heading else example_penalty(sentence)
+    # A sentence cut by a column break shows its whole clauses away from the cut, marked
+    # as an excerpt: an example only for a word no complete sentence has (its penalty is
+    # above any whole sentence's).
+    excerpt = (
+        sentence.fragment
+        and not sentence.heading
+        and (sentence.cut_before or sentence.cut_after)
+        and "\ufffd" not in sentence.text
+    )
+    # An example shows balanced quotes: a dangling mark at an edge is left out
+    # (…安置罢。” -> …安置罢。), and a quotation opened and not closed gives the words
+    # inside it the quoted speech alone (又云：“今风尘碌碌…。 -> 今风尘碌碌…。).
+    lead, trail, speech = _dangling_quotes(sentence.text)
+    shown: dict[tuple[int, int], int] = {}
+    spans: list[_Shown] = []
+    edges = _cut_edges(sentence, keys)
+    uses: list[tuple] = []
+    for i, (r, key) in enumerate(keys):
+        if key is None:
+            continue
+        use = use_of(annotated.readings, i)
+        whole = i not in edges
+        uses.append((key, r.token.text, r.token.proper, whole, use, None))
+        if penalty is not None:
+            start = speech if speech is not None and r.token.start >= speech else lead
+            span = (start, len(sentence.text) - trail)
+            marks = ("", "")
+            own_penalty = penalty
+        elif excerpt and whole:
+            cut = _excerpt(sentence, keys, i)
+            if cut is None:
+                continue
+            span, marks = cut[:2], cut[2:]
+            length = span[1] - span[0] + len(marks[0]) + len(marks[1])
+            own_penalty = _FRAGMENT_PENALTY + _length_penalty(length)
+        else:
+            continue
+        if span not in shown:
+            shown[span] = len(spans)
+            spans.append(_Shown(sentence, *span, keys, *marks))
+        example = spans[shown[span]]
+        if excerpt and penalty is None and not example.balanced:
+            continue
+        at = r.token.start - example.offset
+        if _at_edge(example.sentence.text, at, r.token.text):
+            own_penalty += _EDGE_PENALTY
+        if not example.balanced:
+            own_penalty += _UNBALANCED_PENALTY
+        if _repeats_characters(example.sentence.text, r.token.text):
+            own_penalty += _REPEAT_PENALTY
+        uses[-1] = uses[-1][:5] + ((own_penalty, shown[span], at),)
+    return SentenceWords(sentence.source, uses, spans)
+
+
 class VocabularyCollector:
     """Gathers every word of a streamed text with its counts and best example."""
 
@@ -298,74 +379,28 @@ class VocabularyCollector:
         self.sentences = 0
 
     def add(self, annotated: AnnotatedSentence) -> None:
-        sentence = annotated.sentence
+        self.add_words(sentence_words(annotated))
+
+    def add_words(self, words: SentenceWords) -> None:
+        """Add one sentence's word uses (from `sentence_words`), in text order."""
         self.sentences += 1
-        keys = [(r, word_key(r)) for r in annotated.readings]
-        penalty = None if sentence.fragment or sentence.heading else example_penalty(sentence)
-        # A sentence cut by a column break shows its whole clauses away from the cut, marked
-        # as an excerpt: an example only for a word no complete sentence has.
-        excerpt = (
-            sentence.fragment
-            and not sentence.heading
-            and (sentence.cut_before or sentence.cut_after)
-            and "\ufffd" not in sentence.text
-        )
-        # An example shows balanced quotes: a dangling mark at an edge is left out
-        # (…安置罢。” -> …安置罢。), and a quotation opened and not closed gives the words
-        # inside it the quoted speech alone (又云：“今风尘碌碌…。 -> 今风尘碌碌…。).
-        lead, trail, speech = _dangling_quotes(sentence.text)
-        shown: dict[tuple[int, int], _Shown] = {}
-        edges = _cut_edges(sentence, keys)
-        for i, (r, key) in enumerate(keys):
-            if key is None:
-                continue
-            st = self._stats.get(key)
+        stats = self._stats
+        for key, form, proper, whole, use, example in words.uses:
+            st = stats.get(key)
             if st is None:
-                st = self._stats[key] = _WordStats(key[0], key[1], self._order)
+                st = stats[key] = _WordStats(key[0], key[1], self._order)
                 self._order += 1
             st.count += 1
-            st.forms[r.token.text] = st.forms.get(r.token.text, 0) + 1
-            st.proper_count += r.token.proper
-            st.whole += i not in edges
-            st.sources.setdefault(sentence.source, None)
+            st.forms[form] = st.forms.get(form, 0) + 1
+            st.proper_count += proper
+            st.whole += whole
+            st.sources.setdefault(words.source, None)
             if st.first_use is None:
-                st.first_use = use_of(annotated.readings, i)
-            if penalty is not None:
-                start = speech if speech is not None and r.token.start >= speech else lead
-                span = (start, len(sentence.text) - trail)
-                marks = ("", "")
-                own_penalty = penalty
-            elif excerpt and i not in edges and (
-                st.example is None or st.example.penalty >= _FRAGMENT_PENALTY
-            ):
-                cut = _excerpt(sentence, keys, i)
-                if cut is None:
-                    continue
-                span, marks = cut[:2], cut[2:]
-                length = span[1] - span[0] + len(marks[0]) + len(marks[1])
-                own_penalty = _FRAGMENT_PENALTY + _length_penalty(length)
-            else:
-                continue
-            if span not in shown:
-                shown[span] = _Shown(sentence, *span, keys, *marks)
-            example = shown[span]
-            if excerpt and penalty is None and not example.balanced:
-                continue
-            at = r.token.start - example.offset
-            if _at_edge(example.sentence.text, at, r.token.text):
-                own_penalty += _EDGE_PENALTY
-            if not example.balanced:
-                own_penalty += _UNBALANCED_PENALTY
-            if _repeats_characters(example.sentence.text, r.token.text):
-                own_penalty += _REPEAT_PENALTY
-            if st.example is None or own_penalty < st.example.penalty:
+                st.first_use = use
+            if example is not None and (st.example is None or example[0] < st.example.penalty):
+                shown = words.spans[example[1]]
                 st.example = _Example(
-                    own_penalty,
-                    example.sentence,
-                    at,
-                    example,
-                    example.words,
-                    use_of(annotated.readings, i),
+                    example[0], shown.sentence, example[2], shown, shown.words, use
                 )
 
     def stats(self) -> list[_WordStats]:
