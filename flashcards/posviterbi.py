@@ -22,8 +22,9 @@ class PosHMM:
     """The model of ``jieba.posseg`` as arrays, and a decoder for it."""
 
     def __init__(self) -> None:
-        from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+        from .postagger import hmm_tables
 
+        char_state_tab_P, start_P, trans_P, emit_P = hmm_tables()
         self.states = sorted(trans_P)
         index = {s: i for i, s in enumerate(self.states)}
         n = len(self.states)

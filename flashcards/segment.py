@@ -207,37 +207,28 @@ def _read_user_dict(path: str) -> list[tuple[str, str | None, str | None]]:
     return rows
 
 
-def _pos_tokenizer(tokenizer=None):
-    """jieba's POS tagger, its HMM decoded by `posviterbi` (the same tags, faster)."""
-    import jieba.posseg
+class _Lookup:
+    """jieba's word frequencies or word tags, read through the cutter's shards."""
 
-    from . import posviterbi
-
-    class FastPOSTokenizer(jieba.posseg.POSTokenizer):
-        def _POSTokenizer__cut(self, sentence):  # replaces POSTokenizer.__cut
-            for word, flag in posviterbi.cut(sentence):
-                yield jieba.posseg.pair(word, flag)
-
-    if tokenizer is not None:
-        return FastPOSTokenizer(tokenizer)
-    # jieba's default tagger shares the default dictionary and its word-tag table.
-    fast = FastPOSTokenizer.__new__(FastPOSTokenizer)
-    fast.__dict__.update(jieba.posseg.dt.__dict__)
-    return fast
+    def __init__(self, get) -> None:
+        self.get = get
 
 
 @lru_cache(maxsize=4)
 def _jieba(user_dict: str | None) -> _Jieba:
-    import jieba
+    from .postagger import PosCutter
 
-    jieba.setLogLevel(logging.WARNING)
     if user_dict is None:
-        jieba.initialize()
-        tokenizer = _pos_tokenizer()
+        cutter = PosCutter.cached()
         words: frozenset[str] = frozenset()
     else:
-        # A tokenizer of its own, so that one build's word list never leaks into another.
-        tokenizer = _pos_tokenizer(jieba.Tokenizer())
+        # jieba's own tables, with the user's words added as jieba adds them; a tokenizer
+        # of its own, so that one build's word list never leaks into another.
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
         tokenizer.tokenizer.initialize()
         rows = _read_user_dict(user_dict)
         for word, freq, tag in rows:
@@ -245,11 +236,10 @@ def _jieba(user_dict: str | None) -> _Jieba:
             if tag:
                 tokenizer.word_tag_tab[word] = tag
         words = frozenset(w for w, _, _ in rows)
-
-    def tag(text: str) -> list[tuple[str, str]]:
-        return [(p.word, p.flag) for p in tokenizer.cut(text)]
-
-    return _Jieba(tag, tokenizer.tokenizer.FREQ, tokenizer.word_tag_tab, words)
+        cutter = PosCutter.from_jieba(
+            tokenizer.tokenizer.FREQ, tokenizer.tokenizer.total, tokenizer.word_tag_tab
+        )
+    return _Jieba(cutter.cut, _Lookup(cutter.freq), _Lookup(cutter.tag), words)
 
 
 @lru_cache(maxsize=8)

@@ -1,4 +1,5 @@
-"""The numpy decoder of jieba's POS HMM gives jieba's own tags, ties included, on real text."""
+"""Our cut of jieba's tables and the numpy decoder of its POS HMM give jieba.posseg's own
+words and tags, ties included, on real text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from conftest import shared_path
 
 from flashcards import posviterbi
-from flashcards.segment import _pos_tokenizer
+from flashcards.postagger import PosCutter
 
 TEXTS = [
     ("seeds", "000_6077f70e12453669.txt"),
@@ -21,7 +22,7 @@ TEXTS = [
 @pytest.mark.parametrize("folder,name", TEXTS)
 def test_the_fast_tagger_tags_real_text_as_jieba_does(folder, name):
     text = shared_path(folder, name).read_text("utf-8")[:12_000]
-    ours = [(p.word, p.flag) for p in _pos_tokenizer().cut(text)]
+    ours = PosCutter.cached().cut(text)
     theirs = [(p.word, p.flag) for p in jieba.posseg.dt.cut(text)]
     assert ours == theirs
 
@@ -42,3 +43,21 @@ def test_the_decoder_agrees_with_jiebas_on_every_unknown_run_of_a_novel():
     hmm = posviterbi.pos_hmm()
     for b in sorted(buffers):
         assert hmm.viterbi(b) == viterbi(b, char_state_tab_P, start_P, trans_P, emit_P)[1], b
+
+
+def test_with_a_users_words_the_cut_is_jiebas_too(tmp_path):
+    import jieba
+
+    from flashcards.segment import _jieba
+
+    words = tmp_path / "words.txt"
+    words.write_text("宝二爷 nr\n大观园 ns\n", "utf-8")
+    text = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")[:12_000]
+    ours = _jieba(str(words)).tag(text)
+    tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    tokenizer.tokenizer.initialize()
+    tokenizer.tokenizer.add_word("宝二爷", None, "nr")
+    tokenizer.tokenizer.add_word("大观园", None, "ns")
+    theirs = [(p.word, p.flag) for p in tokenizer.cut(text)]
+    assert ours == theirs
+    assert ("宝二爷", "nr") in ours or "宝二爷" not in text
