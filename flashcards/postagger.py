@@ -52,36 +52,51 @@ def _build_dictionary() -> tuple[int, list[Shard]]:
     """jieba's dict.txt as jieba reads it: frequencies with every prefix of a word (at 0
     where it is no word itself), the total, and the word-tag table of jieba.posseg."""
     shards: list[Shard] = [({}, {}) for _ in range(SHARDS)]
+    of_char: dict[str, Shard] = {}
     total = 0
-    with open(_jieba_folder() / "dict.txt", "rb") as fh:
-        for raw in fh:
-            line = raw.strip().decode("utf-8")
-            if not line:
-                continue
-            parts = line.split(" ")
-            word, freq = parts[0], int(parts[1])
-            freqs, tags = shards[_shard_of(word[0])]
-            freqs[word] = freq
-            total += freq
-            for k in range(1, len(word)):
-                freqs.setdefault(word[:k], 0)
-            if len(parts) == 3:
-                tags[word] = parts[2]
+    text = (_jieba_folder() / "dict.txt").read_bytes().decode("utf-8")
+    for line in text.splitlines():
+        parts = line.strip().split(" ")
+        word = parts[0]
+        if not word:
+            continue
+        shard = of_char.get(word[0])
+        if shard is None:
+            shard = of_char[word[0]] = shards[_shard_of(word[0])]
+        freqs = shard[0]
+        freq = int(parts[1])
+        freqs[word] = freq
+        total += freq
+        for k in range(1, len(word)):
+            prefix = word[:k]
+            if prefix not in freqs:
+                freqs[prefix] = 0
+        if len(parts) == 3:
+            shard[1][word] = parts[2]
     return total, shards
 
 
-def _build_hmm() -> tuple[dict, dict, dict, dict]:
-    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+_HMM_FILES = ("char_state_tab", "prob_start", "prob_trans", "prob_emit")
 
-    return char_state_tab_P, start_P, trans_P, emit_P
+
+def _build_hmm() -> tuple[dict, ...]:
+    import pickle
+
+    # jieba ships its HMM twice, as modules and as pickles of the same dicts; the pickles
+    # load without importing jieba.posseg, which loads jieba's whole dictionary.
+    folder = _jieba_folder() / "posseg"
+    tables = []
+    for name in _HMM_FILES:
+        with open(folder / f"{name}.p", "rb") as fh:
+            tables.append(pickle.load(fh))  # the installed package's own files
+    return tuple(tables)
 
 
 @lru_cache(maxsize=1)
 def hmm_tables() -> tuple[dict, dict, dict, dict]:
     """jieba.posseg's HMM: (char -> states, start, transition, emission)."""
     folder = _jieba_folder() / "posseg"
-    names = ("char_state_tab", "prob_start", "prob_trans", "prob_emit")
-    sources = [folder / f"{name}.py" for name in names]
+    sources = [folder / f"{name}.p" for name in _HMM_FILES]
     return tuple(cached_table("jieba-hmm", sources, _VERSION, _build_hmm))  # type: ignore
 
 

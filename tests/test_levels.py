@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flashcards.levels import hsk2_level, hsk3_label, hsk3_level, levels_of
 
 
@@ -36,3 +38,16 @@ def test_zipf_frequency_orders_common_before_rare():
     common, rare = levels_of("我们"), levels_of("筚路蓝缕")
     assert common.zipf > 6 > rare.zipf > 0
     assert levels_of("銀行").zipf == 0.0 or levels_of("银行").zipf > 5
+
+
+def test_the_frequency_table_is_wordfreqs_own():
+    import wordfreq
+
+    from flashcards.levels import _frequencies, _read_cbpack, shard_of
+
+    theirs = wordfreq.get_frequency_dict("zh")
+    source = Path(wordfreq.__file__).parent / "data" / "large_zh.msgpack.gz"
+    assert _read_cbpack(source) == theirs
+    table = _frequencies()
+    for word in ("银行", "的", "红楼梦", "不是一个词"):
+        assert table.shard(shard_of(word)).get(word) == theirs.get(word)
