@@ -13,7 +13,7 @@ import importlib.util
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from .tones import reading_key
 
 ENV_CEDICT = "FLASHCARDS_CEDICT"
 # Bump when the parser or the cache layout changes, so that old caches are rebuilt.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _CLASSIFIER = re.compile(r"([^\s,|\[]+)(?:\|([^\s,\[]+))?\[([^\]]+)\]")
@@ -106,7 +106,7 @@ def _parse_row(line: str) -> Row | None:
     """``parse_line`` straight to a cache row, without the objects in between."""
     if not line or line[0] == "#":
         return None
-    m = _LINE.match(line.rstrip("\r\n"))
+    m = _LINE.match(line.rstrip("\r\n").translate(_NO_SEPARATORS))
     if not m:
         return None
     trad, simp, numbered, body = m.groups()
@@ -146,6 +146,39 @@ def _to_row(e: DictEntry) -> Row:
     )
 
 
+# A headword's rows are kept as one string in the cache and in memory (a third of the
+# memory of tuples of strings), and unpacked when the word is looked up.
+_ROWS, _FIELDS, _ITEMS, _PARTS = "\x1e", "\x1f", "\x1d", "\x1c"
+
+
+def _pack(rows: Sequence[Row]) -> str:
+    return _ROWS.join(
+        _FIELDS.join(
+            (t, s, n, _ITEMS.join(senses), _ITEMS.join(_PARTS.join(c) for c in cls))
+        )
+        for t, s, n, senses, cls in rows
+    )
+
+
+_NO_SEPARATORS = str.maketrans({c: " " for c in (_ROWS, _FIELDS, _ITEMS, _PARTS)})
+
+
+def _unpack(packed: str) -> tuple[Row, ...]:
+    rows = []
+    for row in packed.split(_ROWS):
+        t, s, n, senses, cls = row.split(_FIELDS)
+        rows.append(
+            (
+                t,
+                s,
+                n,
+                tuple(senses.split(_ITEMS)) if senses else (),
+                tuple(tuple(c.split(_PARTS)) for c in cls.split(_ITEMS)) if cls else (),
+            )
+        )
+    return tuple(rows)
+
+
 def _from_row(row: Row) -> DictEntry:
     t, s, n, senses, cls = row
     return DictEntry(t, s, n, senses, tuple(Classifier(*c) for c in cls))
@@ -158,7 +191,7 @@ def shard_of(word: str) -> int:
     return zlib.crc32(word.encode("utf-8")) % SHARDS
 
 
-def _build_shards(entries: list[DictEntry]) -> list[dict[str, tuple[Row, ...]]]:
+def _build_shards(entries: list[DictEntry]) -> list[dict[str, str]]:
     return _shards_of_rows([_to_row(e) for e in entries])
 
 
@@ -168,7 +201,7 @@ def _row_rank(row: Row) -> int:
     return (2 if only_references else 0) + (1 if row[2][:1].isupper() else 0)
 
 
-def _shards_of_rows(rows: list[Row]) -> list[dict[str, tuple[Row, ...]]]:
+def _shards_of_rows(rows: list[Row]) -> list[dict[str, str]]:
     index: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         trad, simp = row[0], row[1]
@@ -183,15 +216,12 @@ def _shards_of_rows(rows: list[Row]) -> list[dict[str, tuple[Row, ...]]]:
                 index[trad] = [i]
             else:
                 found.append(i)
-    shards: list[dict[str, tuple[Row, ...]]] = [{} for _ in range(SHARDS)]
+    shards: list[dict[str, str]] = [{} for _ in range(SHARDS)]
     crc32 = zlib.crc32
     for word, ids in index.items():
         if len(ids) > 1:
             ids.sort(key=lambda i: (_row_rank(rows[i]), i))
-            entries = tuple([rows[i] for i in ids])
-        else:
-            entries = (rows[ids[0]],)
-        shards[crc32(word.encode("utf-8")) % SHARDS][word] = entries  # shard_of(word)
+        shards[crc32(word.encode("utf-8")) % SHARDS][word] = _pack([rows[i] for i in ids])
     return shards
 
 
@@ -223,7 +253,8 @@ class Dictionary:
         return self._table.meta  # the number of entries
 
     def _rows(self, word: str) -> tuple[Row, ...]:
-        return self._table.shard(shard_of(word)).get(word, ())
+        packed = self._table.shard(shard_of(word)).get(word)
+        return _unpack(packed) if packed else ()
 
     def __contains__(self, word: str) -> bool:
         return word in self._table.shard(shard_of(word))
@@ -256,6 +287,9 @@ class Dictionary:
 
     def is_proper_only(self, word: str) -> bool:
         """A headword whose every entry is a name (capitalised pinyin): 习近平, 旧金山."""
+        made = self._made.get(word)
+        if made is not None:
+            return bool(made) and all(e.proper for e in made)
         rows = self._rows(word)
         return bool(rows) and all(r[2][:1].isupper() for r in rows)
 

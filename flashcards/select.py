@@ -385,6 +385,7 @@ class VocabularyCollector:
         """Add one sentence's word uses (from `sentence_words`), in text order."""
         self.sentences += 1
         stats = self._stats
+        kept: set[int] = set()
         for key, form, proper, whole, use, example in words.uses:
             st = stats.get(key)
             if st is None:
@@ -402,6 +403,11 @@ class VocabularyCollector:
                 st.example = _Example(
                     example[0], shown.sentence, example[2], shown, shown.words, use
                 )
+                kept.add(example[1])
+        # A kept example's pinyin now, and its tokens let go: holding the tokens of
+        # thousands of example sentences costs more memory than the rest of the deck.
+        for span in kept:
+            words.spans[span].freeze()
 
     def stats(self) -> list[_WordStats]:
         return list(self._stats.values())
