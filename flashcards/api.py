@@ -381,8 +381,19 @@ def load_recipe(folder: Input) -> Recipe:
         data["cards"] = tuple(data["cards"])
     for key in ("user_dict", "readings"):  # files of the recipe, beside its texts
         if isinstance(data.get(key), str):
-            data[key] = str(folder / data[key])
-    return Recipe(folder, tuple(folder / t for t in texts), data)
+            data[key] = str(_inside(folder, file, data[key]))
+    return Recipe(folder, tuple(_inside(folder, file, t) for t in texts), data)
+
+
+def _inside(folder: Path, recipe: Path, name: object) -> Path:
+    """A file a recipe names, which must be in the recipe's folder (symlinks followed): a
+    shared or downloaded recipe must not pull ../../diary.txt or /etc/passwd into a deck."""
+    if not isinstance(name, str) or not name:
+        raise FlashcardsError(f"{recipe}: a file name must be a non-empty string, not {name!r}")
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise FlashcardsError(f"{recipe}: {name} is outside the recipe's folder; not read")
+    return path
 
 
 def expand_inputs(inputs: Sequence[Input]) -> tuple[list[Input], dict]:
@@ -451,6 +462,24 @@ def make_deck(
     return Deck(tuple(vocab), tuple(sentences), collector.sentences)
 
 
+def _refuse_to_overwrite_an_input(paths: Sequence[Input], output: Path) -> None:
+    """The deck must never replace the learner's own text (notes.md built with --format md,
+    or -o naming an input, also through a symlink or a hard link)."""
+    if not output.exists():
+        return
+    for p in paths:
+        if str(p) == "-":
+            continue
+        try:
+            same = os.path.samefile(p, output)
+        except OSError:
+            continue
+        if same:
+            raise FlashcardsError(
+                f"the output {output} is the input {p}; name another output with -o"
+            )
+
+
 def build(
     inputs: Sequence[Input],
     output: Input,
@@ -468,6 +497,7 @@ def build(
     from .package import build_records, count_cards, write_deck
 
     paths, recipe_options = expand_inputs(inputs)
+    _refuse_to_overwrite_an_input(paths, Path(output))
     if options is None:
         options = BuildOptions(**recipe_options)
     if overrides:

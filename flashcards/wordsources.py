@@ -85,7 +85,10 @@ def _prefer_simplified(first: str, second: str) -> str:
 
 
 def _unbracket(match: re.Match[str]) -> str:
-    base, inside = match.group(1), match.group(2)
+    return _unbracket_parts(match.group(1), match.group(2))
+
+
+def _unbracket_parts(base: str, inside: str) -> str:
     # 銀行[银行] (Pleco, and lists made from it) pairs the two scripts of one word;
     # anything else in brackets is a reading (Anki's 银行[yínháng]) and is dropped.
     if HAN_RUN.fullmatch(base) and HAN_RUN.fullmatch(inside):
@@ -96,6 +99,7 @@ def _unbracket(match: re.Match[str]) -> str:
 def clean_field(text: str) -> str:
     """The visible text of an Anki field or a cell: sounds, HTML tags, ruby readings
     (``<rt>``), cloze markers and bracketed readings removed, entities decoded, NFC."""
+    text = text[:MAX_FIELD_CHARS]
     text = _SOUND.sub(" ", text)
     text = _HIDDEN_ELEMENTS.sub("", text)
     text = _BREAKING_TAGS.sub(" ", text)
@@ -104,8 +108,44 @@ def clean_field(text: str) -> str:
     previous = None
     while previous != text:  # nested clozes: {{c1::a{{c2::b}}}}
         previous, text = text, _CLOZE.sub(r"\1", text)
-    text = _BRACKETED.sub(_unbracket, text)
+    text = _unbracket_all(text)
     return unicodedata.normalize("NFC", text).strip()
+
+
+# Longer than any field a word list has: what is past it is never read.
+MAX_FIELD_CHARS = 100_000
+_NOT_BASE = " >[]"
+
+
+def _unbracket_all(text: str) -> str:
+    """``_BRACKETED.sub(_unbracket, text)`` in one pass: the regex retries every start
+    position of a long run with no bracket after it (16k characters took seconds, 100 MB
+    never ended). A bracket pair with no bracket inside it, and the run of characters
+    before it that are not space, >, [ or ] (with one space before the run), is replaced."""
+    out: list[str] = []
+    pos = 0
+    close = -1
+    r = text.find("[")
+    while r != -1:
+        if close <= r:
+            close = text.find("]", r + 1)
+            if close == -1:
+                break
+        opening = text.find("[", r + 1)
+        if opening != -1 and opening < close:
+            r = opening  # [a[b]: only the inner pair can match
+            continue
+        s = r
+        while s > pos and text[s - 1] not in _NOT_BASE:
+            s -= 1
+        if s < r:
+            start = s - 1 if s > pos and text[s - 1] == " " else s
+            out.append(text[pos:start])
+            out.append(_unbracket_parts(text[s:r], text[r + 1 : close]))
+            pos = close + 1
+        r = text.find("[", close + 1)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def word_from_field(text: str) -> str | None:

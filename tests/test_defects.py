@@ -1,0 +1,119 @@
+"""Defects a careful tester found (issue 11): each test reproduces one; it failed before the fix."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_errors_cli import assert_one_line_error, run_main
+
+from flashcards.wordsources import _BRACKETED, _unbracket, _unbracket_all, clean_field
+
+TEXT = "我们今天去银行取钱。银行门口排着长长的队，我等了二十分钟。\n"
+
+
+@pytest.fixture(autouse=True)
+def _own_known_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASHCARDS_HOME", str(tmp_path / "home"))
+
+
+def run(*args):
+    return run_main([str(a) for a in args])
+
+
+# 1. build overwrites its own input --------------------------------------------------------
+
+
+def test_build_refuses_to_write_over_its_own_input(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(TEXT, "utf-8")
+    before = notes.read_bytes()
+    for args in (
+        ["-o", notes],  # the input named as output, format from its suffix
+        ["-o", notes, "--format", "md"],
+    ):
+        code, _, err = run("build", notes, *args)
+        assert_one_line_error(code, err, "is the input")
+        assert notes.read_bytes() == before
+
+
+def test_build_refuses_an_output_linked_to_an_input(tmp_path):
+    text = tmp_path / "text.txt"
+    text.write_text(TEXT, "utf-8")
+    before = text.read_bytes()
+    symlink = tmp_path / "deck.json"
+    symlink.symlink_to(text)
+    hardlink = tmp_path / "deck.csv"
+    os.link(text, hardlink)
+    for out in (symlink, hardlink):
+        code, _, err = run("build", text, "-o", out)
+        assert_one_line_error(code, err, "is the input")
+        assert text.read_bytes() == before
+
+
+def test_build_to_another_file_still_works(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(TEXT, "utf-8")
+    code, _, err = run("build", notes, "-o", tmp_path / "words.md")
+    assert code == 0, err
+    assert notes.read_text("utf-8") == TEXT
+
+
+# 3. a recipe reads files outside its folder ------------------------------------------------
+
+
+def _recipe(tmp_path, texts: str):
+    folder = tmp_path / "decks" / "x"
+    folder.mkdir(parents=True)
+    (folder / "deck.toml").write_text(f"texts = {texts}\n", "utf-8")
+    (folder / "ok.txt").write_text(TEXT, "utf-8")
+    return folder
+
+
+def test_a_recipe_cannot_name_a_file_outside_its_folder(tmp_path):
+    diary = tmp_path / "diary.txt"
+    diary.write_text("我的秘密日记。今天很难过。\n", "utf-8")
+    for texts in ('["../../diary.txt"]', f'["{diary}"]', '["ok.txt", "/etc/passwd"]'):
+        folder = _recipe(tmp_path / f"case{len(texts)}", texts)
+        code, _, err = run("build", folder, "-o", tmp_path / "out.json")
+        assert_one_line_error(code, err, "outside the recipe's folder")
+        assert not (tmp_path / "out.json").exists()
+
+
+def test_a_recipe_cannot_reach_out_through_a_symlink(tmp_path):
+    diary = tmp_path / "diary.txt"
+    diary.write_text("我的秘密日记。今天很难过。\n", "utf-8")
+    folder = _recipe(tmp_path, '["inside.txt"]')
+    (folder / "inside.txt").symlink_to(diary)
+    code, _, err = run("build", folder, "-o", tmp_path / "out.json")
+    assert_one_line_error(code, err, "outside the recipe's folder", "inside.txt")
+
+
+def test_a_recipe_with_its_own_texts_builds(tmp_path):
+    folder = _recipe(tmp_path, '["ok.txt"]')
+    code, _, err = run("build", folder, "-o", tmp_path / "out.json")
+    assert code == 0, err
+
+
+# 5. a quadratic regular expression in clean_field -------------------------------------------
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" >[]a银行b\n", max_size=24))
+def test_the_one_pass_unbracketing_is_the_regexs(text):
+    assert _unbracket_all(text) == _BRACKETED.sub(_unbracket, text)
+
+
+def test_a_long_field_with_no_closing_bracket_is_cleaned_at_once():
+    # 16k characters took seconds and 100 MB never ended with the regex; the one pass is
+    # linear, and a field is read up to MAX_FIELD_CHARS only.
+    start = time.process_time()
+    for text in ("银" * 200_000 + "[", "[" * 200_000 + "]", "a[" * 100_000):
+        assert re.fullmatch(r"[银\[a\]]*", clean_field(text))
+    assert time.process_time() - start < 60  # the regex needed hours here
+    assert clean_field("银行[yínháng] 很好") == "银行 很好"
+    assert clean_field("銀行[银行]") == "银行"
