@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
+import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -50,20 +53,38 @@ def _stamp(sources: Sequence[Path], version: str) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+# Every cache file starts with the CRC-32 of what follows: a truncated or garbled file is
+# found on reading (marshal may load garbage without complaint) and rebuilt, once.
+_DAMAGED = (OSError, ValueError, EOFError, TypeError, IndexError, KeyError)
+
+
+def _checked(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def _load_checked(path: Path) -> Any:
+    data = path.read_bytes()
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != zlib.crc32(data[4:]):
+        raise ValueError(f"damaged cache file {path}")
+    return marshal.loads(data[4:])
+
+
 def cached_table(name: str, sources: Sequence[Path], version: str, build: Callable[[], Any]) -> Any:
     """``build()``'s result, from the cache when ``sources`` and ``version`` are unchanged.
 
-    The result must be marshal-able. A cache folder that can't be written only costs time.
+    The result must be marshal-able. A cache folder that can't be written only costs time;
+    a damaged cache file is rebuilt.
     """
     target = cache_dir() / f"{name}-{_stamp(sources, version)}.marshal"
     try:
-        return marshal.loads(target.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        return _load_checked(target)
+    except _DAMAGED:
         pass
     _building(name)
     data = build()
     try:
-        _write(target, marshal.dumps(data))
+        _write(target, _checked(marshal.dumps(data)))
+        _remove_older(name, keep=target.name)
     except OSError:
         pass
     return data
@@ -75,10 +96,23 @@ def _write(target: Path, payload: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_older(name: str, keep: str) -> None:
+    """Caches of this table built from other sources or by another version of the code."""
+    own = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}(?:\.marshal)?")
+    for old in cache_dir().iterdir():
+        if old.name != keep and own.fullmatch(old.name):
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
 
 
 class ShardedTable:
@@ -86,12 +120,20 @@ class ShardedTable:
 
     ``flashcards lookup 银行`` reads one shard of CC-CEDICT instead of all of it; a build,
     which looks up words of every shard, ends up reading them all, at the same total cost.
+    A damaged shard has the whole table rebuilt (``heal``), once.
     """
 
-    def __init__(self, meta: Any, shards: list[Any | None], folder: Path | None) -> None:
+    def __init__(
+        self,
+        meta: Any,
+        shards: list[Any | None],
+        folder: Path | None,
+        heal: Callable[[], list[Any]] | None = None,
+    ) -> None:
         self.meta = meta
         self._shards = shards
         self._folder = folder
+        self._heal = heal
 
     def __len__(self) -> int:
         return len(self._shards)
@@ -100,7 +142,18 @@ class ShardedTable:
         data = self._shards[i]
         if data is None:
             assert self._folder is not None
-            data = self._shards[i] = marshal.loads((self._folder / f"{i}.marshal").read_bytes())
+            try:
+                data = _load_checked(self._folder / f"{i}.marshal")
+            except _DAMAGED:
+                if self._heal is None:
+                    raise
+                healed = self._heal()
+                self._heal = None
+                for k, shard in enumerate(healed):
+                    if self._shards[k] is None:
+                        self._shards[k] = shard
+                data = healed[i]
+            self._shards[i] = data
         return data
 
 
@@ -112,17 +165,25 @@ def cached_shards(
 ) -> ShardedTable:
     """``build()`` gives (meta, shards); they come from the cache when nothing changed."""
     folder = cache_dir() / f"{name}-{_stamp(sources, version)}"
+
+    def rebuild() -> tuple[Any, list[Any]]:
+        _building(name)
+        meta, shards = build()
+        try:
+            _write_folder(folder, meta, shards)
+            _remove_older(name, keep=folder.name)
+        except OSError:
+            pass  # a read-only cache folder only costs start-up time
+        return meta, shards
+
     try:
-        meta, count = marshal.loads((folder / "meta.marshal").read_bytes())
-        return ShardedTable(meta, [None] * count, folder)
-    except (OSError, ValueError, EOFError, TypeError):
+        meta, count = _load_checked(folder / "meta.marshal")
+        if not isinstance(count, int) or count < 0:
+            raise ValueError("damaged meta")
+        return ShardedTable(meta, [None] * count, folder, heal=lambda: rebuild()[1])
+    except _DAMAGED:
         pass
-    _building(name)
-    meta, shards = build()
-    try:
-        _write_folder(folder, meta, shards)
-    except OSError:
-        pass  # a read-only cache folder only costs start-up time
+    meta, shards = rebuild()
     return ShardedTable(meta, list(shards), None)
 
 
@@ -131,13 +192,22 @@ def _write_folder(folder: Path, meta: Any, shards: list[Any]) -> None:
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
     try:
         for i, shard in enumerate(shards):
-            (tmp / f"{i}.marshal").write_bytes(marshal.dumps(shard))
+            _write_synced(tmp / f"{i}.marshal", _checked(marshal.dumps(shard)))
         # meta is written last: a folder with a meta file is complete.
-        (tmp / "meta.marshal").write_bytes(marshal.dumps((meta, len(shards))))
+        _write_synced(tmp / "meta.marshal", _checked(marshal.dumps((meta, len(shards)))))
+        if folder.exists():  # a damaged copy: out of the way first (a rename cannot replace it)
+            trash = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-old-"))
+            os.replace(folder, trash / "old")
+            shutil.rmtree(trash, ignore_errors=True)
         os.replace(tmp, folder)
     except BaseException:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
         if not folder.exists():
             raise
+
+
+def _write_synced(path: Path, payload: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())

@@ -117,3 +117,47 @@ def test_a_long_field_with_no_closing_bracket_is_cleaned_at_once():
     assert time.process_time() - start < 60  # the regex needed hours here
     assert clean_field("银行[yínháng] 很好") == "银行 很好"
     assert clean_field("銀行[银行]") == "银行"
+
+
+# 8. a damaged dictionary cache heals ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "delete", "meta"])
+def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
+    import subprocess
+    import sys
+
+    from flashcards.dictionary import shard_of
+
+    env = {**os.environ, "FLASHCARDS_CACHE": str(tmp_path / "cache"), "FLASHCARDS_HOME": str(
+        tmp_path / "home"
+    )}
+
+    def lookup() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "flashcards", "lookup", "银行"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+
+    good = lookup()
+    assert good.returncode == 0 and "bank" in good.stdout, good.stderr
+    (folder,) = (tmp_path / "cache").glob("cedict-*")
+    shard = folder / f"{shard_of('银行')}.marshal"
+    data = shard.read_bytes()
+    if damage == "truncate":
+        shard.write_bytes(data[: len(data) // 2])
+    elif damage == "garble":
+        shard.write_bytes(data[:100] + bytes(b ^ 0x55 for b in data[100:200]) + data[200:])
+    elif damage == "delete":
+        shard.unlink()
+    else:
+        (folder / "meta.marshal").write_bytes(b"\x00garbage")
+    healed = lookup()
+    assert healed.returncode == 0, healed.stderr
+    assert healed.stdout == good.stdout and "Interrupted" not in healed.stderr
+    assert shard.read_bytes() == data  # rebuilt, whole
+    # Healed for good: the next run reads the cache and builds nothing.
+    stamp = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert lookup().stdout == good.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamp
+    assert len(list((tmp_path / "cache").glob("cedict-*"))) == 1
