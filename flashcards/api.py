@@ -488,8 +488,10 @@ def build(
     overrides: dict | None = None,
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``.
+    """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``
+    (``force``: also over a read-only file).
 
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
@@ -515,6 +517,7 @@ def build(
         script=options.script,
         cards=options.cards,
         records=records,
+        force=force,
     )
     return BuildResult(
         path=Path(written),

@@ -369,6 +369,7 @@ def _print_report(r: dict) -> None:
 @click.option("--cards", help="Card kinds, comma-separated: recognition,recall,cloze.")
 @click.option("--include-known", is_flag=True, help="Keep words in the known-word store.")
 @click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
+@click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
 @click.option(
     "--jobs",
     type=click.IntRange(1),
@@ -395,6 +396,7 @@ def build_cmd(
     cards,
     include_known,
     allow_empty,
+    force,
     jobs,
     known_files,
     profile,
@@ -437,7 +439,12 @@ def build_cmd(
     overrides = {k: v for k, v in given.items() if v is not None}
     with _Progress(inputs, "Building") as progress:
         result = api.build(
-            inputs, output, overrides=overrides, dictionary=_dictionary(ctx), progress=progress
+            inputs,
+            output,
+            overrides=overrides,
+            dictionary=_dictionary(ctx),
+            progress=progress,
+            force=force,
         )
     click.echo(
         f"{result.words} words, {result.sentences} sentences, {result.cards} cards "

@@ -27,7 +27,9 @@ import io
 import itertools
 import json
 import os
+import shutil
 import sqlite3
+import stat
 import tempfile
 import time
 import zipfile
@@ -241,12 +243,23 @@ def _current_umask() -> int:
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
+def atomic_output(path: Path, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds.
 
     On any exception, KeyboardInterrupt included, the temporary file is removed and an
-    existing ``path`` is left as it was.
+    existing ``path`` is left as it was. A symlink is followed (its target is replaced, the
+    link stays), an existing file keeps its mode, a read-only one is replaced only with
+    ``force``, and a device or pipe (``-o /dev/stdout``) is written to, never replaced.
     """
+    if path.is_symlink():
+        path = path.resolve()
+    special = path.exists() and not path.is_file() and not path.is_dir()
+    mode = None
+    if path.is_file():
+        current = path.stat().st_mode
+        mode = stat.S_IMODE(current)
+        if not current & stat.S_IWUSR and not force:
+            raise FlashcardsError(f"{path} is read-only; use --force to replace it")
     folder = path.parent
     if not folder.is_dir():
         if folder.exists():
@@ -258,13 +271,23 @@ def atomic_output(path: Path) -> Iterator[Path]:
     try:
         # Inside the try: a Ctrl-C right after the file appears must still remove it.
         try:
-            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+            fd, tmp_name = tempfile.mkstemp(
+                dir=tempfile.gettempdir() if special else folder,
+                prefix=f".{path.name}.",
+                suffix=".part",
+            )
         except OSError as err:
             raise FlashcardsError(f"cannot write to {folder}: {err.strerror or err}") from None
         tmp = Path(tmp_name)
         os.close(fd)
         yield tmp
-        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; give the usual mode
+        if special:
+            with open(tmp, "rb") as src, open(path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            _remove(tmp)
+            return
+        # mkstemp makes 0600: give the file the mode it had, or the usual one.
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_current_umask())
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -295,8 +318,9 @@ def write_deck(
     cards: Collection[str] = CARD_KINDS,
     timestamp: float | None = None,
     records: list[NoteRecord] | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write the deck to ``path`` and return it.
+    """Write the deck to ``path`` and return it (``force``: also over a read-only file).
 
     ``format`` (apkg, csv, tsv, json, md) defaults to the file's suffix. ``script`` picks the
     form the cards show (simplified or traditional); ``cards`` the card kinds of vocabulary
@@ -320,7 +344,7 @@ def write_deck(
         "json": lambda tmp: _write_json(tmp, vocab, sentences, records),
         "md": lambda tmp: _write_markdown(tmp, vocab, sentences, name, script),
     }
-    with atomic_output(path) as tmp:
+    with atomic_output(path, force=force) as tmp:
         writers[fmt](tmp)
     return path
 

@@ -161,3 +161,61 @@ def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
     assert lookup().stdout == good.stdout
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamp
     assert len(list((tmp_path / "cache").glob("cedict-*"))) == 1
+
+
+# 2. the atomic rename replaces what it should not --------------------------------------------
+
+
+@pytest.fixture()
+def text_file(tmp_path):
+    path = tmp_path / "text.txt"
+    path.write_text(TEXT, "utf-8")
+    return path
+
+
+def test_a_symlinked_output_stays_a_link_and_its_target_is_written(tmp_path, text_file):
+    target = tmp_path / "decks" / "real.json"
+    target.parent.mkdir()
+    target.write_text("old", "utf-8")
+    link = tmp_path / "deck.json"
+    link.symlink_to(target)
+    code, _, err = run("build", text_file, "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text("utf-8").startswith("[")  # the new deck, in the target
+
+
+def test_a_rebuilt_deck_keeps_its_mode(tmp_path, text_file):
+    deck = tmp_path / "deck.json"
+    deck.write_text("old", "utf-8")
+    deck.chmod(0o600)
+    code, _, err = run("build", text_file, "-o", deck)
+    assert code == 0, err
+    assert deck.read_text("utf-8").startswith("[")
+    assert (deck.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_read_only_deck_is_replaced_only_with_force(tmp_path, text_file):
+    deck = tmp_path / "deck.json"
+    deck.write_text("old", "utf-8")
+    deck.chmod(0o444)
+    code, _, err = run("build", text_file, "-o", deck)
+    assert_one_line_error(code, err, "read-only", "--force")
+    assert deck.read_text("utf-8") == "old"
+    code, _, err = run("build", text_file, "-o", deck, "--force")
+    assert code == 0, err
+    assert deck.read_text("utf-8").startswith("[")
+    assert (deck.stat().st_mode & 0o777) == 0o444
+
+
+def test_a_device_as_output_is_written_to_never_replaced(tmp_path, text_file):
+    import stat
+
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root (where the defect replaced /dev/null)")
+    node = tmp_path / "null"
+    os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # the same device as /dev/null
+    code, _, err = run("build", text_file, "-o", node, "--format", "json")
+    assert code == 0, err
+    assert stat.S_ISCHR(node.stat().st_mode)
+    assert not list(tmp_path.glob(".null.*"))
