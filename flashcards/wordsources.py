@@ -413,6 +413,37 @@ class _NoteType:
     fields: tuple[str, ...]  # by ordinal
 
 
+# An exported collection is a database that compresses well, but not endlessly: a package
+# that unpacks to more than this is a zip bomb (33 KB that wrote 1 GiB), stopped midway.
+UNPACK_MAX_BYTES = 2 << 30
+UNPACK_MAX_RATIO = 100
+UNPACK_FLOOR_BYTES = 64 << 20  # however small the package, this much is allowed
+
+
+def _unpack_limit(path: Path) -> int:
+    size = path.stat().st_size
+    return min(UNPACK_MAX_BYTES, max(UNPACK_FLOOR_BYTES, UNPACK_MAX_RATIO * size))
+
+
+def _too_big(path: Path, limit: int) -> FlashcardsError:
+    return FlashcardsError(
+        f"{path}: its collection unpacks to more than {limit >> 20} MiB; not read "
+        "(a damaged or hostile package)"
+    )
+
+
+def _copy_at_most(source, target, limit: int, path: Path) -> None:
+    written = 0
+    while True:
+        chunk = source.read(1 << 20)
+        if not chunk:
+            return
+        written += len(chunk)
+        if written > limit:
+            raise _too_big(path, limit)
+        target.write(chunk)
+
+
 def _read_anki_package(
     path: Path, note_type: str | None, field: str | None, studied_only: bool
 ) -> list[str]:
@@ -429,6 +460,9 @@ def _read_anki_package(
                 "collection.anki21 or collection.anki2 in it)"
             )
         database = Path(tmp) / "collection.sqlite3"
+        limit = _unpack_limit(path)
+        if archive.getinfo(member).file_size > limit:
+            raise _too_big(path, limit)
         try:
             with archive.open(member) as source:
                 compressed = source.read(4) == _ZSTD_MAGIC
@@ -438,9 +472,9 @@ def _read_anki_package(
                     reader = zstandard.ZstdDecompressor().stream_reader(
                         source, read_across_frames=True
                     )
-                    shutil.copyfileobj(reader, target)
+                    _copy_at_most(reader, target, limit, path)
                 else:
-                    shutil.copyfileobj(source, target)
+                    _copy_at_most(source, target, limit, path)
         except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as error:
             raise FlashcardsError(f"{path}: damaged Anki package ({error})") from None
         return _read_collection(path, database, note_type, field, studied_only)

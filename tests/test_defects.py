@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -219,3 +220,32 @@ def test_a_device_as_output_is_written_to_never_replaced(tmp_path, text_file):
     assert code == 0, err
     assert stat.S_ISCHR(node.stat().st_mode)
     assert not list(tmp_path.glob(".null.*"))
+
+
+# 6. no limit on unpacking an Anki package ----------------------------------------------------
+
+
+@pytest.mark.parametrize("member", ["collection.anki2", "collection.anki21b"])
+def test_a_zip_bomb_package_is_stopped_with_a_clear_error(tmp_path, member):
+    import tempfile
+    import zipfile
+
+    import zstandard
+
+    bomb = tmp_path / "bomb.apkg"
+    zeros = bytes(1 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        if member.endswith("b"):
+            # Anki's zstd frame, no content size: only the unpacking shows how big it is.
+            packer = zstandard.ZstdCompressor().compressobj()
+            frame = b"".join(packer.compress(zeros) for _ in range(300)) + packer.flush()
+            archive.writestr(member, frame)
+        else:
+            with archive.open(member, "w") as out:
+                for _ in range(300):
+                    out.write(zeros)
+    assert bomb.stat().st_size < 2 << 20  # 300 MiB inside
+    before = set(Path(tempfile.gettempdir()).glob("flashcards-anki-*"))
+    code, _, err = run("known", "import", bomb)
+    assert_one_line_error(code, err, "unpacks to more than")
+    assert set(Path(tempfile.gettempdir()).glob("flashcards-anki-*")) == before
