@@ -23,8 +23,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import tempfile
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -497,11 +499,29 @@ def _read_anki_collection_file(
 def _read_collection(
     path: Path, database: Path, note_type: str | None, field: str | None, studied_only: bool
 ) -> list[str]:
-    connection = sqlite3.connect(database)
+    # Read-only, and every query bounded: a hostile file (a recursive view named notes)
+    # ran forever, deaf to Ctrl-C.
+    connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    deadline = time.monotonic() + READ_SECONDS
+    interrupted: list[bool] = []
+    previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
+
+    def stop(signum, frame) -> None:
+        interrupted.append(True)
+
+    def check() -> int:
+        return 1 if interrupted or time.monotonic() > deadline else 0
+
+    connection.set_progress_handler(check, 1000)
+    if previous is not None:
+        signal.signal(signal.SIGINT, stop)
     try:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        kinds = dict(connection.execute("SELECT name, type FROM sqlite_master"))
+        tables = {name for name, kind in kinds.items() if kind == "table"}
         if not {"notes", "cards", "col"} <= tables:
-            raise FlashcardsError(f"{path}: a SQLite database but not an Anki collection")
+            views = sorted(n for n in ("notes", "cards", "col") if kinds.get(n) == "view")
+            why = f" ({', '.join(views)}: a view, not a table)" if views else ""
+            raise FlashcardsError(f"{path}: a SQLite database but not an Anki collection{why}")
         note_types = _note_types(connection, tables)
         chosen = _choose_fields(path, note_types, note_type, field)
         studied: set[int] | None = None
@@ -522,9 +542,29 @@ def _read_collection(
                 words.append(word_from_field(values[ordinal]))
         return _unique(words)
     except sqlite3.DatabaseError as error:
+        if interrupted:
+            raise KeyboardInterrupt from None
+        if time.monotonic() > deadline:
+            raise FlashcardsError(
+                f"{path}: reading the collection took over {READ_SECONDS} s; stopped"
+            ) from None
         raise FlashcardsError(f"{path}: damaged Anki collection ({error})") from None
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         connection.close()
+        if interrupted:  # Ctrl-C while reading: stop as Ctrl-C does everywhere else
+            raise KeyboardInterrupt
+
+
+# Long enough for the largest collection a learner has; a query past it is hostile.
+READ_SECONDS = 120
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def _note_types(connection: sqlite3.Connection, tables: set[str]) -> list[_NoteType]:
@@ -540,7 +580,10 @@ def _note_types(connection: sqlite3.Connection, tables: set[str]) -> list[_NoteT
             ordered = tuple(name for _, name in sorted(fields.get(ntid, [])))
             found.append(_NoteType(ntid, name, ordered))
     else:
-        (models_json,) = connection.execute("SELECT models FROM col").fetchone()
+        row = connection.execute("SELECT models FROM col").fetchone()
+        if row is None:
+            raise sqlite3.DatabaseError("its col table is empty")
+        (models_json,) = row
         try:
             models = json.loads(models_json or "{}")
         except json.JSONDecodeError as error:

@@ -249,3 +249,69 @@ def test_a_zip_bomb_package_is_stopped_with_a_clear_error(tmp_path, member):
     code, _, err = run("known", "import", bomb)
     assert_one_line_error(code, err, "unpacks to more than")
     assert set(Path(tempfile.gettempdir()).glob("flashcards-anki-*")) == before
+
+
+# 7. an adversarial collection hangs known import ---------------------------------------------
+
+
+def _hostile_collection(path: Path) -> Path:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE col (id integer primary key, models text);
+        CREATE TABLE cards (id integer primary key, nid integer, type integer);
+        CREATE VIEW notes AS
+          WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r)
+          SELECT x AS id, 1 AS mid, '银行' AS flds FROM r;
+        """
+    )
+    db.close()
+    return path
+
+
+def test_a_collection_whose_notes_are_a_view_is_refused_at_once(tmp_path):
+    collection = _hostile_collection(tmp_path / "collection.anki2")
+    start = time.monotonic()
+    code, _, err = run("known", "import", collection)
+    assert_one_line_error(code, err, "not an Anki collection", "view")
+    assert time.monotonic() - start < 60  # it never ended
+
+
+def test_a_query_past_the_time_limit_stops_with_a_clear_error(tmp_path, monkeypatch):
+    import sqlite3
+
+    from flashcards import wordsources
+
+    collection = _hostile_collection(tmp_path / "collection.anki2")
+    db = sqlite3.connect(collection)
+    # Tables now, as Anki writes them; but a query that runs as long as the recursion did.
+    db.executescript(
+        """
+        DROP VIEW notes;
+        CREATE TABLE notes (id integer primary key, mid integer, flds text);
+        """
+    )
+    db.executemany("INSERT INTO notes (mid, flds) VALUES (1, ?)", [("银行",)] * 20_000)
+    db.execute("INSERT INTO col (models) VALUES ('{}')")
+    db.commit()
+    db.close()
+    monkeypatch.setattr(wordsources, "READ_SECONDS", -1)  # every query is past it
+    code, _, err = run("known", "import", collection)
+    assert_one_line_error(code, err, "took over")
+
+
+def test_a_collection_with_an_empty_col_table_is_a_one_line_error(tmp_path):
+    import sqlite3
+
+    collection = tmp_path / "collection.anki2"
+    db = sqlite3.connect(collection)
+    db.executescript(
+        "CREATE TABLE col (models text); CREATE TABLE cards (nid integer, type integer);"
+        "CREATE TABLE notes (id integer, mid integer, flds text);"
+        "INSERT INTO notes VALUES (1, 1, '银行');"
+    )
+    db.close()
+    code, _, err = run("known", "import", collection)
+    assert_one_line_error(code, err, "damaged Anki collection")
