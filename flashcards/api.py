@@ -23,6 +23,7 @@ from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, V
 from .parallel import default_jobs
 from .segment import segment_sentence
 from .select import (
+    ORDERS,
     SelectionOptions,
     SentenceWords,
     VocabularyCollector,
@@ -362,13 +363,67 @@ class Recipe:
 _RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {"known", "allow_empty"}
 
 
+def _whole(low: int, high: int | None = None):
+    def check(value: object) -> str | None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return "must be a whole number"
+        if value < low or (high is not None and value > high):
+            return f"must be from {low}" + (f" to {high}" if high is not None else " up")
+        return None
+
+    return check
+
+
+def _one_of(*choices: str):
+    def check(value: object) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
+
+    return check
+
+
+def _flag(value: object) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _text(value: object) -> str | None:
+    return None if isinstance(value, str) and value else "must be a non-empty string"
+
+
+def _card_kinds(value: object) -> str | None:
+    if not isinstance(value, list) or not value or not all(v in CARD_KINDS for v in value):
+        return f"must list card kinds from {', '.join(CARD_KINDS)}"
+    return None
+
+
+# The same rules as the command line's: a recipe's value is never silently misread.
+_RECIPE_RULES = {
+    "deck_name": _text,
+    "format": _one_of("apkg", "csv", "tsv", "json", "md"),
+    "max_words": _whole(1),
+    "order": _one_of(*ORDERS),
+    "hsk_min": _whole(1, 7),
+    "hsk_max": _whole(1, 7),
+    "hsk_standard": _one_of("2.0", "3.0"),
+    "names": _flag,
+    "script": _one_of("simplified", "traditional"),
+    "sentences": _whole(0),
+    "cards": _card_kinds,
+    "encoding": _text,
+    "errors": _one_of("strict", "replace", "ignore"),
+    "segmenter": _one_of("auto", "jieba"),
+    "user_dict": _text,
+    "readings": _text,
+    "jobs": _whole(1),
+}
+
+
 def load_recipe(folder: Input) -> Recipe:
     folder = Path(folder)
     file = folder / RECIPE_FILE
     if not file.is_file():
         raise FlashcardsError(f"{folder} is a directory, not a deck recipe (no {RECIPE_FILE})")
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))  # a BOM is no key
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FlashcardsError(f"{file}: {exc}") from None
     texts = data.pop("texts", None)
@@ -377,6 +432,14 @@ def load_recipe(folder: Input) -> Recipe:
     unknown = set(data) - _RECIPE_OPTIONS
     if unknown:
         raise FlashcardsError(f"{file}: unknown option(s): {', '.join(sorted(unknown))}")
+    if isinstance(data.get("hsk_standard"), (int, float)) and not isinstance(
+        data["hsk_standard"], bool
+    ):
+        data["hsk_standard"] = f"{float(data['hsk_standard']):.1f}"  # 3.0 written unquoted
+    for key, value in data.items():
+        problem = _RECIPE_RULES[key](value) if key in _RECIPE_RULES else None
+        if problem:
+            raise FlashcardsError(f"{file}: {key} = {value!r}: {problem}")
     if "cards" in data:
         data["cards"] = tuple(data["cards"])
     for key in ("user_dict", "readings"):  # files of the recipe, beside its texts

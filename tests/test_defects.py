@@ -315,3 +315,41 @@ def test_a_collection_with_an_empty_col_table_is_a_one_line_error(tmp_path):
     db.close()
     code, _, err = run("known", "import", collection)
     assert_one_line_error(code, err, "damaged Anki collection")
+
+
+# 10. wrong-typed recipe values are silently misread ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line,needle",
+    [
+        ("max_words = -5", "max_words = -5: must be from 1"),
+        ('names = "no"', "names = 'no': must be true or false"),
+        ("cards = []", "cards = []: must list card kinds"),
+        ('cards = ["recognition", "flip"]', "must list card kinds"),
+        ("hsk_max = 12", "must be from 1 to 7"),
+        ('order = "random"', "must be one of appearance"),
+        ("sentences = 2.5", "must be a whole number"),
+        ('deck_name = ""', "must be a non-empty string"),
+    ],
+)
+def test_a_wrong_recipe_value_is_a_one_line_error(tmp_path, line, needle):
+    folder = _recipe(tmp_path, '["ok.txt"]')
+    toml = folder / "deck.toml"
+    toml.write_text(toml.read_text("utf-8") + line + "\n", "utf-8")
+    code, _, err = run("build", folder, "-o", tmp_path / "out.json")
+    assert_one_line_error(code, err, needle)
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_recipe_with_a_bom_and_good_values_builds(tmp_path):
+    folder = _recipe(tmp_path, '["ok.txt"]')
+    toml = folder / "deck.toml"
+    body = toml.read_text("utf-8") + "max_words = 5\nnames = false\nhsk_standard = 3.0\n"
+    toml.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    out = tmp_path / "out.json"
+    code, _, err = run("build", folder, "-o", out)
+    assert code == 0, err
+    import json
+
+    assert 0 < len([n for n in json.loads(out.read_text("utf-8")) if n["kind"] == "vocab"]) <= 5
