@@ -22,11 +22,13 @@ Every file is written under a temporary name in the output folder and renamed in
 from __future__ import annotations
 
 import csv
+import glob
 import hashlib
 import io
 import itertools
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -267,6 +269,8 @@ def atomic_output(path: Path, *, force: bool = False) -> Iterator[Path]:
         raise FlashcardsError(f"output folder does not exist: {folder}")
     if path.is_dir():
         raise FlashcardsError(f"output path is a folder: {path}")
+    if not special:
+        _remove_stale_parts(path)
     tmp: Path | None = None
     try:
         # Inside the try: a Ctrl-C right after the file appears must still remove it.
@@ -300,6 +304,23 @@ def atomic_output(path: Path, *, force: bool = False) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+# A build writing the same file now has its part newer than this; older ones were left by
+# a build that was killed (SIGKILL, a power cut) before it could remove them.
+STALE_PART_SECONDS = 3600
+
+
+def _remove_stale_parts(path: Path) -> None:
+    now = time.time()
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        if not part.name.endswith((".part", ".anki2", ".anki2-journal")):
+            continue
+        try:
+            if now - part.lstat().st_mtime > STALE_PART_SECONDS and part.is_file():
+                part.unlink()
+        except OSError:
+            pass  # not ours to remove, or gone already
 
 
 def _remove(tmp: Path | None) -> None:
@@ -516,12 +537,20 @@ def _write_json(
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~$#"})
 _MD_LINE_START = "+-=>"
+_MD_AUTOLINK = re.compile(
+    r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*)(:)(?=//)|(?<![a-z0-9.])(www)(\.)"
+)
 
 
 def _md(text: str) -> str:
     """Input text as literal Markdown: no markup, no raw HTML, one line, safe in a table cell."""
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").translate(_MD_SPECIAL)
+    # A bare URL or www. name from the text would render as a live link (GitHub and most
+    # renderers link them): an escaped colon or dot reads the same and links nothing.
+    text = _MD_AUTOLINK.sub(
+        lambda m: (m.group(1) or m.group(3)) + "\\" + (m.group(2) or m.group(4)), text
+    )
     return "\\" + text if text and text[0] in _MD_LINE_START else text
 
 

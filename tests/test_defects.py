@@ -353,3 +353,40 @@ def test_a_recipe_with_a_bom_and_good_values_builds(tmp_path):
     import json
 
     assert 0 < len([n for n in json.loads(out.read_text("utf-8")) if n["kind"] == "vocab"]) <= 5
+
+
+# 11. outputs a renderer would misread; hidden files a killed build left ------------------------
+
+
+def test_bare_urls_in_markdown_output_are_no_live_links(tmp_path):
+    text = tmp_path / "text.txt"
+    line = "我们的网站是https://example.com/a，也可以去www.example.org看看新闻。\n"
+    text.write_text(line, "utf-8")
+    out = tmp_path / "words.md"
+    code, _, err = run("build", text, "-o", out, "--sentences", "2")
+    assert code == 0, err
+    md = out.read_text("utf-8")
+    assert "https://" not in md and "www.example" not in md
+    assert "https\\://" in md or "www\\.example" in md
+
+
+def test_parts_left_by_a_killed_build_are_removed_by_the_next(tmp_path):
+    text = tmp_path / "text.txt"
+    text.write_text(TEXT, "utf-8")
+    stale = [
+        tmp_path / ".deck.apkg.abc123.part",
+        tmp_path / ".deck.apkg.abc123.part.x9.anki2-journal",
+    ]
+    fresh = tmp_path / ".deck.apkg.def456.part"  # a build writing the same deck right now
+    for p in (*stale, fresh):
+        p.write_bytes(b"half a deck")
+    old = time.time() - 2 * 3600
+    for p in stale:
+        os.utime(p, (old, old))
+    other = tmp_path / ".notes.txt.swp"  # not ours
+    other.write_bytes(b"x")
+    os.utime(other, (old, old))
+    code, _, err = run("build", text, "-o", tmp_path / "deck.apkg")
+    assert code == 0, err
+    assert not any(p.exists() for p in stale)
+    assert fresh.exists() and other.exists()
