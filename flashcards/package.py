@@ -424,6 +424,16 @@ def _write_apkg(tmp: Path, records: list[NoteRecord], deck_name: str, when: floa
 # --- .csv / .tsv -------------------------------------------------------------------------
 
 
+# A spreadsheet takes a cell starting with one of these as a formula (CSV injection). An
+# empty HTML comment before it: nothing in Anki (the file is imported as HTML, and Anki
+# strips HTML for its duplicate check and sort field), plain text in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _no_formula(value: str) -> str:
+    return "<!---->" + value if value.startswith(_FORMULA_START) else value
+
+
 def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator: str) -> None:
     """A file for Anki's text import (File > Import), with the header lines Anki 2.1.55+ reads.
 
@@ -451,13 +461,15 @@ def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator:
     buffer.write(f"#tags column:{columns.index('Tags') + 1}\n")
     buffer.write(f"#guid column:{columns.index('GUID') + 1}\n")
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
+    # A row starting with '#' is a comment to Anki (a sentence "#话题# …" was lost): quoted.
+    quoted = csv.writer(buffer, delimiter=separator, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for record in carded:
-        values = list(record.fields.values())
+        values = [_no_formula(v) for v in record.fields.values()]
         values += [""] * (len(VOCAB_FIELDS) - len(values))
         if mixed:
             values.append(record.model)
-        # A row must not start with '#', Anki's comment mark: the first field is Han text.
-        writer.writerow([*values, " ".join(record.tags), record.guid])
+        row = [*values, " ".join(record.tags), record.guid]
+        (quoted if values[0].startswith("#") else writer).writerow(row)
     tmp.write_text(buffer.getvalue(), encoding="utf-8")
 
 

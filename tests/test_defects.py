@@ -390,3 +390,66 @@ def test_parts_left_by_a_killed_build_are_removed_by_the_next(tmp_path):
     assert code == 0, err
     assert not any(p.exists() for p in stale)
     assert fresh.exists() and other.exists()
+
+
+FORMULA_TEXT = (
+    "@张三 你好，我们明天去银行吧。\n"
+    "-我也去银行，我要取钱。\n"
+    "+86是中国的电话区号，我记住了。\n"
+    "=1+1，这个问题很简单。\n"
+    "#话题# 今天的天气很好。\n"
+)
+
+
+@pytest.mark.parametrize("fmt,sep", [("csv", ","), ("tsv", "\t")])
+def test_text_exports_have_no_formula_cells_and_no_comment_rows(tmp_path, fmt, sep):
+    import csv
+
+    text = tmp_path / "text.txt"
+    text.write_text(FORMULA_TEXT, "utf-8")
+    out = tmp_path / f"deck.{fmt}"
+    code, _, err = run("build", text, "-o", out, "--sentences", "5")
+    assert code == 0, err
+    lines = out.read_text("utf-8").splitlines()
+    body = [line for line in lines if not line.startswith("#")]
+    headers = [line for line in lines if line.startswith("#")]
+    assert all(":" in h for h in headers)  # Anki's header lines only: no row lost as comment
+    rows = list(csv.reader(body, delimiter=sep))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    shown = {re.sub(r"<!---->", "", row[0]) for row in rows}
+    for line in FORMULA_TEXT.splitlines():
+        assert line in shown, line  # each sentence note is there, its text whole
+
+
+def test_a_formula_safe_csv_updates_the_same_notes_in_anki_and_shows_the_same_text(tmp_path):
+    from anki_check import (
+        import_into_fresh_collection,
+        import_text_file,
+        notes_by_guid,
+        open_fresh_collection,
+        render_all_cards,
+        visible_text,
+    )
+
+    text = tmp_path / "text.txt"
+    text.write_text(FORMULA_TEXT, "utf-8")
+    apkg, csv_file = tmp_path / "deck.apkg", tmp_path / "deck.csv"
+    for out in (apkg, csv_file):
+        code, _, err = run("build", text, "-o", out, "--sentences", "5")
+        assert code == 0, err
+    col = open_fresh_collection(tmp_path)
+    try:
+        import_into_fresh_collection(apkg, tmp_path, col=col)
+        before = notes_by_guid(col)
+        log = import_text_file(col, csv_file)
+        assert not log.first_field_match and not log.conflicting and not log.missing_notetype
+        after = notes_by_guid(col)
+        assert set(after) == set(before)  # updated in place: nothing duplicated
+        for guid, fields in after.items():
+            for name, value in fields.items():
+                if not name.startswith("_"):
+                    assert visible_text(value) == visible_text(before[guid][name]), name
+        render_all_cards(col)
+    finally:
+        col.close()
