@@ -478,12 +478,14 @@ class PolyphoneModel:
         h = np.zeros(size, dtype=np.float32)
         c = np.zeros(size, dtype=np.float32)
         out = np.empty((steps, size), dtype=np.float32)
+        two, three = 2 * size, 3 * size
         for t in range(steps):
             g = gates_in[t] + h @ w_hh
-            i, f = 1 / (1 + np.exp(-g[: 2 * size].reshape(2, size)))
-            o = 1 / (1 + np.exp(-g[3 * size :]))
-            c = f * c + i * np.tanh(g[2 * size : 3 * size])
-            h = o * np.tanh(c)
+            # The sigmoid of all four gates in one call (the cell gate's is not used): fewer
+            # numpy calls a step, the same numbers.
+            s = 1 / (1 + np.exp(-g))
+            c = s[size:two] * c + s[:size] * np.tanh(g[two:three])
+            h = s[three:] * np.tanh(c)
             out[t] = h
         return out
 
@@ -733,13 +735,17 @@ class _SentenceReader:
         if self._model is None:
             text = self._text()
             # Only characters the model may decide: a word of one character, a name, or a
-            # word the dictionary lacks; the shorter the span, the fewer LSTM steps.
+            # word the dictionary lacks; the shorter the span, the fewer LSTM steps. A
+            # dictionary word of one character whose usual reading beats the model never
+            # asks it (read_char); the states elsewhere do not depend on what is asked.
+            skip = usual_beats_model()
             wanted = [
                 self._offsets[j] + k
                 for j, tok in enumerate(self.ctx.tokens)
                 if len(tok.simplified or tok.text) == 1 or not tok.in_dictionary or tok.proper
                 for k, c in enumerate(tok.simplified or tok.text)
                 if _model_knows(c)
+                and not (c in skip and tok.in_dictionary and not tok.proper and j != i)
             ]
             self._model = _context_model().predict(text, wanted)  # type: ignore[union-attr]
         found = self._model.get(self._offsets[i] + k)

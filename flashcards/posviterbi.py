@@ -97,9 +97,15 @@ def pos_hmm() -> PosHMM:
     return PosHMM()
 
 
+@lru_cache(maxsize=1 << 14)
+def _path(sentence: str) -> tuple[tuple[str, str], ...]:
+    # A third of the runs of a novel come again (names, set phrases): decoded once.
+    return tuple(pos_hmm().viterbi(sentence))
+
+
 def cut(sentence: str) -> Iterator[tuple[str, str]]:
     """(word, tag) pairs of a run of Han characters, as ``POSTokenizer.__cut`` gives them."""
-    pos_list = pos_hmm().viterbi(sentence)
+    pos_list = _path(sentence)
     begin, nexti = 0, 0
     for i, char in enumerate(sentence):
         pos = pos_list[i][0]
