@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def _text_arg(text: str) -> str:
         return text
     from .textio import decode_bytes
 
+    if sys.stdin is None:
+        raise FlashcardsError("stdin is closed; give the text as an argument or a file")
     data = sys.stdin.buffer.read()
     return decode_bytes(data)[0]
 
@@ -582,8 +585,19 @@ def _default_output(inputs, fmt: str | None) -> str:
     return f"{stem or 'deck'}.{fmt or 'apkg'}"
 
 
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors are one line on stderr and exit 1, never a traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    for n, arg in enumerate(args, 1):
+        if _SURROGATES.search(arg):
+            # Bytes that are not UTF-8 (a Latin-1 file name, a mangled paste): every name and
+            # text ends up in UTF-8 fields, so say which argument it is rather than fail later.
+            raw = os.fsencode(arg)
+            click.echo(f"error: argument {n} is not UTF-8 text: {raw!r}", err=True)
+            sys.exit(2)
     try:
         cli.main(args=argv, prog_name="flashcards", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):

@@ -209,10 +209,25 @@ def read_words(
     if head.startswith(_SQLITE_MAGIC):
         return _read_anki_collection_file(path, note_type, field, studied_only)
     # The same detection as for texts: UTF-8/16/32, GB18030 and Big5, binary refused.
-    text = decode_bytes(path.read_bytes(), name=path.name)[0]
+    text = decode_bytes(_read_at_most(path, MAX_LIST_BYTES), name=path.name)[0]
     if text.lstrip().startswith(("<?xml", "<plecoflash")) and "<plecoflash" in text[:4096]:
         return _read_pleco_xml(path, studied_only)
     return _read_delimited_text(path, text, column, note_type)
+
+
+# A word list is small; a file past this is no list (/dev/zero never ended).
+MAX_LIST_BYTES = 256 << 20
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
+    if len(data) > limit:
+        raise FlashcardsError(f"{path}: over {limit >> 20} MiB, too big for a word list")
+    return data
 
 
 # --- text ------------------------------------------------------------------------------

@@ -453,3 +453,54 @@ def test_a_formula_safe_csv_updates_the_same_notes_in_anki_and_shows_the_same_te
         render_all_cards(col)
     finally:
         col.close()
+
+
+# 10. tracebacks left: non-UTF-8 arguments, a closed stdin, /dev/zero as a word list -----------
+
+
+def _process(args: list, tmp_path: Path, **kwargs):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "FLASHCARDS_HOME": str(tmp_path / "home")}
+    return subprocess.run(
+        [os.fsencode(sys.executable), b"-m", b"flashcards", *args],
+        cwd=tmp_path, env=env, capture_output=True, timeout=120, **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[b"lookup", b"\xff"], [b"build", b"bad\xff.txt", b"-o", b"x.json"],
+     [b"build", b"ok.txt", b"--deck-name", b"\xff\xfe"]],
+)
+def test_an_argument_that_is_not_utf8_is_a_one_line_error(tmp_path, args):
+    (tmp_path / "ok.txt").write_text(TEXT, "utf-8")
+    (tmp_path / os.fsdecode(b"bad\xff.txt")).write_text(TEXT, "utf-8")
+    result = _process(args, tmp_path)
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2 and "Traceback" not in err, err
+    assert err.startswith("error: argument") and "not UTF-8" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [[b"segment", b"-"], [b"pinyin", b"-"], [b"build", b"-"]])
+def test_a_closed_stdin_is_a_one_line_error(tmp_path, command):
+    result = _process(command, tmp_path, stdin=None, preexec_fn=lambda: os.close(0))
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 1 and "Traceback" not in err, err
+    assert err.startswith("error:") and "stdin" in err and err.count("\n") == 1
+
+
+def test_an_endless_device_as_a_word_list_is_a_one_line_error(tmp_path):
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    commands = (
+        [b"known", b"import", b"/dev/zero"],
+        [b"analyze", b"t.txt", b"--known", b"/dev/zero"],
+    )
+    for args in commands:
+        (tmp_path / "t.txt").write_text(TEXT, "utf-8")
+        result = _process(args, tmp_path)
+        err = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == 1 and "Traceback" not in err, err
+        assert "too big for a word list" in err
