@@ -106,7 +106,10 @@ def _parse_row(line: str) -> Row | None:
     """``parse_line`` straight to a cache row, without the objects in between."""
     if not line or line[0] == "#":
         return None
-    m = _LINE.match(line.rstrip("\r\n").translate(_NO_SEPARATORS))
+    line = line.rstrip("\r\n")
+    if _SEPARATOR.search(line):  # never in CC-CEDICT; a user's file could have them
+        line = line.translate(_NO_SEPARATORS)
+    m = _LINE.match(line)
     if not m:
         return None
     trad, simp, numbered, body = m.groups()
@@ -152,15 +155,15 @@ _ROWS, _FIELDS, _ITEMS, _PARTS = "\x1e", "\x1f", "\x1d", "\x1c"
 
 
 def _pack(rows: Sequence[Row]) -> str:
-    return _ROWS.join(
-        _FIELDS.join(
-            (t, s, n, _ITEMS.join(senses), _ITEMS.join(_PARTS.join(c) for c in cls))
-        )
-        for t, s, n, senses, cls in rows
-    )
+    packed = []
+    for t, s, n, senses, cls in rows:
+        classifiers = _ITEMS.join([_PARTS.join(c) for c in cls]) if cls else ""
+        packed.append(f"{t}{_FIELDS}{s}{_FIELDS}{n}{_FIELDS}{_ITEMS.join(senses)}{_FIELDS}{classifiers}")
+    return _ROWS.join(packed)
 
 
 _NO_SEPARATORS = str.maketrans({c: " " for c in (_ROWS, _FIELDS, _ITEMS, _PARTS)})
+_SEPARATOR = re.compile("[\x1c-\x1f]")
 
 
 def _unpack(packed: str) -> tuple[Row, ...]:
