@@ -20,7 +20,6 @@ from .errors import FlashcardsError
 from .han import has_han
 from .levels import levels_of
 from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
-from .parallel import default_jobs
 from .segment import segment_sentence
 from .select import (
     ORDERS,
@@ -94,7 +93,7 @@ def iter_annotated(
             sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
         )
 
-    return _in_processes(inputs, encoding, errors, progress, jobs, annotate, annotate)
+    return _in_processes(inputs, encoding, errors, progress, jobs, annotate)
 
 
 def _in_processes(
@@ -103,12 +102,12 @@ def _in_processes(
     errors: str,
     progress: Callable[[int], None] | None,
     jobs: int | None,
-    annotate: Callable[[Sentence], AnnotatedSentence],
     work: Callable[[Sentence], T],
 ) -> Iterator[T]:
     """``work(sentence)`` for every sentence of ``inputs``, in order, over ``jobs``
-    processes (None: one a core, fewer for a short input)."""
-    from .parallel import map_in_order
+    processes (None: one a core, fewer for a short input). ``work`` annotates the
+    sentence; run once on a warm-up sentence first, it loads every table in the parent."""
+    from .parallel import default_jobs, map_in_order
 
     if jobs is None:
         jobs = default_jobs(_input_bytes(inputs))
@@ -117,7 +116,7 @@ def _in_processes(
         from .pinyin import model_is_available
 
         model_is_available()
-        annotate(Sentence(0, _WARM_UP, "warm-up", 0))
+        work(Sentence(0, _WARM_UP, "warm-up", 0))
 
     return map_in_order(_sentences(inputs, encoding, errors, progress), work, jobs, warm)
 
@@ -496,17 +495,20 @@ def make_deck(
             readings=readings,
         )
 
+    from .parallel import can_fork, default_jobs
+
     jobs = options.jobs if options.jobs is not None else default_jobs(_input_bytes(inputs))
+    in_workers = jobs > 1 and can_fork()
 
     def work(sentence: Sentence) -> tuple[bool, SentenceWords]:
         # In a worker process, the sentence's words go back ready-made: the parent only
         # adds them up, and little has to be sent.
         words = sentence_words(annotate(sentence))
-        return has_han(sentence.text), words.freeze() if jobs > 1 else words
+        return has_han(sentence.text), words.freeze() if in_workers else words
 
     seen_han = False
     for han, words in _in_processes(
-        inputs, options.encoding, options.errors, progress, jobs, annotate, work
+        inputs, options.encoding, options.errors, progress, jobs, work
     ):
         seen_han = seen_han or han
         collector.add_words(words)

@@ -16,10 +16,18 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 ENV_CACHE = "FLASHCARDS_CACHE"
+
+
+@lru_cache(maxsize=1 << 16)
+def shard_of_char(ch: str, shards: int) -> int:
+    """The shard of the words starting with ``ch``, stable across processes and runs (a
+    short text then reads the shards of the few characters it has)."""
+    return zlib.crc32(ch.encode("utf-8")) % shards
 
 # Told the name of a table about to be built: the command line says so on a terminal,
 # since the first command after an install waits a few seconds for it.
@@ -192,9 +200,11 @@ def _write_folder(folder: Path, meta: Any, shards: list[Any]) -> None:
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
     try:
         for i, shard in enumerate(shards):
-            _write_synced(tmp / f"{i}.marshal", _checked(marshal.dumps(shard)))
+            # No fsync a shard (hundreds took seconds): one a crash cut short fails its
+            # checksum and the table is rebuilt.
+            (tmp / f"{i}.marshal").write_bytes(_checked(marshal.dumps(shard)))
         # meta is written last: a folder with a meta file is complete.
-        _write_synced(tmp / "meta.marshal", _checked(marshal.dumps((meta, len(shards)))))
+        (tmp / "meta.marshal").write_bytes(_checked(marshal.dumps((meta, len(shards)))))
         if folder.exists():  # a damaged copy: out of the way first (a rename cannot replace it)
             trash = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-old-"))
             os.replace(folder, trash / "old")
@@ -204,9 +214,3 @@ def _write_folder(folder: Path, meta: Any, shards: list[Any]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if not folder.exists():
             raise
-
-
-def _write_synced(path: Path, payload: bytes) -> None:
-    # No fsync a shard (hundreds of them took seconds): a shard a crash cut short fails
-    # its checksum and the table is rebuilt.
-    path.write_bytes(payload)

@@ -75,35 +75,13 @@ def _open_text(path: Path):
 
 def parse_line(line: str) -> DictEntry | None:
     """One CC-CEDICT line to an entry; comments and malformed lines give None."""
-    if not line or line.startswith("#"):
-        return None
-    m = _LINE.match(line.rstrip("\r\n"))
-    if not m:
-        return None
-    trad, simp, numbered, body = m.groups()
-    senses: list[str] = []
-    classifiers: list[Classifier] = []
-    for sense in body.split("/"):
-        sense = sense.strip()
-        if not sense:
-            continue
-        if sense.startswith("CL:"):
-            for cm in _CLASSIFIER.finditer(sense[3:]):
-                t, s, r = cm.group(1), cm.group(2) or cm.group(1), cm.group(3)
-                classifiers.append(Classifier(simplified=s, traditional=t, numbered=r))
-            continue
-        senses.append(sense)
-    return DictEntry(
-        traditional=trad,
-        simplified=simp,
-        numbered=" ".join(numbered.split()),
-        senses=tuple(senses),
-        classifiers=tuple(classifiers),
-    )
+    row = _parse_row(line)
+    return None if row is None else _from_row(row)
 
 
 def _parse_row(line: str) -> Row | None:
-    """``parse_line`` straight to a cache row, without the objects in between."""
+    """One CC-CEDICT line to a cache row (see ``Row``), or None: the cache is built from
+    rows directly, without entry objects in between."""
     if not line or line[0] == "#":
         return None
     line = line.rstrip("\r\n")
@@ -220,11 +198,10 @@ def _shards_of_rows(rows: list[Row]) -> list[dict[str, str]]:
             else:
                 found.append(i)
     shards: list[dict[str, str]] = [{} for _ in range(SHARDS)]
-    crc32 = zlib.crc32
     for word, ids in index.items():
         if len(ids) > 1:
             ids.sort(key=lambda i: (_row_rank(rows[i]), i))
-        shards[crc32(word.encode("utf-8")) % SHARDS][word] = _pack([rows[i] for i in ids])
+        shards[shard_of(word)][word] = _pack([rows[i] for i in ids])
     return shards
 
 

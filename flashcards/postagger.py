@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from math import log
 from pathlib import Path
 
-from .cache import cached_shards, cached_table
+from .cache import cached_shards, cached_table, shard_of_char
 
 # jieba.posseg's own patterns, as it splits a text before and inside the HMM.
 _HAN_INTERNAL = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
@@ -44,10 +43,6 @@ def _jieba_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _shard_of(ch: str) -> int:
-    return zlib.crc32(ch.encode("utf-8")) % SHARDS
-
-
 def _build_dictionary() -> tuple[int, list[Shard]]:
     """jieba's dict.txt as jieba reads it: frequencies with every prefix of a word (at 0
     where it is no word itself), the total, and the word-tag table of jieba.posseg."""
@@ -62,7 +57,7 @@ def _build_dictionary() -> tuple[int, list[Shard]]:
             continue
         shard = of_char.get(word[0])
         if shard is None:
-            shard = of_char[word[0]] = shards[_shard_of(word[0])]
+            shard = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
         freqs = shard[0]
         freq = int(parts[1])
         freqs[word] = freq
@@ -114,7 +109,7 @@ class PosCutter:
         total = table.meta
 
         def shard(ch: str) -> Shard:
-            return table.shard(_shard_of(ch))
+            return table.shard(shard_of_char(ch, SHARDS))
 
         return cls(shard, total)
 

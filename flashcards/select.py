@@ -238,11 +238,18 @@ def sentence_pinyin(readings: Sequence[Reading]) -> tuple[str, str]:
 @dataclass
 class _Example:
     penalty: int
-    sentence: Sentence
     word_start: int
     shown: _Shown  # its pinyin is worked out only for the example a word ends up with
-    words: frozenset[tuple[str, str]]  # the (simplified, reading) keys the sentence carries
     use: Use = Use()  # how the sentence uses the word: the senses are ordered to fit it
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.shown.sentence
+
+    @property
+    def words(self) -> frozenset[tuple[str, str]]:
+        """The (simplified, reading) keys the sentence carries."""
+        return self.shown.words
 
     @property
     def numbered(self) -> str:
@@ -357,7 +364,7 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
             shown[span] = len(spans)
             spans.append(_Shown(sentence, *span, keys, *marks))
         example = spans[shown[span]]
-        if excerpt and penalty is None and not example.balanced:
+        if excerpt and not example.balanced:
             continue
         at = r.token.start - example.offset
         if _at_edge(example.sentence.text, at, r.token.text):
@@ -400,9 +407,7 @@ class VocabularyCollector:
                 st.first_use = use
             if example is not None and (st.example is None or example[0] < st.example.penalty):
                 shown = words.spans[example[1]]
-                st.example = _Example(
-                    example[0], shown.sentence, example[2], shown, shown.words, use
-                )
+                st.example = _Example(example[0], example[2], shown, use)
                 kept.add(example[1])
         # A kept example's pinyin now, and its tokens let go: holding the tokens of
         # thousands of example sentences costs more memory than the rest of the deck.

@@ -557,9 +557,7 @@ def _read_collection(
                 words.append(word_from_field(values[ordinal]))
         return _unique(words)
     except sqlite3.DatabaseError as error:
-        if interrupted:
-            raise KeyboardInterrupt from None
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline and not interrupted:  # Ctrl-C: see finally
             raise FlashcardsError(
                 f"{path}: reading the collection took over {READ_SECONDS} s; stopped"
             ) from None
