@@ -582,15 +582,20 @@ def select_sentences(
 ) -> list[SentenceItem]:
     """Up to ``limit`` complete sentences that carry the most selected words.
 
-    Candidates are the example sentences of the selected words, which are complete
-    sentences by construction and kept while the text streamed past.
+    Candidates are the example sentences of the selected words, kept while the text
+    streamed past; an excerpt of a cut sentence (…) shows a word but is no sentence to
+    study.
     """
     if limit <= 0:
         return []
     by_key = {(v.simplified, reading_key(v.numbered)): v for v in vocab}
     candidates: dict[int, _Example] = {}
     for st in collector.stats():
-        if st.example is not None and (st.simplified, st.numbered) in by_key:
+        if (
+            st.example is not None
+            and st.example.penalty < _FRAGMENT_PENALTY
+            and (st.simplified, st.numbered) in by_key
+        ):
             candidates.setdefault(st.example.sentence.index, st.example)
     ranked = sorted(
         candidates.values(),

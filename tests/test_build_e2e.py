@@ -313,3 +313,17 @@ def test_halves_of_a_word_cut_by_a_column_are_not_words(seed_json):
     words = {n["simplified"] for n in seed_json if n["kind"] == "vocab"}
     assert "措" not in words and "施" not in words
     assert "防范" in words  # the rest of the cut-off piece still counts
+
+
+def test_sentence_cards_are_whole_sentences_never_excerpts(seed_path, tmp_path):
+    out = tmp_path / "seed.json"
+    build(tmp_path, seed_path, "-o", out, "--sentences", "400")
+    notes = json.loads(out.read_text(encoding="utf-8"))
+    sentences = [n["sentence"] for n in notes if n["kind"] != "vocab"]
+    assert len(sentences) > 100
+    _, text = read_text(seed_path)
+    complete = [s.text for s in split_sentences([text], "seed") if not s.fragment]
+    for s in sentences:
+        assert any(s in c for c in complete), s
+    # The excerpts are still examples of the words that have nothing else.
+    assert any(n["sentence"] and n["sentence"].endswith("…") for n in notes if n["kind"] == "vocab")
