@@ -283,7 +283,8 @@ def _parse_rows(path: Path) -> list[Row]:
     try:
         with _open_text(path) as fh:
             return [row for row in map(_parse_row, fh) if row is not None]
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:
+        # gzip raises OSError (BadGzipFile), EOFError (cut short) or zlib.error (garbled).
         raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
 
 
