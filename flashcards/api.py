@@ -332,6 +332,11 @@ class BuildOptions:
     user_dict: str | None = None  # a word list in jieba's format, loaded before cutting
     readings: str | None = None  # a file of reading overrides (load_reading_overrides)
     jobs: int | None = None  # processes annotating the text; None: one a core, fewer if short
+    # Card kinds a note already had stay on, so a studied deck rebuilt with fewer kinds gets
+    # no blank cards: from these Anki packages or collections, and from the output itself
+    # when it is an .apkg; drop_cards turns this off.
+    keep_cards_from: tuple[str, ...] = ()
+    drop_cards: bool = False
 
 
 @dataclass(frozen=True)
@@ -348,6 +353,8 @@ class BuildResult:
     sentences: int
     notes: int
     cards: int
+    kept_cards: int = 0  # cards of kinds not asked for, kept because the notes had them
+    kept_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -394,6 +401,12 @@ def _card_kinds(value: object) -> str | None:
     return None
 
 
+def _file_list(value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        return "must list file names"
+    return None
+
+
 # The same rules as the command line's: a recipe's value is never silently misread.
 _RECIPE_RULES = {
     "deck_name": _text,
@@ -413,6 +426,8 @@ _RECIPE_RULES = {
     "user_dict": _text,
     "readings": _text,
     "jobs": _whole(1),
+    "keep_cards_from": _file_list,
+    "drop_cards": _flag,
 }
 
 
@@ -441,6 +456,9 @@ def load_recipe(folder: Input) -> Recipe:
             raise FlashcardsError(f"{file}: {key} = {value!r}: {problem}")
     if "cards" in data:
         data["cards"] = tuple(data["cards"])
+    if "keep_cards_from" in data:
+        names = data["keep_cards_from"]
+        data["keep_cards_from"] = tuple(str(_inside(folder, file, n)) for n in names)
     for key in ("user_dict", "readings"):  # files of the recipe, beside its texts
         if isinstance(data.get(key), str):
             data[key] = str(_inside(folder, file, data[key]))
@@ -561,7 +579,7 @@ def build(
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
     """
-    from .package import build_records, count_cards, write_deck
+    from .package import build_records, count_cards, kept_cards, write_deck
 
     paths, recipe_options = expand_inputs(inputs)
     _refuse_to_overwrite_an_input(paths, Path(output))
@@ -572,7 +590,11 @@ def build(
     deck = make_deck(paths, options, dictionary=dictionary, progress=progress)
     if not deck.vocab and not deck.sentences and not options.allow_empty:
         raise FlashcardsError("no words left to learn in the input; no deck written")
-    records = build_records(deck.vocab, deck.sentences, script=options.script, cards=options.cards)
+    earlier = _earlier_card_kinds(options, Path(output))
+    records = build_records(
+        deck.vocab, deck.sentences, script=options.script, cards=options.cards, keep=earlier
+    )
+    kept = kept_cards(records, options.cards)
     written = write_deck(
         Path(output),
         deck.vocab,
@@ -590,4 +612,27 @@ def build(
         sentences=len(deck.sentences),
         notes=len(records),
         cards=count_cards(records),
+        kept_cards=sum(kept.values()),
+        kept_kinds=tuple(k for k in CARD_KINDS if kept.get(k)),
     )
+
+
+def _earlier_card_kinds(options: BuildOptions, output: Path) -> dict[str, frozenset[str]]:
+    """The card kinds each note had before, by GUID (see BuildOptions.keep_cards_from)."""
+    from .package import resolve_format
+    from .wordsources import card_kinds_by_guid
+
+    if options.drop_cards or set(options.cards) >= set(CARD_KINDS):
+        return {}
+    kinds: dict[str, frozenset[str]] = {}
+    for source in options.keep_cards_from:
+        for guid, had in card_kinds_by_guid(source).items():
+            kinds[guid] = kinds.get(guid, frozenset()) | had
+    if output.is_file() and resolve_format(output, options.format) == "apkg":
+        try:
+            earlier = card_kinds_by_guid(output)
+        except FlashcardsError:
+            earlier = {}  # not a deck of ours, and about to be replaced
+        for guid, had in earlier.items():
+            kinds[guid] = kinds.get(guid, frozenset()) | had
+    return kinds

@@ -370,6 +370,20 @@ def _print_report(r: dict) -> None:
 )
 @click.option("--sentences", type=click.IntRange(0), help="Also make N sentence cards.")
 @click.option("--cards", help="Card kinds, comma-separated: recognition,recall,cloze.")
+@click.option(
+    "--keep-cards-from",
+    "keep_cards_from",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An Anki package or collection whose notes keep the card kinds they have there "
+    "(the output .apkg is always read); repeatable.",
+)
+@click.option(
+    "--drop-cards",
+    is_flag=True,
+    help="Drop card kinds not in --cards even from notes that had them (Anki's Empty Cards "
+    "then deletes those cards and their reviews).",
+)
 @click.option("--include-known", is_flag=True, help="Keep words in the known-word store.")
 @click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
 @click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
@@ -397,6 +411,8 @@ def build_cmd(
     script,
     sentences,
     cards,
+    keep_cards_from,
+    drop_cards,
     include_known,
     allow_empty,
     force,
@@ -436,6 +452,10 @@ def build_cmd(
         given["errors"] = errors
     if allow_empty:
         given["allow_empty"] = True
+    if keep_cards_from:
+        given["keep_cards_from"] = tuple(keep_cards_from)
+    if drop_cards:
+        given["drop_cards"] = True
     given["known"] = _known_words(profile, known_files, not include_known)
     if output is None:
         output = _default_output(inputs, fmt)
@@ -454,6 +474,12 @@ def build_cmd(
         f"-> {result.path}",
         err=True,
     )
+    if result.kept_cards:
+        click.echo(
+            f"kept {result.kept_cards} {' and '.join(result.kept_kinds)} cards that these notes "
+            "already had, so none is left blank in Anki (--drop-cards drops them)",
+            err=True,
+        )
 
 
 @cli.group("known")

@@ -59,7 +59,7 @@ SENTENCE_SORT_FIELD = "Sentence"
 
 # The card kinds a vocabulary note can have, in template order.
 CARD_KINDS: tuple[str, ...] = ("recognition", "recall", "cloze")
-_FLAG_FIELD = {"recognition": "MakeRecognition", "recall": "MakeRecall", "cloze": "MakeCloze"}
+CARD_FLAG_FIELDS = {"recognition": "MakeRecognition", "recall": "MakeRecall", "cloze": "MakeCloze"}
 SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
 
 # The namespace every GUID starts from. Changing it would orphan every note ever imported.
@@ -300,7 +300,7 @@ def vocab_fields(
         "recall": bool(fields["Meaning"]),
         "cloze": bool(fields["SentenceBlank"]),
     }
-    for kind, flag in _FLAG_FIELD.items():
+    for kind, flag in CARD_FLAG_FIELDS.items():
         fields[flag] = "y" if kind in kinds and has_front[kind] else ""
     fields["MoreMeanings"] = "; ".join(escape_field(s) for s in more)
     assert tuple(fields) == VOCAB_FIELDS

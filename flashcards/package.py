@@ -35,7 +35,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +47,7 @@ import genanki
 from .errors import FlashcardsError
 from .models import SentenceItem, Vocab
 from .notes import (
+    CARD_FLAG_FIELDS,
     CARD_KINDS,
     SENTENCE_FIELDS,
     SENTENCE_SORT_FIELD,
@@ -185,6 +186,18 @@ def count_cards(records: Sequence[NoteRecord]) -> int:
     )
 
 
+def kept_cards(records: Sequence[NoteRecord], cards: Collection[str]) -> dict[str, int]:
+    """How many cards of each kind not in ``cards`` the notes have (kept from before)."""
+    kept: dict[str, int] = {}
+    for record in records:
+        if record.model != VOCAB_MODEL_NAME:
+            continue
+        for kind, flag in CARD_FLAG_FIELDS.items():
+            if kind not in cards and record.fields[flag]:
+                kept[kind] = kept.get(kind, 0) + 1
+    return kept
+
+
 def _unique(items: Sequence, key: Callable) -> list:
     """The items with the first of each GUID kept: two notes with one GUID would both be added."""
     seen: set[str] = set()
@@ -203,14 +216,21 @@ def build_records(
     *,
     script: str = "simplified",
     cards: Collection[str] = CARD_KINDS,
+    keep: Mapping[str, Collection[str]] | None = None,
 ) -> list[NoteRecord]:
-    """The notes of a deck in order: vocabulary first, then sentences; one per GUID."""
-    records = [
-        NoteRecord(
-            VOCAB_MODEL_NAME, vocab_guid(v), vocab_fields(v, script, cards), tuple(vocab_tags(v))
+    """The notes of a deck in order: vocabulary first, then sentences; one per GUID.
+
+    ``keep``: card kinds by GUID that a note keeps besides ``cards`` (the kinds it had in an
+    earlier build, whose cards would otherwise be left blank in a studied collection).
+    """
+    keep = keep or {}
+    records = []
+    for v in _unique(vocab, vocab_guid):
+        guid = vocab_guid(v)
+        kinds = set(cards) | set(keep.get(guid, ()))
+        records.append(
+            NoteRecord(VOCAB_MODEL_NAME, guid, vocab_fields(v, script, kinds), tuple(vocab_tags(v)))
         )
-        for v in _unique(vocab, vocab_guid)
-    ]
     records += [
         NoteRecord(
             SENTENCE_MODEL_NAME,
@@ -223,7 +243,7 @@ def build_records(
     return records
 
 
-def _resolve_format(path: Path, format: str | None) -> str:
+def resolve_format(path: Path, format: str | None) -> str:
     fmt = (format or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         given = f"format {format!r}" if format else f"file name {path.name!r}"
@@ -352,7 +372,7 @@ def write_deck(
     """
     path = Path(path)
     vocab, sentences = list(vocab), list(sentences)  # each is read more than once
-    fmt = _resolve_format(path, format)
+    fmt = resolve_format(path, format)
     name = _check_deck_name(deck_name)
     check_card_kinds(cards)
     if records is None:

@@ -29,9 +29,10 @@ import tempfile
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from xml.etree import ElementTree
 
 import zstandard
@@ -40,6 +41,8 @@ from flashcards.errors import FlashcardsError
 from flashcards.han import HAN_CHAR, HAN_CLASS, HAN_RUN, has_han
 from flashcards.segment import to_simplified
 from flashcards.textio import decode_bytes
+
+T = TypeVar("T")
 
 # The field (or header column) that holds the word, by priority, when the user names none.
 DEFAULT_FIELD_NAMES = ("hanzi", "simplified", "chinese", "word", "front")
@@ -154,12 +157,17 @@ def word_from_field(text: str) -> str | None:
     """The word a field or cell holds: after :func:`clean_field`, the first run of Han
     characters (capital Latin letters and ``·`` may be part of it: 卡拉OK, T恤); None when the
     field holds no Han character. Only the first word of a field is taken: "银行，银行家" gives
-    银行, and a pattern like "一...就..." gives 一."""
+    银行, and a pattern like "一...就..." gives 一. A run longer than any dictionary word
+    (MAX_WORD_CHARS) is a text, not a word, and gives None."""
     for match in _WORD.finditer(clean_field(text)):
         word = match.group().strip("·")
         if HAN_CHAR.search(word):
-            return word
+            return word if len(word) <= MAX_WORD_CHARS else None
     return None
+
+
+# CC-CEDICT's longest headword has 19 characters; twice that is no word.
+MAX_WORD_CHARS = 40
 
 
 def _unique(words: Iterable[str | None]) -> list[str]:
@@ -204,10 +212,8 @@ def read_words(
     except OSError as error:
         raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
 
-    if head.startswith(_ZIP_MAGICS):
-        return _read_anki_package(path, note_type, field, studied_only)
-    if head.startswith(_SQLITE_MAGIC):
-        return _read_anki_collection_file(path, note_type, field, studied_only)
+    if head.startswith((*_ZIP_MAGICS, _SQLITE_MAGIC)):
+        return _read_anki(path, _AnkiWords(note_type, field, studied_only))
     # The same detection as for texts: UTF-8/16/32, GB18030 and Big5, binary refused.
     text = decode_bytes(_read_at_most(path, MAX_LIST_BYTES), name=path.name)[0]
     if text.lstrip().startswith(("<?xml", "<plecoflash")) and "<plecoflash" in text[:4096]:
@@ -336,6 +342,10 @@ def _split_rows(body: Sequence[str], delimiter: str | None) -> list[list[str]]:
     if delimiter == "\t":
         # Pleco and Anki write tabs unquoted; a quote in a cell is just a character.
         return [line.split("\t") for line in body]
+    # csv's own cap (131,072 characters a cell) stopped lists with one long meaning; the
+    # list as a whole is capped (MAX_LIST_BYTES) and each field when it is cleaned.
+    if csv.field_size_limit() < MAX_LIST_BYTES:
+        csv.field_size_limit(MAX_LIST_BYTES)
     return list(csv.reader(io.StringIO("\n".join(body)), delimiter=delimiter))
 
 
@@ -461,9 +471,17 @@ def _copy_at_most(source, target, limit: int, path: Path) -> None:
         target.write(chunk)
 
 
-def _read_anki_package(
-    path: Path, note_type: str | None, field: str | None, studied_only: bool
-) -> list[str]:
+def _read_anki(path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]) -> T:
+    """``read`` applied to the collection of an Anki package or collection file, opened
+    read-only from a copy, with every query bounded."""
+    with path.open("rb") as handle:
+        head = handle.read(len(_SQLITE_MAGIC))
+    if head.startswith(_SQLITE_MAGIC):
+        return _read_anki_collection_file(path, read)
+    return _read_anki_package(path, read)
+
+
+def _read_anki_package(path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]) -> T:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -493,13 +511,17 @@ def _read_anki_package(
                 else:
                     _copy_at_most(source, target, limit, path)
         except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as error:
+            # An encrypted member is a RuntimeError in zipfile; NotImplementedError an
+            # unknown compression: both are packages Anki never writes.
             raise FlashcardsError(f"{path}: damaged Anki package ({error})") from None
-        return _read_collection(path, database, note_type, field, studied_only)
+        except (RuntimeError, NotImplementedError) as error:
+            raise FlashcardsError(f"{path}: not an Anki package Anki wrote ({error})") from None
+        return _read_collection(path, database, read)
 
 
 def _read_anki_collection_file(
-    path: Path, note_type: str | None, field: str | None, studied_only: bool
-) -> list[str]:
+    path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]
+) -> T:
     # Read a copy (with its write-ahead log, if Anki left one) so the user's collection is
     # never touched, even by SQLite's recovery.
     with tempfile.TemporaryDirectory(prefix="flashcards-anki-") as tmp:
@@ -508,12 +530,12 @@ def _read_anki_collection_file(
         wal = path.with_name(path.name + "-wal")
         if wal.exists():
             shutil.copyfile(wal, database.with_name(database.name + "-wal"))
-        return _read_collection(path, database, note_type, field, studied_only)
+        return _read_collection(path, database, read)
 
 
 def _read_collection(
-    path: Path, database: Path, note_type: str | None, field: str | None, studied_only: bool
-) -> list[str]:
+    path: Path, database: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]
+) -> T:
     # Read-only, and every query bounded: a hostile file (a recursive view named notes)
     # ran forever, deaf to Ctrl-C.
     connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
@@ -537,25 +559,7 @@ def _read_collection(
             views = sorted(n for n in ("notes", "cards", "col") if kinds.get(n) == "view")
             why = f" ({', '.join(views)}: a view, not a table)" if views else ""
             raise FlashcardsError(f"{path}: a SQLite database but not an Anki collection{why}")
-        note_types = _note_types(connection, tables)
-        chosen = _choose_fields(path, note_types, note_type, field)
-        studied: set[int] | None = None
-        if studied_only:
-            studied = {
-                row[0]
-                for row in connection.execute("SELECT DISTINCT nid FROM cards WHERE type != 0")
-            }
-        words: list[str | None] = []
-        for note_id, model_id, fields in connection.execute(
-            "SELECT id, mid, flds FROM notes ORDER BY id"
-        ):
-            ordinal = chosen.get(model_id)
-            if ordinal is None or (studied is not None and note_id not in studied):
-                continue
-            values = fields.split("\x1f")
-            if ordinal < len(values):
-                words.append(word_from_field(values[ordinal]))
-        return _unique(words)
+        return read(path, connection, tables)
     except sqlite3.DatabaseError as error:
         if time.monotonic() > deadline and not interrupted:  # Ctrl-C: see finally
             raise FlashcardsError(
@@ -568,6 +572,88 @@ def _read_collection(
         connection.close()
         if interrupted:  # Ctrl-C while reading: stop as Ctrl-C does everywhere else
             raise KeyboardInterrupt
+
+
+def _text_value(value: object) -> str:
+    """A field or tag column as text: a hand-edited collection can hold NULL or a BLOB."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _AnkiWords:
+    """Reads the words of a collection's notes (see read_words)."""
+
+    note_type: str | None
+    field: str | None
+    studied_only: bool
+
+    def __call__(self, path: Path, connection: sqlite3.Connection, tables: set[str]) -> list[str]:
+        note_types = _note_types(connection, tables)
+        chosen = _choose_fields(path, note_types, self.note_type, self.field)
+        studied: set[int] | None = None
+        if self.studied_only:
+            studied = {
+                row[0]
+                for row in connection.execute("SELECT DISTINCT nid FROM cards WHERE type != 0")
+            }
+        words: list[str | None] = []
+        for note_id, model_id, fields in connection.execute(
+            "SELECT id, mid, flds FROM notes ORDER BY id"
+        ):
+            ordinal = chosen.get(model_id)
+            if ordinal is None or (studied is not None and note_id not in studied):
+                continue
+            values = _text_value(fields).split("\x1f")
+            if ordinal < len(values):
+                words.append(word_from_field(values[ordinal]))
+        return _unique(words)
+
+
+def card_kinds_by_guid(path: str | os.PathLike[str]) -> dict[str, frozenset[str]]:
+    """The card kinds each vocabulary note of ours has in an Anki package or collection
+    (an earlier build of a deck, or the learner's own collection), by note GUID.
+
+    A note type counts as ours when it has the three flag fields (MakeRecognition, MakeRecall,
+    MakeCloze), whatever it was renamed to. Raises FlashcardsError as read_words does.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        raise FlashcardsError(f"{path}: no such file") from None
+    except OSError as error:
+        raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
+    if not head.startswith((*_ZIP_MAGICS, _SQLITE_MAGIC)):
+        raise FlashcardsError(f"{path}: not an Anki package or collection")
+    return _read_anki(path, _read_card_kinds)
+
+
+def _read_card_kinds(
+    path: Path, connection: sqlite3.Connection, tables: set[str]
+) -> dict[str, frozenset[str]]:
+    from flashcards.notes import CARD_FLAG_FIELDS  # genanki: only for a build
+
+    flag_kinds = {flag: kind for kind, flag in CARD_FLAG_FIELDS.items()}
+    flags: dict[int, list[tuple[int, str]]] = {}
+    for note_type in _note_types(connection, tables):
+        where = {name: i for i, name in enumerate(note_type.fields) if name in flag_kinds}
+        if len(where) == len(flag_kinds):
+            flags[note_type.id] = [(i, flag_kinds[name]) for name, i in where.items()]
+    kinds: dict[str, frozenset[str]] = {}
+    for guid, model_id, fields in connection.execute("SELECT guid, mid, flds FROM notes"):
+        ordinals = flags.get(model_id)
+        if ordinals is None:
+            continue
+        values = _text_value(fields).split("\x1f")
+        kinds[_text_value(guid)] = frozenset(
+            kind for i, kind in ordinals if i < len(values) and values[i].strip()
+        )
+    return kinds
 
 
 # Long enough for the largest collection a learner has; a query past it is hostile.
@@ -588,24 +674,30 @@ def _note_types(connection: sqlite3.Connection, tables: set[str]) -> list[_NoteT
     if "notetypes" in tables and "fields" in tables:
         fields: dict[int, list[tuple[int, str]]] = {}
         for ntid, ordinal, name in connection.execute("SELECT ntid, ord, name FROM fields"):
-            fields.setdefault(ntid, []).append((ordinal, name))
+            if isinstance(ordinal, int):
+                fields.setdefault(ntid, []).append((ordinal, _text_value(name)))
         for ntid, name in connection.execute("SELECT id, name FROM notetypes ORDER BY id"):
             ordered = tuple(name for _, name in sorted(fields.get(ntid, [])))
-            found.append(_NoteType(ntid, name, ordered))
+            found.append(_NoteType(ntid, _text_value(name), ordered))
     else:
         row = connection.execute("SELECT models FROM col").fetchone()
         if row is None:
             raise sqlite3.DatabaseError("its col table is empty")
-        (models_json,) = row
         try:
-            models = json.loads(models_json or "{}")
-        except json.JSONDecodeError as error:
-            raise sqlite3.DatabaseError(f"unreadable note types: {error}") from None
-        for key in sorted(models, key=int):
-            model = models[key]
-            flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
-            found.append(_NoteType(int(key), model.get("name", ""), tuple(f["name"] for f in flds)))
+            found = _legacy_note_types(json.loads(_text_value(row[0]) or "{}"))
+        except (json.JSONDecodeError, AttributeError, TypeError, KeyError, ValueError) as error:
+            raise sqlite3.DatabaseError(f"unreadable note types: {error!r}") from None
     return [note_type for note_type in found if note_type.id in used]
+
+
+def _legacy_note_types(models: dict) -> list[_NoteType]:
+    found = []
+    for key in sorted(models, key=int):
+        model = models[key]
+        flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+        names = tuple(_text_value(f["name"]) for f in flds)
+        found.append(_NoteType(int(key), _text_value(model.get("name", "")), names))
+    return found
 
 
 def _choose_fields(

@@ -9,11 +9,16 @@ from pathlib import Path
 
 import pytest
 from anki_check import (
+    empty_card_ids,
     import_into_fresh_collection,
+    import_package,
     import_text_file,
     notes_by_guid,
     open_fresh_collection,
     render_all_cards,
+    review_some_cards,
+    revlog_count,
+    scheduling_snapshot,
     visible_text,
 )
 from hypothesis import given, settings
@@ -106,6 +111,97 @@ def test_a_recipe_with_its_own_texts_builds(tmp_path):
     folder = _recipe(tmp_path, '["ok.txt"]')
     code, _, err = run("build", folder, "-o", tmp_path / "out.json")
     assert code == 0, err
+
+
+# 4. rebuilding with fewer card kinds left blank cards in a studied deck -----------------
+
+STUDY_TEXT = (
+    "我们今天去银行取钱。银行门口排着长长的队，我等了二十分钟。"
+    "后来我们去公园散步，看见很多老人在下棋。天气很好，阳光明媚。\n"
+)
+
+
+def _first_deck(tmp_path, *args):
+    text = tmp_path / "text.txt"
+    text.write_text(STUDY_TEXT, "utf-8")
+    apkg = tmp_path / "deck.apkg"
+    code, _, err = run("build", text, "-o", apkg, *args)
+    assert code == 0, err
+    return text, apkg
+
+
+def _studied_collection(tmp_path, apkg):
+    col = import_into_fresh_collection(apkg, tmp_path)
+    reviewed = review_some_cards(col, 15)
+    assert len(reviewed) == 15
+    kinds = {col.get_card(c).ord for c in col.find_cards("")}
+    assert kinds == {0, 1, 2}, "the first build has all three kinds"
+    time.sleep(1.1)  # a note's mtime is in seconds: Anki updates only a newer note
+    return col, reviewed
+
+
+@pytest.mark.parametrize("where", ["output", "collection"])
+def test_a_rebuild_with_fewer_card_kinds_keeps_the_cards_a_studied_deck_has(tmp_path, where):
+    text, apkg = _first_deck(tmp_path)
+    col, reviewed = _studied_collection(tmp_path, apkg)
+    before = scheduling_snapshot(col, reviewed)
+    reviews = revlog_count(col)
+    cards = len(col.find_cards(""))
+    if where == "output":  # the same output rebuilt: the old deck itself says what it had
+        args = ["-o", apkg]
+    else:  # a new file each week: the learner's collection says
+        apkg = tmp_path / "week2.apkg"
+        args = ["-o", apkg, "--keep-cards-from", col.path]
+    code, _, err = run("build", text, *args, "--cards", "recognition")
+    assert code == 0, err
+    assert "kept" in err and "recall and cloze" in err and "--drop-cards" in err
+    log = import_package(col, apkg)
+    try:
+        assert len(log.updated) == len(col.find_notes(""))
+        assert empty_card_ids(col) == []
+        assert len(col.find_cards("")) == cards
+        render_all_cards(col)
+        assert scheduling_snapshot(col, reviewed) == before
+        assert revlog_count(col) == reviews
+    finally:
+        col.close()
+
+
+def test_a_new_word_gets_only_the_kinds_asked_for_and_drop_cards_drops(tmp_path):
+    text, apkg = _first_deck(tmp_path, "--cards", "recognition,recall")
+    more = tmp_path / "more.txt"
+    more.write_text(STUDY_TEXT + "图书馆里有很多学生在复习功课。\n", "utf-8")
+    code, _, err = run("build", more, "-o", apkg, "--cards", "recognition", "--format", "apkg")
+    assert code == 0 and "kept" in err
+    col = import_into_fresh_collection(apkg, tmp_path)
+    try:
+        by_guid = notes_by_guid(col)
+        old_or_new = {g: bool(f["MakeRecall"]) for g, f in by_guid.items() if "MakeRecall" in f}
+        # 图书馆 is new in this build: recognition only; the old words keep recall.
+        new = [g for g, f in by_guid.items() if f.get("Simplified") == "图书馆"]
+        assert new and not old_or_new[new[0]]
+        assert sum(old_or_new.values()) >= 5
+    finally:
+        col.close()
+    code, _, err = run("build", more, "-o", apkg, "--cards", "recognition", "--drop-cards")
+    assert code == 0 and "kept" not in err
+    col = import_into_fresh_collection(apkg, tmp_path)
+    try:
+        assert all(not f.get("MakeRecall") for f in notes_by_guid(col).values())
+    finally:
+        col.close()
+
+
+def test_drop_cards_leaves_the_dropped_cards_to_anki_empty_cards(tmp_path):
+    """What every rebuild did before: the old kinds dropped, Anki finds empty cards."""
+    text, apkg = _first_deck(tmp_path)
+    col, _ = _studied_collection(tmp_path, apkg)
+    try:
+        assert run("build", text, "-o", apkg, "--cards", "recognition", "--drop-cards")[0] == 0
+        import_package(col, apkg)
+        assert empty_card_ids(col), "dropping kinds on purpose does leave them to Empty Cards"
+    finally:
+        col.close()
 
 
 # 5. a quadratic regular expression in clean_field -------------------------------------------
@@ -472,6 +568,122 @@ def _process(args: list, tmp_path: Path, **kwargs):
         [os.fsencode(sys.executable), b"-m", b"flashcards", *args],
         cwd=tmp_path, env=env, capture_output=True, timeout=120, **kwargs,
     )
+
+
+def _anki_collection_with_words(path: Path, words: list[str]) -> Path:
+    from anki.collection import Collection
+
+    col = Collection(str(path))
+    try:
+        basic = col.models.by_name("Basic")
+        for word in words:
+            note = col.new_note(basic)
+            note["Front"] = word
+            col.add_note(note, col.decks.id_for_name("Default") or 1)
+    finally:
+        col.close()
+    return path
+
+
+def test_notes_with_null_or_blob_fields_are_read_not_a_traceback(tmp_path):
+    import sqlite3
+
+    collection = _anki_collection_with_words(tmp_path / "c.anki2", ["银行", "公园", "老人"])
+    db = sqlite3.connect(collection)
+    db.create_collation("unicase", lambda a, b: (a.lower() > b.lower()) - (a.lower() < b.lower()))
+    # As a hand-edited or foreign-made collection has it: the same columns, no NOT NULL.
+    db.executescript(
+        "CREATE TABLE loose AS SELECT * FROM notes; DROP TABLE notes;"
+        "ALTER TABLE loose RENAME TO notes;"
+    )
+    ids = [row[0] for row in db.execute("SELECT id FROM notes ORDER BY id")]
+    db.execute("UPDATE notes SET flds = NULL WHERE id = ?", (ids[0],))
+    db.execute("UPDATE notes SET flds = CAST(? AS BLOB) WHERE id = ?", ("公园".encode(), ids[1]))
+    db.execute("UPDATE notes SET guid = NULL WHERE id = ?", (ids[2],))
+    db.commit()
+    db.close()
+    code, _, err = run("known", "import", collection)
+    assert code == 0 and "Traceback" not in err, err
+    code, out, _ = run("known", "list")
+    assert out.split() == ["公园", "老人"]
+
+
+@pytest.mark.parametrize(
+    "models", ["[1, 2]", '{"1": "x"}', '{"one": {}}', '{"1": {"flds": [{"ord": 0}]}}', "null", "{"]
+)
+def test_a_legacy_collection_with_odd_note_type_json_is_a_one_line_error(tmp_path, models):
+    import sqlite3
+
+    collection = tmp_path / "legacy.anki2"
+    db = sqlite3.connect(collection)
+    db.executescript(
+        """
+        CREATE TABLE col (id integer primary key, models text);
+        CREATE TABLE cards (id integer primary key, nid integer, type integer);
+        CREATE TABLE notes (id integer primary key, guid text, mid integer, flds text);
+        INSERT INTO notes (guid, mid, flds) VALUES ('g', 1, '银行');
+        """
+    )
+    db.execute("INSERT INTO col (models) VALUES (?)", (models,))
+    db.commit()
+    db.close()
+    code, _, err = run("known", "import", collection)
+    if code == 0:  # JSON null is no note type: nothing to read, and nothing goes wrong
+        assert models == "null" and "Traceback" not in err
+    else:
+        assert_one_line_error(code, err, "damaged Anki collection")
+
+
+def test_an_encrypted_package_member_is_a_one_line_error(tmp_path):
+    import zipfile
+
+    collection = _anki_collection_with_words(tmp_path / "c.anki2", ["银行"])
+    package = tmp_path / "locked.apkg"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("collection.anki2", collection.read_bytes())
+    data = bytearray(package.read_bytes())
+    # Mark the member encrypted as a zip tool with a password does (general purpose bit 0),
+    # in its local header and in the central directory.
+    data[6] |= 0x1
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 8] |= 0x1
+    package.write_bytes(bytes(data))
+    code, _, err = run("known", "import", package)
+    assert_one_line_error(code, err, "locked.apkg")
+
+
+@pytest.mark.parametrize("long_cell", ["meaning", "word"])
+def test_a_csv_cell_over_csvs_own_limit_is_read(tmp_path, long_cell):
+    long_text = "长" * 140_000  # csv's default cap is 131,072 characters
+    rows = ["word,meaning", "银行,bank"]
+    rows.append(f"公园,{long_text}" if long_cell == "meaning" else f'"{long_text}",x')
+    rows.append("老人,old person")
+    words = tmp_path / "words.csv"
+    words.write_text("\n".join(rows) + "\n", "utf-8")
+    code, _, err = run("known", "import", words)
+    assert code == 0 and "Traceback" not in err, err
+    expected = ["公园", "老人", "银行"] if long_cell == "meaning" else ["老人", "银行"]
+    assert sorted(run("known", "list")[1].split()) == expected
+
+
+@pytest.mark.parametrize("damage", ["garbled", "cut short", "not utf-8"])
+def test_a_bad_gzip_cedict_is_a_one_line_error(tmp_path, damage):
+    import gzip
+
+    from flashcards.dictionary import _open_text, resolve_cedict_path
+
+    with _open_text(resolve_cedict_path()) as fh:
+        head = "".join(next(fh) for _ in range(400)).encode()
+    packed = gzip.compress(head)
+    bad = tmp_path / "cedict.u8.gz"
+    if damage == "garbled":
+        bad.write_bytes(packed[:10] + bytes(b ^ 0x5A for b in packed[10:]))
+    elif damage == "cut short":
+        bad.write_bytes(packed[: len(packed) // 2])
+    else:
+        bad.write_bytes(gzip.compress(b"\xc1\xff" * 500))
+    code, _, err = run("--cedict", bad, "lookup", "银行")
+    assert_one_line_error(code, err, "cannot read CC-CEDICT file")
 
 
 @pytest.mark.parametrize(
