@@ -492,10 +492,10 @@ _profile = click.option(
 )
 
 
-def _store(profile: str):
+def _store(profile: str, read_only: bool = False):
     from .known import KnownWords
 
-    return KnownWords.open(profile)
+    return KnownWords.open(profile, read_only=read_only)
 
 
 def _source_options(f):
@@ -561,7 +561,7 @@ def known_remove(words, profile) -> None:
 @_profile
 def known_list(profile) -> None:
     """Print the known words, one per line."""
-    with _store(profile) as store:
+    with _store(profile, read_only=True) as store:
         for w in store.words():
             click.echo(w)
 
@@ -570,7 +570,7 @@ def known_list(profile) -> None:
 @_profile
 def known_count(profile) -> None:
     """Print how many words are known."""
-    with _store(profile) as store:
+    with _store(profile, read_only=True) as store:
         click.echo(store.count())
 
 
@@ -592,7 +592,7 @@ def known_import(sources, column, note_type, field, studied_only, profile) -> No
 @_profile
 def known_export(output, profile) -> None:
     """Write the known words, one per line (a list `known import` reads back)."""
-    with _store(profile) as store:
+    with _store(profile, read_only=True) as store:
         text = "".join(f"{w}\n" for w in store.words())
     if output is None:
         click.echo(text, nl=False)

@@ -95,17 +95,38 @@ class KnownWords:
 
     @classmethod
     def open(
-        cls, profile: str = "default", *, path: str | os.PathLike[str] | None = None
+        cls,
+        profile: str = "default",
+        *,
+        path: str | os.PathLike[str] | None = None,
+        read_only: bool = False,
     ) -> KnownWords:
-        """Open (creating it if needed) the store of ``profile``, or the store at ``path``."""
+        """Open (creating it if needed) the store of ``profile``, or the store at ``path``.
+
+        ``read_only``: for commands that only read; a store the user cannot write (a
+        read-only file or folder) still opens, and a missing one reads as empty without
+        being created. A writable open checks the store first (``PRAGMA quick_check``), so
+        nothing is written into a damaged one.
+        """
         where = Path(path) if path is not None else store_path(profile)
+        if read_only:
+            return cls(_open_read_only(where), where)
+        if where.exists() and not (os.access(where, os.W_OK) and os.access(where.parent, os.W_OK)):
+            # SQLite would open it and fail at the first write, or find no room for its log.
+            raise _read_only(where)
         try:
             where.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(where, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise FlashcardsError(f"cannot open the known-word store {where}: {error}") from None
         try:
+            _check_intact(connection, where)
             _prepare(connection, where)
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "readonly" in str(error) or "read-only" in str(error):
+                raise _read_only(where) from None
+            raise FlashcardsError(f"{where}: not a usable known-word store ({error})") from None
         except sqlite3.DatabaseError as error:
             connection.close()
             raise FlashcardsError(f"{where}: not a usable known-word store ({error})") from None
@@ -273,6 +294,75 @@ def _use_wal(connection: sqlite3.Connection) -> None:
             time.sleep(0.02)
 
 
+def _read_only(path: Path) -> FlashcardsError:
+    return FlashcardsError(
+        f"{path}: the known-word store is read-only; commands that change it need it "
+        "writable (list, count, export, analyze and build only read it)"
+    )
+
+
+def _damaged(path: Path, problem: str) -> FlashcardsError:
+    # quick_check lists every broken cell; the first line that names one says enough.
+    lines = [line for line in problem.splitlines() if line.strip() and "***" not in line]
+    return FlashcardsError(
+        f"{path}: the known-word store is damaged ({lines[0] if lines else problem}); nothing "
+        "was written. Move it aside and add your words again (known import from your Anki "
+        "collection or a list)"
+    )
+
+
+def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
+    # Before any write: SQLite would otherwise go on writing into a damaged file.
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise  # not a store at all: said as such by the caller
+        raise _damaged(path, str(error)) from None
+    if rows != [("ok",)]:
+        raise _damaged(path, str(rows[0][0]))
+
+
+def _empty_store() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.executescript(_SCHEMA)
+    return connection
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The store opened for reading only; an empty one in memory when it does not exist."""
+    if not path.exists():
+        return _empty_store()
+    uri = path.resolve().as_uri()
+    connection = None
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL store in a folder the user cannot write: SQLite cannot make the shared-memory
+        # file it reads through. Nobody can be writing it there, so read the file as it is.
+        if connection is not None:
+            connection.close()
+        try:
+            connection = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+            (version,) = connection.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise FlashcardsError(f"{path}: not a usable known-word store ({error})") from None
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise FlashcardsError(f"{path}: not a usable known-word store ({error})") from None
+    if version > SCHEMA_VERSION:
+        connection.close()
+        raise FlashcardsError(f"{path}: known-word store made by a newer flashcards version")
+    if version < SCHEMA_VERSION:  # a new file no command has written yet: nothing known
+        connection.close()
+        return _empty_store()
+    return connection
+
+
 def _prepare(connection: sqlite3.Connection, path: Path) -> None:
     # WAL lets readers and a writer work at once; a killed writer's transaction is rolled
     # back from the log at the next open. FULL makes each commit survive a power cut too.
@@ -313,7 +403,7 @@ def known_set(
     if profile is not None:
         path = store_path(profile)
         if path.exists():
-            with KnownWords.open(path=path) as store:
+            with KnownWords.open(path=path, read_only=True) as store:
                 forms |= store.simplified_forms()
     for extra in extra_files:
         forms.update(simplified_form(word) for word in read_words(extra))

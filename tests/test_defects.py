@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -425,6 +426,89 @@ def test_a_collection_with_an_empty_col_table_is_a_one_line_error(tmp_path):
     db.close()
     code, _, err = run("known", "import", collection)
     assert_one_line_error(code, err, "damaged Anki collection")
+
+
+# 9. a known-word store that is readable but not writable blocked every command -------------
+
+
+@pytest.fixture
+def read_only_store(tmp_path, monkeypatch):
+    """A store of three words that this user cannot write (root: the immutable attribute,
+    as root writes any file; others: permissions)."""
+    import subprocess
+
+    home = tmp_path / "ro-home"
+    monkeypatch.setenv("FLASHCARDS_HOME", str(home))
+    code, _, err = run("known", "add", "银行", "公园", "老人")
+    assert code == 0, err
+    paths = [home, *home.rglob("*")]
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"chattr +i is not supported here: {done.stderr.decode().strip()}")
+        try:
+            yield home
+        finally:
+            subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+        return
+    for path in paths:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        yield home
+    finally:
+        for path in paths:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.mark.parametrize("command", ["list", "count", "export", "build"])
+def test_a_store_the_user_cannot_write_still_serves_the_commands_that_read(
+    read_only_store, tmp_path, command
+):
+    text = tmp_path / "text.txt"
+    text.write_text("我们今天去银行取钱，然后去公园散步。\n", "utf-8")
+    deck = tmp_path / "deck.json"
+    args = {
+        "list": ["known", "list"],
+        "count": ["known", "count"],
+        "export": ["known", "export"],
+        "build": ["build", text, "-o", deck],
+    }[command]
+    code, out, err = run(*args)
+    assert code == 0 and "Traceback" not in err, err
+    if command in ("list", "export"):
+        assert out.split() == ["公园", "老人", "银行"]
+    elif command == "count":
+        assert out.strip() == "3"
+    else:
+        words = {n["simplified"] for n in json.loads(deck.read_text("utf-8"))}
+        assert words and not words & {"银行", "公园"}
+
+
+def test_a_write_into_a_read_only_store_is_a_one_line_error(read_only_store):
+    code, _, err = run("known", "add", "图书馆")
+    assert_one_line_error(code, err, "read-only")
+
+
+def test_a_damaged_store_is_found_before_anything_is_written(tmp_path):
+    import sqlite3
+
+    from flashcards.known import store_path
+
+    words = [f"词{chr(0x4E00 + i)}{chr(0x4E00 + i // 7)}" for i in range(3000)]
+    code, _, err = run("known", "add", *words)
+    assert code == 0, err
+    store = store_path("default")
+    db = sqlite3.connect(store)
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    data = bytearray(store.read_bytes())
+    assert len(data) > 8 * page
+    data[3 * page + 100 : 3 * page + 400] = os.urandom(300)  # a page of the table, garbled
+    store.write_bytes(bytes(data))
+    before = store.read_bytes()
+    code, _, err = run("known", "add", "图书馆")
+    assert_one_line_error(code, err, "damaged", "nothing was written", "known import")
+    assert store.read_bytes() == before
 
 
 # 10. wrong-typed recipe values are silently misread ------------------------------------------
