@@ -109,7 +109,10 @@ def test_any_recipe_builds_or_is_a_one_line_error(recipe, tmp_path_factory):
     lines += [f"{key} = {_toml_value(value)}" for key, value in options.items() if key != "texts"]
     (folder / "deck.toml").write_bytes(prefix + "\n".join(lines).encode() + b"\n" + tail)
     out = root / "deck.json"
-    code, _, err = run_main(["build", str(folder), "-o", str(out), "--allow-empty"])
+    # The command line's --format wins over the recipe's, whose value is still checked.
+    code, _, err = run_main(
+        ["build", str(folder), "-o", str(out), "--format", "json", "--allow-empty"]
+    )
     assert "Traceback" not in err, err
     event("built" if code == 0 else "refused")
     if code == 0:
