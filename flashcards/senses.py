@@ -22,6 +22,7 @@ from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 
 # Words after which a word is counted: 一座, 两只, 这家, 每位, 几个.
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两几半")
+_APPROXIMATELY = frozenset("余餘多来來")
 _COUNTING = frozenset([*_NUMERALS, *"每这那哪某整各此该", "这些", "那些", "好几"])
 
 
@@ -33,8 +34,10 @@ def is_count_word(word: str) -> bool:
         return False
     if word in _COUNTING or all(ch in _NUMERALS for ch in word):
         return True
+    if len(word) > 1 and word[-1] in _APPROXIMATELY and all(ch in _NUMERALS for ch in word[:-1]):
+        return True  # 百余骑, 十多个, 二十来岁
     return word[0] in "第这那每哪" and all(ch in _NUMERALS for ch in word[1:])
-_CLASSIFIER = re.compile(r"^(?:classifier|measure word)\b", re.IGNORECASE)
+_CLASSIFIER = re.compile(r"^(?:classifier|measure word)\b|\bunit of\b", re.IGNORECASE)
 _VERB = re.compile(r"^to\b", re.IGNORECASE)
 # What a function word's senses look like in CC-CEDICT: a grammatical note, or a
 # preposition, adverb or conjunction in English.
@@ -62,12 +65,18 @@ _VERB_MARKERS = frozenset("得了着著过過")
 
 @dataclass(frozen=True)
 class Use:
-    """How a word is used in one sentence: jieba's tag, whether it is counted, and
-    whether a noun or pronoun follows it (将妖收下: 将 marks the object, like 把)."""
+    """How a word is used in one sentence: jieba's tag, whether it is counted, whether a
+    noun or pronoun follows it (将妖收下: 将 marks the object, like 把), whether it follows
+    a verb (劝好了), ends a clause (又回来了。), comes before a measure word or a numeral
+    (数瓶, 几十亿), and whether the sentence asks a question."""
 
     pos: str = ""
     counted: bool = False
     before_noun: bool = False
+    after_verb: bool = False
+    clause_final: bool = False
+    before_measure: bool = False
+    question: bool = False
 
 
 def use_of(readings: Sequence[Reading], index: int) -> Use:
@@ -77,18 +86,65 @@ def use_of(readings: Sequence[Reading], index: int) -> Use:
     while j >= 0 and readings[j].token.kind == SPACE:
         j -= 1
     prev = readings[j].token if j >= 0 else None
-    counted = prev is not None and prev.kind != PUNCT and (
-        prev.kind == NUMBER or is_count_word(prev.simplified or prev.text)
-    )
+    def counts(token) -> bool:
+        return token.kind != PUNCT and (
+            token.kind == NUMBER or is_count_word(token.simplified or token.text)
+        )
+
+    counted = prev is not None and counts(prev)
+    if prev is not None and not counted and prev.text in _APPROXIMATELY and j > 0:
+        counted = counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
     k = index + 1
     while k < len(readings) and readings[k].token.kind == SPACE:
         k += 1
     following = readings[k].token.text if k < len(readings) else ""
     # 长得很高, 长了, 干着: a verb, whatever jieba's tag (it often says adjective).
     pos = "v" if following in _VERB_MARKERS else tok.pos
-    next_pos = readings[k].token.pos if k < len(readings) else ""
+    next_token = readings[k].token if k < len(readings) else None
+    next_pos = next_token.pos if next_token is not None else ""
     before_noun = next_pos.startswith(("n", "r")) and not next_pos.startswith("nr")
-    return Use(pos, counted or tok.pos.startswith("q"), before_noun)
+    # A verbal noun before a noun names a thing (行动纪念馆); a verb after an adjective is
+    # one too (新冷战): a noun's senses, not a verb's.
+    after_adjective = prev is not None and prev.pos == "a"
+    if (pos == "vn" and before_noun) or (
+        pos.startswith("v") and after_adjective and following not in _VERB_MARKERS
+    ):
+        pos = "n"
+    # Only a sentence's end: before a comma, 了 still marks a completed action (才来了，就…).
+    rest = [r.token for r in readings[k:] if r.token.kind != SPACE]
+    clause_final = all(t.kind == PUNCT for t in rest[:2]) and (
+        not rest or any(ch in _SENTENCE_ENDS for t in rest[:2] for ch in t.text) or len(rest) == 1
+    )
+    before_measure = next_token is not None and (
+        next_token.kind == NUMBER
+        or next_pos.startswith("q")
+        or (next_pos.startswith("m") and all(ch in _NUMERALS for ch in next_token.text))
+    )
+    return Use(
+        pos,
+        counted or tok.pos.startswith("q"),
+        before_noun,
+        # jieba tags many verbs adjectives (落实好): either may take a complement.
+        after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
+        clause_final=clause_final,
+        before_measure=before_measure,
+        question=_asks(readings),
+    )
+
+
+_SENTENCE_ENDS = frozenset("。！？!?…；;")
+_QUESTION_PARTICLES = frozenset(["吗", "嗎", "么", "麼", "呢"])
+
+
+def _asks(readings: Sequence[Reading]) -> bool:
+    """Does the sentence ask something: a question mark, or a question particle before
+    its last punctuation?"""
+    texts = [r.token.text for r in readings if r.token.kind != SPACE]
+    if any("?" in t or "？" in t for t in texts):
+        return True
+    while texts and readings and texts[-1] and all(not ch.isalnum() for ch in texts[-1]):
+        texts.pop()
+    return bool(texts) and texts[-1] in _QUESTION_PARTICLES
 
 
 def _fits(sense: str, use: Use) -> bool:
@@ -107,6 +163,31 @@ def _fits(sense: str, use: Use) -> bool:
 _NOTE = re.compile(r"^(?:also pr\.|also written|erhua variant|abbr\. for|see also)", re.I)
 
 
+# A particle's senses for the end of a clause or sentence; a complement's after a verb;
+# a quantity word's before a measure word; senses that ask, which fit only a question.
+_CLAUSE_FINAL = re.compile(r"\bend of\b|\bmodal particle\b|\bsentence-final\b", re.I)
+_COMPLEMENT = re.compile(r"\bcomplement\b|^\(after (?:a )?verb", re.I)
+_QUANTITY = re.compile(r"^(?:several|a few|some|a number of|many|various)\b", re.I)
+_OBJECT_MARKER = re.compile(r"\bobject\b.*\b(?:verb|object)\b|\bin the same way as 把", re.I)
+_ASKING = re.compile(r"^(?:how|what|which|who|why)\b(?!ever)|\?$", re.I)
+
+
+def _construction(sense: str, use: Use) -> int:
+    """0 for a sense that the word's place in the sentence calls for, 2 for one it rules
+    out, 1 where its place says nothing."""
+    if use.clause_final and use.pos.startswith(("u", "y")) and _CLAUSE_FINAL.search(sense):
+        return 0
+    if use.after_verb and _COMPLEMENT.search(sense):
+        return 0
+    if use.before_noun and use.pos.startswith(("p", "d")) and _OBJECT_MARKER.search(sense):
+        return 0  # 将妖收下, 把书还给我: the preposition that moves the object forward
+    if use.before_measure and not use.question and _QUANTITY.match(sense):
+        return 0
+    if not use.question and _ASKING.search(sense):
+        return 2
+    return 1
+
+
 def _tier(sense: str, use: Use | None) -> int:
     if is_reference_sense(sense) or _NOTE.match(sense):
         return 3
@@ -119,26 +200,36 @@ def _tier(sense: str, use: Use | None) -> int:
     return 1
 
 
+def _rank(sense: str, use: Use | None) -> tuple[int, int, int]:
+    # Rare and reference senses stay last whatever the place; among the others, what the
+    # construction calls for comes before what the part of speech fits.
+    tier = _tier(sense, use)
+    placed = _construction(sense, use) if use is not None else 1
+    if tier >= 2:
+        return (1, tier, placed)
+    return (0, placed, tier)
+
+
 def order_for_use(senses: Iterable[str], use: Use | None) -> tuple[str, ...]:
     """``senses`` with those that fit ``use`` first, rare and reference senses last; the
     dictionary's order otherwise (a stable sort)."""
     senses = list(dict.fromkeys(senses))
-    return tuple(sorted(senses, key=lambda s: _tier(s, use)))
+    return tuple(sorted(senses, key=lambda s: _rank(s, use)))
 
 
 def rank_entries(entries: Sequence[DictEntry], use: Use | None) -> list[DictEntry]:
     """Entries of one reading, the one whose best sense fits ``use`` first (隻 "classifier
     for birds and certain animals" over 秖 "grain that has begun to ripen" after 两)."""
 
-    def key(e: DictEntry) -> int:
-        return min((_tier(s, use) for s in e.senses), default=4)
+    def key(e: DictEntry) -> tuple[int, int, int]:
+        return min((_rank(s, use) for s in e.senses), default=(2, 4, 4))
 
     return sorted(entries, key=key)
 
 
 def entry_fits(entry: DictEntry, use: Use | None) -> bool:
     """Does one of ``entry``'s senses fit ``use`` (its traditional form is then the one)?"""
-    return use is not None and any(_tier(s, use) == 0 for s in entry.senses)
+    return use is not None and any(_rank(s, use) == (0, 0, 0) for s in entry.senses)
 
 
 def is_note(sense: str) -> bool:

@@ -81,3 +81,73 @@ def test_weekend_deck_first_senses_fit(tmp_path):
 )
 def test_a_word_ending_like_a_numeral_counts_nothing(tmp_path, text, word, not_first):
     assert not first_senses(text, tmp_path, {word})[word][0].startswith(not_first)
+
+
+def _corpus_sentences(names: tuple[str, ...], pattern: str, limit: int) -> list[str]:
+    found = []
+    for name in names:
+        text = shared_path("corpus", name).read_text("utf-8")
+        found += re.findall(r"[^。！？\n]*" + pattern + r"[^。！？\n]*[。！？]", text)[:limit]
+    return found
+
+
+MODERN = ("xiaohong-hulanhezhuan.txt", "luxun-nahan.txt")
+
+
+@pytest.mark.parametrize(
+    "pattern, word, fits",
+    [
+        # 了 ending a statement: the change of state; before a comma: a completed action.
+        (r"[^\s，。]了(?=。)", "了", lambda s: s.startswith("(modal particle")),
+        (r"[去来到走说看]了(?=，)", "了", lambda s: s == "(completed action marker)"),
+        # 几 before a number or a measure word, in a statement: several, not "how many".
+        (r"几[十百千万](?=[^？?]*。)", "几", lambda s: s in ("several", "a few")),
+        # 好 right after a verb: the complement of completion.
+        (r"[做备吃]好(?=[了的，。])", "好", lambda s: "complement" in s),
+    ],
+)
+def test_the_place_of_a_word_in_its_sentence_picks_its_sense(tmp_path, pattern, word, fits):
+    """Real sentences of 呼兰河传 and 呐喊, each built as a deck of its own: the note's
+    first sense is the one that place calls for in all but a few."""
+    # One use a sentence: a note's sense follows its first use, and this is about each one.
+    sentences = [
+        s for s in _corpus_sentences(MODERN, pattern, 40) if "？" not in s and s.count(word) == 1
+    ][:24]
+    checked = wrong = 0
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {word})
+        if word in got:
+            checked += 1
+            wrong += not fits(got[word][0])
+    assert checked >= 3, (pattern, checked)
+    assert wrong <= checked // 5, (pattern, wrong, checked)
+
+
+def test_in_a_question_the_asking_sense_comes_first(tmp_path):
+    got = first_senses("这本书要几块钱？", tmp_path, {"几"})
+    assert got["几"][0].startswith("how")
+    got = first_senses("他买了几块糖，分给大家吃。", tmp_path, {"几"})
+    assert got["几"][0] in ("several", "a few")
+
+
+def test_the_object_marker_sense_before_a_noun(tmp_path):
+    """将 moving its object forward, in real news and novel sentences."""
+    sentences = _corpus_sentences(MODERN, r"将[他她我这那]", 10)
+    assert len(sentences) >= 4
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"将"})
+        if "将" in got:
+            assert got["将"][0].startswith("(introduces object"), (sentence, got)
+
+
+def test_a_measure_word_after_an_approximate_number_is_counted(tmp_path):
+    """三國: 百餘騎, 千餘騎 are horsemen counted, not "to ride"."""
+    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*[十百千數]餘騎[^。！？\n]*[。！？]", text)[:10]
+    checked = 0
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"骑"})
+        if "骑" in got:  # not where jieba made a word of it (數十餘騎)
+            checked += 1
+            assert got["骑"][0].startswith("classifier"), (sentence, got)
+    assert checked >= 4
