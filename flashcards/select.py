@@ -25,7 +25,15 @@ from .models import (
     Vocab,
 )
 from .segment import traditional_converter
-from .senses import Use, entry_fits, is_note, order_for_use, rank_entries, use_of
+from .senses import (
+    Use,
+    entry_fits,
+    everyday_sense,
+    is_note,
+    order_for_use,
+    rank_entries,
+    use_of,
+)
 from .tones import mark, reading_key, written
 
 ORDERS = ("appearance", "frequency", "level")
@@ -454,14 +462,18 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry], use: Use | None)
 
 
 def _senses(
-    entries: list[DictEntry], traditional: str, use: Use | None, dictionary: Dictionary
+    entries: list[DictEntry],
+    traditional: str,
+    use: Use | None,
+    dictionary: Dictionary,
+    everyday: str | None = None,
 ) -> tuple[str, ...]:
     matching = [e for e in entries if e.traditional == traditional] or entries
     senses: dict[str, None] = {}
     for e in matching:
         for s in e.senses:
             senses.setdefault(s, None)
-    ordered = order_for_use(senses, use)
+    ordered = order_for_use(senses, use, everyday)
     real = tuple(s for s in ordered if not is_reference_sense(s) and not is_note(s))
     return real or _resolved_variant(ordered, use, dictionary) or ordered
 
@@ -520,7 +532,9 @@ def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
         traditional=traditional,
         numbered=st.numbered,
         marked=mark(st.numbered),
-        senses=_senses(entries, traditional, use, dictionary),
+        senses=_senses(
+            entries, traditional, use, dictionary, everyday_sense(st.simplified, st.numbered)
+        ),
         classifiers=_classifiers(entries),
         levels=levels_of(st.simplified),
         count=st.count,

@@ -13,9 +13,12 @@ numeral), and the traditional form follows that entry.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
@@ -77,6 +80,7 @@ class Use:
     clause_final: bool = False
     before_measure: bool = False
     question: bool = False
+    after_word: bool = False
 
 
 def use_of(readings: Sequence[Reading], index: int) -> Use:
@@ -129,6 +133,7 @@ def use_of(readings: Sequence[Reading], index: int) -> Use:
         clause_final=clause_final,
         before_measure=before_measure,
         question=_asks(readings),
+        after_word=prev is not None and prev.kind != PUNCT,
     )
 
 
@@ -168,6 +173,11 @@ _NOTE = re.compile(r"^(?:also pr\.|also written|erhua variant|abbr\. for|see als
 _CLAUSE_FINAL = re.compile(r"\bend of\b|\bmodal particle\b|\bsentence-final\b", re.I)
 _COMPLEMENT = re.compile(r"\bcomplement\b|^\(after (?:a )?verb", re.I)
 _QUANTITY = re.compile(r"^(?:several|a few|some|a number of|many|various)\b", re.I)
+_POSITION = re.compile(
+    r"^(?:\(\w+ suffix\) )?(?:within|in|inside|among|amid|during|on|under|above|below|after"
+    r"|before|behind|in front of|outside|beside)\b",
+    re.I,
+)
 _OBJECT_MARKER = re.compile(r"\bobject\b.*\b(?:verb|object)\b|\bin the same way as 把", re.I)
 _ASKING = re.compile(r"^(?:how|what|which|who|why)\b(?!ever)|\?$", re.I)
 
@@ -179,12 +189,16 @@ def _construction(sense: str, use: Use) -> int:
         return 0
     if use.after_verb and _COMPLEMENT.search(sense):
         return 0
+    if use.pos.startswith("f") and use.after_word and _POSITION.match(sense):
+        return 0  # 会晤中, 宴会厅里: a place word after what it places
     if use.before_noun and use.pos.startswith(("p", "d")) and _OBJECT_MARKER.search(sense):
         return 0  # 将妖收下, 把书还给我: the preposition that moves the object forward
     if use.before_measure and not use.question and _QUANTITY.match(sense):
         return 0
     if not use.question and _ASKING.search(sense):
         return 2
+    if not use.counted and _CLASSIFIER.match(sense):
+        return 2  # 本次, 个人: no number counts it here
     return 1
 
 
@@ -200,36 +214,57 @@ def _tier(sense: str, use: Use | None) -> int:
     return 1
 
 
-def _rank(sense: str, use: Use | None) -> tuple[int, int, int]:
+def _rank(sense: str, use: Use | None, everyday: str | None = None) -> tuple[int, int, int, int]:
     # Rare and reference senses stay last whatever the place; among the others, what the
-    # construction calls for comes before what the part of speech fits.
+    # construction calls for comes before what the part of speech fits, and the everyday
+    # sense before the others that fit as well.
     tier = _tier(sense, use)
     placed = _construction(sense, use) if use is not None else 1
     if tier >= 2:
-        return (1, tier, placed)
-    return (0, placed, tier)
+        return (1, tier, placed, 1)
+    return (0, placed, tier, 0 if sense == everyday else 1)
 
 
-def order_for_use(senses: Iterable[str], use: Use | None) -> tuple[str, ...]:
-    """``senses`` with those that fit ``use`` first, rare and reference senses last; the
+def order_for_use(
+    senses: Iterable[str], use: Use | None, everyday: str | None = None
+) -> tuple[str, ...]:
+    """``senses`` with those that fit ``use`` first (``everyday``, the sense a learner's
+    dictionary gives first, first among them), rare and reference senses last; the
     dictionary's order otherwise (a stable sort)."""
     senses = list(dict.fromkeys(senses))
-    return tuple(sorted(senses, key=lambda s: _rank(s, use)))
+    return tuple(sorted(senses, key=lambda s: _rank(s, use, everyday)))
+
+
+@cache
+def _everyday_senses() -> dict[str, str]:
+    text = resources.files("flashcards").joinpath(f"data/{EVERYDAY_FILE}").read_text("utf-8")
+    table = json.loads(text)
+    return {key: value for key, value in table.items() if not key.startswith("_")}
+
+
+EVERYDAY_FILE = "everyday_senses.json"
+
+
+def everyday_sense(simplified: str, numbered: str) -> str | None:
+    """The sense of a frequent word in one reading that a learner should meet first ("for"
+    for 为 wei4, "place" for 地方 di4 fang5), where CC-CEDICT's order and the word's use in
+    its sentence leave it open; our own labels (data/everyday_senses.json)."""
+    return _everyday_senses().get(f"{simplified} {numbered.lower()}")
 
 
 def rank_entries(entries: Sequence[DictEntry], use: Use | None) -> list[DictEntry]:
     """Entries of one reading, the one whose best sense fits ``use`` first (隻 "classifier
     for birds and certain animals" over 秖 "grain that has begun to ripen" after 两)."""
 
-    def key(e: DictEntry) -> tuple[int, int, int]:
-        return min((_rank(s, use) for s in e.senses), default=(2, 4, 4))
+    def key(e: DictEntry) -> tuple[int, int, int, int]:
+        return min((_rank(s, use) for s in e.senses), default=(2, 4, 4, 1))
 
     return sorted(entries, key=key)
 
 
 def entry_fits(entry: DictEntry, use: Use | None) -> bool:
     """Does one of ``entry``'s senses fit ``use`` (its traditional form is then the one)?"""
-    return use is not None and any(_rank(s, use) == (0, 0, 0) for s in entry.senses)
+    return use is not None and any(_rank(s, use)[:3] == (0, 0, 0) for s in entry.senses)
 
 
 def is_note(sense: str) -> bool:

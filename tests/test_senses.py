@@ -151,3 +151,46 @@ def test_a_measure_word_after_an_approximate_number_is_counted(tmp_path):
             checked += 1
             assert got["骑"][0].startswith("classifier"), (sentence, got)
     assert checked >= 4
+
+
+def test_every_everyday_sense_is_a_sense_of_its_reading_in_cc_cedict():
+    """The labels name CC-CEDICT's own text; one that no longer matches would silently
+    stop applying, so a dictionary update that changes a sense must show here."""
+    import json
+    from importlib import resources
+
+    from flashcards.dictionary import load_dictionary
+
+    dictionary = load_dictionary()
+    table = json.loads(
+        resources.files("flashcards").joinpath("data/everyday_senses.json").read_text("utf-8")
+    )
+    labels = {k: v for k, v in table.items() if not k.startswith("_")}
+    assert len(labels) >= 300
+    missing = []
+    for key, sense in labels.items():
+        word, reading = key.split(" ", 1)
+        senses = {s for e in dictionary.entries_for_reading(word, reading) for s in e.senses}
+        if sense not in senses:
+            missing.append(key)
+    assert not missing, missing[:10]
+
+
+def test_dates_and_place_words_in_the_news_page_read_as_such(tmp_path):
+    """Every 月 and 日 of a date on the seed page is month and day (CC-CEDICT leads with
+    moon and sun); 中, 里 and 后 after a word place it (会晤中: within, not middle)."""
+    seed = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
+    dates = re.findall(r"[^。！？\n]*\d+月\d+日[^。！？\n]*[。！？]", seed)[:6]
+    assert len(dates) >= 3
+    for sentence in dates:
+        got = first_senses(sentence, tmp_path, {"月", "日"})
+        assert got["月"][0] == "month" and got["日"][0] == "day", (sentence, got)
+    placed = re.findall(r"[^。！？\n，]*[\u4e00-\u9fff]{2}[中里后](?=[，。、])", seed)[:12]
+    checked = 0
+    for clause in placed:
+        word = clause[-1]
+        got = first_senses(clause + "。", tmp_path, {word})
+        if word in got:
+            checked += 1
+            assert got[word][0].startswith(("within", "inside", "after", "in")), (clause, got)
+    assert checked >= 4
