@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -332,6 +333,7 @@ class BuildOptions:
     user_dict: str | None = None  # a word list in jieba's format, loaded before cutting
     readings: str | None = None  # a file of reading overrides (load_reading_overrides)
     jobs: int | None = None  # processes annotating the text; None: one a core, fewer if short
+    audio: str = "none"  # "espeak": embed the words and sentences said (flashcards.audio)
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,8 @@ class BuildResult:
     sentences: int
     notes: int
     cards: int
+    media: int = 0  # audio files in the deck
+    notices: tuple[str, ...] = ()  # one line each: what the build left out, and why
 
 
 @dataclass(frozen=True)
@@ -413,6 +417,7 @@ _RECIPE_RULES = {
     "user_dict": _text,
     "readings": _text,
     "jobs": _whole(1),
+    "audio": _one_of("none", "espeak"),
 }
 
 
@@ -561,7 +566,7 @@ def build(
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
     """
-    from .package import build_records, count_cards, write_deck
+    from .package import build_records, count_cards, media_of, output_format, write_deck
 
     paths, recipe_options = expand_inputs(inputs)
     _refuse_to_overwrite_an_input(paths, Path(output))
@@ -572,22 +577,46 @@ def build(
     deck = make_deck(paths, options, dictionary=dictionary, progress=progress)
     if not deck.vocab and not deck.sentences and not options.allow_empty:
         raise FlashcardsError("no words left to learn in the input; no deck written")
-    records = build_records(deck.vocab, deck.sentences, script=options.script, cards=options.cards)
-    written = write_deck(
-        Path(output),
-        deck.vocab,
-        deck.sentences,
-        deck_name=options.deck_name,
-        format=options.format,
-        script=options.script,
-        cards=options.cards,
-        records=records,
-        force=force,
-    )
+    notices: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="flashcards-audio-") as folder:
+        audio = None
+        # A Markdown list plays nothing: no audio is made for it.
+        if options.audio != "none" and output_format(Path(output), options.format) != "md":
+            audio, notice = _deck_audio(deck, options, Path(folder))
+            notices += [notice] if notice else []
+        records = build_records(
+            deck.vocab, deck.sentences, script=options.script, cards=options.cards, audio=audio
+        )
+        written = write_deck(
+            Path(output),
+            deck.vocab,
+            deck.sentences,
+            deck_name=options.deck_name,
+            format=options.format,
+            script=options.script,
+            cards=options.cards,
+            records=records,
+            force=force,
+            media=audio.files if audio else (),
+        )
     return BuildResult(
         path=Path(written),
         words=len(deck.vocab),
         sentences=len(deck.sentences),
         notes=len(records),
         cards=count_cards(records),
+        media=len(media_of(records)),
+        notices=tuple(notices),
     )
+
+
+def _deck_audio(deck: Deck, options: BuildOptions, folder: Path):
+    """(the deck's audio, None), or (None, why not) where the tools are missing."""
+    from .audio import ENGINES, make_audio, missing
+
+    if options.audio not in ENGINES:
+        raise FlashcardsError(f"unknown audio {options.audio!r}: use one of {', '.join(ENGINES)}")
+    why = missing(options.audio)
+    if why:
+        return None, why
+    return make_audio(deck.vocab, deck.sentences, folder, jobs=options.jobs), None
