@@ -30,11 +30,13 @@ from anki_check import (
     notes_by_guid,
     render_all_cards,
     review_some_cards,
+    sample_sentences,
+    sample_vocab,
     scheduling_snapshot,
 )
 
-from flashcards import api
-from flashcards.audio import speech
+from flashcards import api, notes, package
+from flashcards.audio import make_audio, speech
 from flashcards.errors import FlashcardsError
 from flashcards.notes import SENTENCE_FIELDS, VOCAB_FIELDS
 
@@ -374,5 +376,52 @@ def test_the_seed_deck_with_audio_imports_with_every_card_and_file(seed_path, tm
         check = col.media.check()
         assert not check.missing and not check.unused
         assert {p.name for p in Path(col.media.dir()).iterdir()} == set(media)
+    finally:
+        col.close()
+
+
+def test_a_deck_studied_before_audio_takes_it_with_merge_note_types(tmp_path, monkeypatch):
+    """A learner's deck from before the Audio fields: the rebuilt deck, imported with "Merge
+    note types" (as the README says), updates the notes in place with their files, reviews
+    kept, nothing duplicated, no media missing."""
+    _tools_or_skip()
+    vocab, sentences = sample_vocab()[:4], sample_sentences()[:1]
+    old_vocab = notes.VOCAB_FIELDS[: notes.VOCAB_FIELDS.index("Audio")]
+    old_sentence = notes.SENTENCE_FIELDS[: notes.SENTENCE_FIELDS.index("SentenceAudio")]
+    with monkeypatch.context() as old:
+        old.setattr(package, "VOCAB_FIELDS", old_vocab)
+        old.setattr(package, "SENTENCE_FIELDS", old_sentence)
+        old.setattr(package, "TEMPLATES_MTIME", 1796083200)
+        first = package.write_deck(tmp_path / "old.apkg", vocab, sentences, timestamp=1.7e9)
+    col = import_into_fresh_collection(first, tmp_path)
+    try:
+        reviewed = review_some_cards(col, 3)
+        history = scheduling_snapshot(col, reviewed)
+        (tmp_path / "media").mkdir()
+        audio = make_audio(vocab, sentences, tmp_path / "media")
+        records = package.build_records(vocab, sentences, audio=audio)
+        rebuilt = package.write_deck(
+            tmp_path / "new.apkg", vocab, sentences, records=records, media=audio.files
+        )
+        log = import_package(col, rebuilt, merge_notetypes=True)
+        assert not log.conflicting and not log.new
+        again = package.write_deck(
+            tmp_path / "again.apkg",
+            vocab,
+            sentences,
+            records=records,
+            media=audio.files,
+            timestamp=time.time() + 60,
+        )
+        import_package(col, again)
+        after = notes_by_guid(col)
+        assert len(after) == len(vocab) + len(sentences)
+        assert all(
+            f["Audio"].startswith("[sound:flashcards-") for f in after.values() if "Audio" in f
+        )
+        assert_no_duplicate_notes(col)
+        assert scheduling_snapshot(col, reviewed) == history
+        render_all_cards(col)  # every file played is in the media folder
+        assert not col.media.check().missing
     finally:
         col.close()
