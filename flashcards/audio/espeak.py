@@ -1,11 +1,11 @@
 """Speech from our own pinyin with espeak-ng, compressed to MP3 with LAME.
 
 espeak-ng's ``cmn-latn-pinyin`` voice reads numbered pinyin (``yin2hang2``) and applies
-third-tone sandhi itself; its plain ``cmn`` voice reads the tone digits out as English
-numbers. So the cards say the reading the pipeline chose (长 zhang3 or chang2), never a
-guess from the characters. Both tools are called as programs (espeak-ng is GPL; nothing
-links to it), and only ever with text built here from pinyin syllables and a few
-punctuation marks, never with text from the input.
+third-tone sandhi itself (its plain ``cmn`` voice is "Latin as English"). So the cards say
+the reading the pipeline chose (长 zhang3 or chang2), never a guess from the characters.
+Both tools are called as programs (espeak-ng is GPL; nothing links to it), and only ever
+with text built here from pinyin syllables and a few punctuation marks, never with text
+from the input.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ SENTENCE_SPEED = 150
 PACE = (0.28, 0.48)
 SLOWEST, FASTEST = 80, 320
 # MP3 at 32 kbit/s, mono: a word is about 3 KB, and speech from a formant synthesiser
-# loses nothing audible. Every Anki client plays MP3 (AnkiMobile plays no Ogg Vorbis on
-# older iOS versions).
+# loses nothing audible; MP3 is the one format every Anki client and platform plays.
 BITRATE = 32
 # espeak-ng ends every utterance with about 0.4 s of silence; we keep this much of it.
 TAIL_SECONDS = 0.04
@@ -73,22 +72,10 @@ def missing() -> str | None:
         return f"espeak-ng does not run ({err}): building without embedded audio"
     if VOICE not in voices.split():
         return (
-            f"espeak-ng has no {VOICE} voice (espeak-ng 1.51 or later has it): "
+            f"espeak-ng has no {VOICE} voice (Debian 12's espeak-ng 1.51 has it): "
             "building without embedded audio"
         )
     return None
-
-
-def versions() -> str:
-    """The versions of the two tools, as they print them (for the report, not the names)."""
-    out = []
-    for cmd in (["espeak-ng", "--version"], ["lame", "--version"]):
-        try:
-            text = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
-        except (OSError, subprocess.SubprocessError):
-            text = ""
-        out.append(text.splitlines()[0].strip() if text.strip() else f"{cmd[0]}: unknown")
-    return "; ".join(out)
 
 
 def synthesise(text: str, path: Path, *, sentence: bool) -> None:
