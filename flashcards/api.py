@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -337,6 +338,7 @@ class BuildOptions:
     # when it is an .apkg; drop_cards turns this off.
     keep_cards_from: tuple[str, ...] = ()
     drop_cards: bool = False
+    audio: str = "none"  # "espeak": embed the words and sentences said (flashcards.audio)
 
 
 @dataclass(frozen=True)
@@ -355,6 +357,8 @@ class BuildResult:
     cards: int
     kept_cards: int = 0  # cards of kinds not asked for, kept because the notes had them
     kept_kinds: tuple[str, ...] = ()
+    media: int = 0  # audio files in the deck
+    notices: tuple[str, ...] = ()  # one line each: what the build left out, and why
 
 
 @dataclass(frozen=True)
@@ -428,6 +432,7 @@ _RECIPE_RULES = {
     "jobs": _whole(1),
     "keep_cards_from": _file_list,
     "drop_cards": _flag,
+    "audio": _one_of("none", "espeak"),
 }
 
 
@@ -579,7 +584,14 @@ def build(
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
     """
-    from .package import build_records, count_cards, kept_cards, write_deck
+    from .package import (
+        build_records,
+        count_cards,
+        kept_cards,
+        media_of,
+        output_format,
+        write_deck,
+    )
 
     paths, recipe_options = expand_inputs(inputs)
     _refuse_to_overwrite_an_input(paths, Path(output))
@@ -591,21 +603,34 @@ def build(
     if not deck.vocab and not deck.sentences and not options.allow_empty:
         raise FlashcardsError("no words left to learn in the input; no deck written")
     earlier = _earlier_card_kinds(options, Path(output))
-    records = build_records(
-        deck.vocab, deck.sentences, script=options.script, cards=options.cards, keep=earlier
-    )
+    notices: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="flashcards-audio-") as folder:
+        audio = None
+        # A Markdown list plays nothing: no audio is made for it.
+        if options.audio != "none" and output_format(Path(output), options.format) != "md":
+            audio, notice = _deck_audio(deck, options, Path(folder))
+            notices += [notice] if notice else []
+        records = build_records(
+            deck.vocab,
+            deck.sentences,
+            script=options.script,
+            cards=options.cards,
+            keep=earlier,
+            audio=audio,
+        )
+        written = write_deck(
+            Path(output),
+            deck.vocab,
+            deck.sentences,
+            deck_name=options.deck_name,
+            format=options.format,
+            script=options.script,
+            cards=options.cards,
+            records=records,
+            force=force,
+            media=audio.files if audio else (),
+        )
     kept = kept_cards(records, options.cards)
-    written = write_deck(
-        Path(output),
-        deck.vocab,
-        deck.sentences,
-        deck_name=options.deck_name,
-        format=options.format,
-        script=options.script,
-        cards=options.cards,
-        records=records,
-        force=force,
-    )
     return BuildResult(
         path=Path(written),
         words=len(deck.vocab),
@@ -614,12 +639,14 @@ def build(
         cards=count_cards(records),
         kept_cards=sum(kept.values()),
         kept_kinds=tuple(k for k in CARD_KINDS if kept.get(k)),
+        media=len(media_of(records)),
+        notices=tuple(notices),
     )
 
 
 def _earlier_card_kinds(options: BuildOptions, output: Path) -> dict[str, frozenset[str]]:
     """The card kinds each note had before, by GUID (see BuildOptions.keep_cards_from)."""
-    from .package import resolve_format
+    from .package import output_format
     from .wordsources import card_kinds_by_guid
 
     if options.drop_cards or set(options.cards) >= set(CARD_KINDS):
@@ -628,7 +655,7 @@ def _earlier_card_kinds(options: BuildOptions, output: Path) -> dict[str, frozen
     for source in options.keep_cards_from:
         for guid, had in card_kinds_by_guid(source).items():
             kinds[guid] = kinds.get(guid, frozenset()) | had
-    if output.is_file() and resolve_format(output, options.format) == "apkg":
+    if output.is_file() and output_format(output, options.format) == "apkg":
         try:
             earlier = card_kinds_by_guid(output)
         except FlashcardsError:
@@ -636,3 +663,15 @@ def _earlier_card_kinds(options: BuildOptions, output: Path) -> dict[str, frozen
         for guid, had in earlier.items():
             kinds[guid] = kinds.get(guid, frozenset()) | had
     return kinds
+
+
+def _deck_audio(deck: Deck, options: BuildOptions, folder: Path):
+    """(the deck's audio, None), or (None, why not) where the tools are missing."""
+    from .audio import ENGINES, make_audio, missing
+
+    if options.audio not in ENGINES:
+        raise FlashcardsError(f"unknown audio {options.audio!r}: use one of {', '.join(ENGINES)}")
+    why = missing(options.audio)
+    if why:
+        return None, why
+    return make_audio(deck.vocab, deck.sentences, folder, jobs=options.jobs), None

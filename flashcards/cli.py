@@ -393,6 +393,12 @@ def _print_report(r: dict) -> None:
     help="Processes reading the text (default: one a core, fewer for a short input; "
     "Linux only). Any number gives the same deck.",
 )
+@click.option(
+    "--audio",
+    type=click.Choice(["none", "espeak"]),
+    help="espeak: embed each word and sentence said from its pinyin (needs espeak-ng and "
+    "lame; default: none, the device's voice reads the cards).",
+)
 @_known_option
 @_read_options
 @click.pass_context
@@ -417,6 +423,7 @@ def build_cmd(
     allow_empty,
     force,
     jobs,
+    audio,
     known_files,
     profile,
     encoding,
@@ -439,6 +446,7 @@ def build_cmd(
         "user_dict": ctx.obj["user_dict"],
         "readings": ctx.obj["readings_file"],
         "jobs": jobs,
+        "audio": audio,
     }
     if cards:
         kinds = tuple(k.strip() for k in cards.split(",") if k.strip())
@@ -469,8 +477,11 @@ def build_cmd(
             progress=progress,
             force=force,
         )
+    for notice in result.notices:
+        click.echo(notice, err=True)
+    media = f", {result.media} audio files" if result.media else ""
     click.echo(
-        f"{result.words} words, {result.sentences} sentences, {result.cards} cards "
+        f"{result.words} words, {result.sentences} sentences, {result.cards} cards{media} "
         f"-> {result.path}",
         err=True,
     )

@@ -46,6 +46,8 @@ VOCAB_FIELDS: tuple[str, ...] = (
     "MakeRecall",  # non-empty: the note has a recall card
     "MakeCloze",  # non-empty: the note has a fill-in-the-blank card
     "MoreMeanings",  # the senses after the first few in Meaning, shown smaller on the back
+    "Audio",  # [sound:] of the word in its reading (--audio espeak), else empty
+    "SentenceAudio",  # [sound:] of the example sentence (--audio espeak), else empty
 )
 VOCAB_SORT_FIELD = "Headword"
 
@@ -54,6 +56,7 @@ SENTENCE_FIELDS: tuple[str, ...] = (
     "SentencePinyin",
     "Words",  # the selected words of the sentence, with pinyin and gloss
     "Source",
+    "SentenceAudio",  # [sound:] of the sentence (--audio espeak), else empty
 )
 SENTENCE_SORT_FIELD = "Sentence"
 
@@ -77,6 +80,8 @@ _NUMBERED_SYLLABLE = re.compile(r"^[A-Za-zÜüÊê:]+[1-5]$")
 # Anki syntax may come through from a file name (<svg/onload=...>.txt).
 _TAG_UNSAFE = re.compile(r"[\s\"':<>&{}\[\]\\]+")
 _BLANK_CHAR = "＿"
+# A media file name we made (flashcards.audio): never from the input, never markup.
+_MEDIA_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def escape_field(text: str) -> str:
@@ -89,6 +94,15 @@ def escape_field(text: str) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
     return escaped.replace("\n", "<br>")
+
+
+def sound_field(media_name: str) -> str:
+    """``[sound:name]`` for a media file we made, or "" for none."""
+    if not media_name:
+        return ""
+    if not _MEDIA_NAME.fullmatch(media_name):
+        raise ValueError(f"not a media file name of ours: {media_name!r}")
+    return f"[sound:{media_name}]"
 
 
 def _pinyin_pieces(numbered: str, split_names: bool = True) -> list[tuple[str, str, int | None]]:
@@ -260,12 +274,19 @@ def hsk3_label(level: int | None) -> str:
 
 
 def vocab_fields(
-    v: Vocab, script: str = "simplified", cards: Collection[str] = CARD_KINDS
+    v: Vocab,
+    script: str = "simplified",
+    cards: Collection[str] = CARD_KINDS,
+    *,
+    word_audio: str = "",
+    sentence_audio: str = "",
 ) -> dict[str, str]:
     """The note fields of a vocabulary note, in :data:`VOCAB_FIELDS` order, all escaped.
 
     ``cards`` picks the card kinds: a kind is switched on by a non-empty flag field, and only
     where the note has what its front needs (a cloze card needs an example sentence).
+    ``word_audio`` and ``sentence_audio`` name the media files of the word and its example
+    (flashcards.audio), if the deck has them.
     """
     _check_script(script)
     kinds = check_card_kinds(cards)
@@ -303,6 +324,8 @@ def vocab_fields(
     for kind, flag in CARD_FLAG_FIELDS.items():
         fields[flag] = "y" if kind in kinds and has_front[kind] else ""
     fields["MoreMeanings"] = "; ".join(escape_field(s) for s in more)
+    fields["Audio"] = sound_field(word_audio)
+    fields["SentenceAudio"] = sound_field(sentence_audio) if sentence else ""
     assert tuple(fields) == VOCAB_FIELDS
     return fields
 
@@ -360,8 +383,11 @@ def _gloss(v: Vocab, script: str, senses: int = 2) -> str:
     return "; ".join(escape_field(s) for s in clean_senses(v, script)[:senses])
 
 
-def sentence_fields(item: SentenceItem, script: str = "simplified") -> dict[str, str]:
-    """The note fields of a sentence note, in :data:`SENTENCE_FIELDS` order, all escaped."""
+def sentence_fields(
+    item: SentenceItem, script: str = "simplified", *, audio: str = ""
+) -> dict[str, str]:
+    """The note fields of a sentence note, in :data:`SENTENCE_FIELDS` order, all escaped;
+    ``audio`` names the media file of the sentence (flashcards.audio), if there is one."""
     _check_script(script)
     words = "".join(
         f'<li><span class="w">{escape_field(_headword(w, script))}</span> '
@@ -374,6 +400,7 @@ def sentence_fields(item: SentenceItem, script: str = "simplified") -> dict[str,
         "SentencePinyin": sentence_pinyin_html(item.numbered, item.marked),
         "Words": f'<ul class="words">{words}</ul>' if words else "",
         "Source": escape_field(item.sentence.source),
+        "SentenceAudio": sound_field(audio),
     }
     assert tuple(fields) == SENTENCE_FIELDS
     return fields

@@ -35,7 +35,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +44,7 @@ from pathlib import Path
 
 import genanki
 
+from .audio import DeckAudio
 from .errors import FlashcardsError
 from .models import SentenceItem, Vocab
 from .notes import (
@@ -85,7 +86,7 @@ FORMATS: tuple[str, ...] = ("apkg", "csv", "tsv", "json", "md")
 # modification time. Anki replaces a note type on import only with a newer copy, so a
 # learner's own restyling (done later than this) survives every rebuild, while an untouched
 # copy takes up new templates. Bump this to the release date whenever templates/ changes.
-TEMPLATES_MTIME = 1796083200  # 2026-12-01: MoreMeanings on the backs
+TEMPLATES_MTIME = 1796169600  # 2026-12-02: TTS tags and the Audio fields on the backs
 
 
 class _Model(genanki.Model):
@@ -217,25 +218,32 @@ def build_records(
     script: str = "simplified",
     cards: Collection[str] = CARD_KINDS,
     keep: Mapping[str, Collection[str]] | None = None,
+    audio: DeckAudio | None = None,
 ) -> list[NoteRecord]:
     """The notes of a deck in order: vocabulary first, then sentences; one per GUID.
 
     ``keep``: card kinds by GUID that a note keeps besides ``cards`` (the kinds it had in an
     earlier build, whose cards would otherwise be left blank in a studied collection).
+    ``audio`` (flashcards.audio.make_audio) fills the Audio and SentenceAudio fields.
     """
     keep = keep or {}
     records = []
     for v in _unique(vocab, vocab_guid):
         guid = vocab_guid(v)
         kinds = set(cards) | set(keep.get(guid, ()))
-        records.append(
-            NoteRecord(VOCAB_MODEL_NAME, guid, vocab_fields(v, script, kinds), tuple(vocab_tags(v)))
+        fields = vocab_fields(
+            v,
+            script,
+            kinds,
+            word_audio=audio.word(v) if audio else "",
+            sentence_audio=audio.example(v) if audio else "",
         )
+        records.append(NoteRecord(VOCAB_MODEL_NAME, guid, fields, tuple(vocab_tags(v))))
     records += [
         NoteRecord(
             SENTENCE_MODEL_NAME,
             sentence_guid(s),
-            sentence_fields(s, script),
+            sentence_fields(s, script, audio=audio.sentence(s) if audio else ""),
             tuple(sentence_tags(s)),
         )
         for s in _unique(sentences, sentence_guid)
@@ -243,7 +251,31 @@ def build_records(
     return records
 
 
-def resolve_format(path: Path, format: str | None) -> str:
+def media_of(records: Sequence[NoteRecord]) -> list[str]:
+    """The media file names the notes that have cards refer to, each once, in name order."""
+    return _names_in(r for r in records if r.has_cards)
+
+
+def _names_in(records: Iterable[NoteRecord]) -> list[str]:
+    names = set()
+    for record in records:
+        for f in _AUDIO_FIELDS:
+            found = _SOUND.fullmatch(record.fields.get(f, ""))
+            if found:
+                names.add(found.group(1))
+    return sorted(names)
+
+
+_AUDIO_FIELDS = ("Audio", "SentenceAudio")
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
+
+
+def output_format(path: Path, format: str | None = None) -> str:
+    """The format a deck written to ``path`` has: ``format``, else the file's suffix."""
+    return _resolve_format(Path(path), format)
+
+
+def _resolve_format(path: Path, format: str | None) -> str:
     fmt = (format or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         given = f"format {format!r}" if format else f"file name {path.name!r}"
@@ -360,6 +392,7 @@ def write_deck(
     timestamp: float | None = None,
     records: list[NoteRecord] | None = None,
     force: bool = False,
+    media: Sequence[Path] = (),
 ) -> Path:
     """Write the deck to ``path`` and return it (``force``: also over a read-only file).
 
@@ -369,25 +402,69 @@ def write_deck(
     modification time, now by default; Anki updates a note on import only when this is newer
     than its copy, so a fixed value gives byte-identical files but no updates.
     ``records`` are the notes from :func:`build_records`, when the caller made them already.
+    ``media`` are the files the notes' Audio fields name: inside an .apkg; beside a .csv,
+    .tsv or .json, in a folder named after it (``deck.media/``), for Anki's media folder.
     """
     path = Path(path)
     vocab, sentences = list(vocab), list(sentences)  # each is read more than once
-    fmt = resolve_format(path, format)
+    fmt = _resolve_format(path, format)
     name = _check_deck_name(deck_name)
     check_card_kinds(cards)
     if records is None:
         records = build_records(vocab, sentences, script=script, cards=cards)
     when = time.time() if timestamp is None else float(timestamp)
+    # A .json lists every note, one without cards too; the other formats only those with.
+    names = _names_in(records) if fmt == "json" else media_of(records)
+    files = _media_files(names, media)
     writers: dict[str, Callable[[Path], None]] = {
-        "apkg": lambda tmp: _write_apkg(tmp, records, name, when),
+        "apkg": lambda tmp: _write_apkg(tmp, records, name, when, files),
         "csv": lambda tmp: _write_text(tmp, records, name, ","),
         "tsv": lambda tmp: _write_text(tmp, records, name, "\t"),
         "json": lambda tmp: _write_json(tmp, vocab, sentences, records),
         "md": lambda tmp: _write_markdown(tmp, vocab, sentences, name, script),
     }
+    # A device or pipe (-o /dev/stdout) has no folder beside it for the media.
+    beside = fmt in ("csv", "tsv", "json") and (path.is_file() or not path.exists())
     with atomic_output(path, force=force) as tmp:
         writers[fmt](tmp)
+        if files and beside:
+            _write_media_folder(path, files)
     return path
+
+
+def _media_files(names: Sequence[str], media: Sequence[Path]) -> list[Path]:
+    """The files of ``media`` with these names; a name without its file is a bug of ours,
+    never something to write a deck with."""
+    by_name = {Path(p).name: Path(p) for p in media}
+    absent = [n for n in names if n not in by_name or not by_name[n].is_file()]
+    if absent:
+        raise FlashcardsError(f"internal error: no media file {absent[0]}")
+    return [by_name[n] for n in names]
+
+
+def media_folder(path: Path) -> Path:
+    """Where a text deck's media files go: ``deck.media/`` beside ``deck.csv``."""
+    path = Path(path)
+    return path.with_name(path.stem + ".media")
+
+
+def _write_media_folder(path: Path, files: Sequence[Path]) -> None:
+    """Copy ``files`` into the media folder of ``path``, each under a temporary name first
+    and renamed into place (a file of that name is the same sound, perhaps by another
+    version of the tools)."""
+    folder = media_folder(path.resolve() if path.is_symlink() else path)
+    folder.mkdir(exist_ok=True)
+    for source in files:
+        target = folder / source.name
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{source.name}.", suffix=".part")
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp_name)
+            os.chmod(tmp_name, 0o666 & ~_current_umask())
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
 
 
 # --- .apkg -------------------------------------------------------------------------------
@@ -400,7 +477,9 @@ def _zip_entry(name: str, when: float) -> zipfile.ZipInfo:
     return info
 
 
-def _write_apkg(tmp: Path, records: list[NoteRecord], deck_name: str, when: float) -> None:
+def _write_apkg(
+    tmp: Path, records: list[NoteRecord], deck_name: str, when: float, media: Sequence[Path] = ()
+) -> None:
     models = {VOCAB_MODEL_NAME: vocab_model(), SENTENCE_MODEL_NAME: sentence_model()}
     deck = genanki.Deck(deck_id(deck_name), deck_name)
     # Both note types always travel, so a collection that imported any of our decks can
@@ -426,16 +505,22 @@ def _write_apkg(tmp: Path, records: list[NoteRecord], deck_name: str, when: floa
     db = Path(db_name)
     try:
         conn = sqlite3.connect(db)
+        package = genanki.Package(deck, media_files=[str(p) for p in media])
         try:
-            genanki.Package(deck).write_to_db(
+            package.write_to_db(
                 conn.cursor(), when, itertools.count(int(when * 1000))
             )
             conn.commit()
         finally:
             conn.close()
+        # The media map and numbered entries as genanki's own writer lays them out.
+        numbered = dict(enumerate(package.media_files))
+        media_map = {str(i): os.path.basename(p) for i, p in numbered.items()}
         with zipfile.ZipFile(tmp, "w") as out:
             out.writestr(_zip_entry("collection.anki2", when), db.read_bytes())
-            out.writestr(_zip_entry("media", when), b"{}")
+            out.writestr(_zip_entry("media", when), json.dumps(media_map).encode())
+            for i, p in numbered.items():
+                out.writestr(_zip_entry(str(i), when), Path(p).read_bytes())
     finally:
         db.unlink(missing_ok=True)
         Path(f"{db}-journal").unlink(missing_ok=True)
@@ -527,7 +612,15 @@ def _vocab_json(v: Vocab, record: NoteRecord) -> dict:
         "sources": list(v.sources),
         "first_index": v.first_index,
         "tags": list(record.tags),
+        "audio": _media_name(record.fields["Audio"]),
+        "sentence_audio": _media_name(record.fields["SentenceAudio"]),
     }
+
+
+def _media_name(sound: str) -> str | None:
+    """``[sound:name]`` -> ``name``; None for an empty field."""
+    found = _SOUND.fullmatch(sound)
+    return found.group(1) if found else None
 
 
 def _sentence_json(item: SentenceItem, record: NoteRecord) -> dict:
@@ -550,6 +643,7 @@ def _sentence_json(item: SentenceItem, record: NoteRecord) -> dict:
             for w in item.words
         ],
         "tags": list(record.tags),
+        "sentence_audio": _media_name(record.fields["SentenceAudio"]),
     }
 
 

@@ -31,6 +31,7 @@ from anki.collection import (
     ImportCsvRequest,
 )
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition, ImportResponse
+from anki.sound import AVTag, SoundOrVideoTag, TTSTag
 
 from flashcards.models import Classifier, Levels, Sentence, SentenceItem, Vocab
 from flashcards.tones import mark
@@ -56,6 +57,11 @@ _ERROR_MARKERS = (
 )
 # Sound, TTS and LaTeX syntax that Anki would act on if it reached the rendered card.
 _AV_SYNTAX = re.compile(r"\[(sound|anki:|latex\]|\$\]|\$\$\])", re.IGNORECASE)
+# The only audio a card may play, on its back: our templates' TTS tags (Chinese, read
+# from a field the card shows) and the media files --audio espeak names.
+TTS_LANG = "zh_CN"
+OUR_MEDIA = re.compile(r"flashcards-[0-9a-f]{32}\.mp3")
+_PLAY_MARKER = re.compile(r"\[anki:play:([qa]):(\d+)\]")
 
 _UPDATE_CONDITION = {
     "if_newer": ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
@@ -168,6 +174,7 @@ class RenderedCard:
     answer_html: str
     question_text: str  # visible text, tags stripped, entities decoded, whitespace collapsed
     answer_text: str
+    answer_av_tags: tuple[AVTag, ...] = ()  # what the back plays, in order
 
 
 def _check_side(where: str, rendered: str, allowed_tags: frozenset[str]) -> str:
@@ -199,17 +206,42 @@ def check_note_type_resources(col: Collection) -> None:
                     assert bad not in lowered, f"{nt['name']}/{tmpl['name']}: {bad!r} in template"
 
 
+def _our_audio(where: str, rendered: str, side: str, av_tags, media_dir: Path) -> str:
+    """``rendered`` with the play markers of its audio taken out, once each tag is checked:
+    a TTS tag of ours reading text the card shows, or a media file of ours that the
+    collection has. Anything else that plays fails, naming the card."""
+    markers = [(m.group(1), int(m.group(2))) for m in _PLAY_MARKER.finditer(rendered)]
+    assert markers == [(side, i) for i in range(len(av_tags))], (
+        f"{where}: play markers {markers} for {list(av_tags)}"
+    )
+    shown = html_tags_and_text(_PLAY_MARKER.sub("", rendered))[1]
+    for tag in av_tags:
+        if isinstance(tag, TTSTag):
+            assert tag.lang == TTS_LANG and tag.voices, f"{where}: TTS {tag}"
+            said = " ".join(tag.field_text.split())
+            assert said and said in shown, f"{where}: TTS reads {said!r}, not on the card"
+        elif isinstance(tag, SoundOrVideoTag):
+            assert OUR_MEDIA.fullmatch(tag.filename), f"{where}: plays {tag.filename!r}"
+            assert (media_dir / tag.filename).is_file(), f"{where}: {tag.filename} missing"
+        else:
+            raise AssertionError(f"{where}: plays {tag!r}")
+    return _PLAY_MARKER.sub("", rendered)
+
+
 def render_all_cards(
     col: Collection, allowed_tags: frozenset[str] = DEFAULT_ALLOWED_TAGS
 ) -> list[RenderedCard]:
     """Render both sides of every card with Anki's own renderer and check each one.
 
     Asserts, naming the card: no template error or unrendered ``{{…}}``; the front has visible
-    text; no sound, TTS or media reference (av tags empty, no ``[sound:``/``[anki:``/LaTeX, no
-    tag outside ``allowed_tags``, no src/href/on* attribute); the media check finds nothing
-    missing; the note types load no external resource.
+    text and plays nothing; the back plays only our audio (a Chinese TTS tag reading text the
+    card shows, a ``flashcards-….mp3`` the collection has); no other sound, TTS or media
+    reference (no ``[sound:``/``[anki:``/LaTeX, no tag outside ``allowed_tags``, no
+    src/href/on* attribute); the media check finds nothing missing; the note types load no
+    external resource.
     """
     check_note_type_resources(col)
+    media_dir = Path(col.media.dir())
     out = []
     for cid in col.find_cards(""):
         card = col.get_card(cid)
@@ -218,12 +250,14 @@ def render_all_cards(
         template = card.template()["name"]
         where = f"card {cid} ({note_type}/{template}, {note.fields[0]!r})"
         output = card.render_output(reload=True)
+        assert not output.question_av_tags, f"{where}: front plays {output.question_av_tags}"
+        answer_html = _our_audio(
+            f"{where} back", output.answer_text, "a", output.answer_av_tags, media_dir
+        )
         question_text = _check_side(f"{where} front", output.question_text, allowed_tags)
-        answer_text = _check_side(f"{where} back", output.answer_text, allowed_tags)
+        answer_text = _check_side(f"{where} back", answer_html, allowed_tags)
         assert question_text.strip(), f"{where}: blank front {output.question_text!r}"
         assert answer_text.strip(), f"{where}: blank back"
-        assert not output.question_av_tags, f"{where}: front plays {output.question_av_tags}"
-        assert not output.answer_av_tags, f"{where}: back plays {output.answer_av_tags}"
         out.append(
             RenderedCard(
                 card_id=cid,
@@ -231,9 +265,10 @@ def render_all_cards(
                 note_type=note_type,
                 template=template,
                 question_html=output.question_text,
-                answer_html=output.answer_text,
+                answer_html=answer_html,
                 question_text=question_text,
                 answer_text=answer_text,
+                answer_av_tags=tuple(output.answer_av_tags),
             )
         )
     media = col.media.check()

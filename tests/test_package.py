@@ -348,7 +348,7 @@ def test_text_file_header_lines(tmp_path):
     ]
     assert head[4].startswith("#columns:Simplified,Traditional,Pinyin,")
     assert head[4].endswith(",Tags,GUID")
-    assert head[5:] == ["#tags column:21", "#guid column:22"]
+    assert head[5:] == ["#tags column:23", "#guid column:24"]
     assert not any(line.startswith("#") for line in text.splitlines()[7:])
 
 
@@ -491,6 +491,7 @@ def test_note_types_keep_a_learners_restyling_and_sort_by_headword(tmp_path):
 TEMPLATE_DIGESTS = {
     1795910400: "32806e4d6166efb2c4e18310e33a0890546f6d3155eebbe5affb65f9c12f918e",
     1796083200: "d8d10562b1e28681c9a0312ac134dcdbf9bc87f58ebd209846b852fb70781bd3",
+    1796169600: "a1ec9a49b0c997fab26258b45cd03d2808b42e84762479c7167d4fa4fe6b36fb",
 }
 
 
@@ -514,8 +515,9 @@ def test_a_field_appended_by_a_later_release_needs_merge_note_types(tmp_path, mo
         history = scheduling_snapshot(col, reviewed)
 
         # Simulate the later release: one more field at the end of the vocabulary note type.
-        def with_mnemonic(v, script="simplified", cards=package.CARD_KINDS):
-            return {**notes.vocab_fields(v, script, cards), "Mnemonic": f"记住 {v.simplified}"}
+        def with_mnemonic(v, script="simplified", cards=package.CARD_KINDS, **audio):
+            fields = notes.vocab_fields(v, script, cards, **audio)
+            return {**fields, "Mnemonic": f"记住 {v.simplified}"}
 
         monkeypatch.setattr(package, "VOCAB_FIELDS", (*notes.VOCAB_FIELDS, "Mnemonic"))
         monkeypatch.setattr(package, "vocab_fields", with_mnemonic)
@@ -550,9 +552,9 @@ def test_a_deck_built_before_more_meanings_updates_in_place_with_merge(tmp_path,
     rebuilt deck: with "Merge note types" the notes update in place, the new field filled,
     no duplicates, review history kept; every card renders."""
     vocab = sample_vocab()[:4]
-    old_fields = tuple(f for f in notes.VOCAB_FIELDS if f != "MoreMeanings")
+    old_fields = notes.VOCAB_FIELDS[: notes.VOCAB_FIELDS.index("MoreMeanings")]
 
-    def old_vocab_fields(v, script="simplified", cards=package.CARD_KINDS):
+    def old_vocab_fields(v, script="simplified", cards=package.CARD_KINDS, **audio):
         fields = notes.vocab_fields(v, script, cards)
         # The old release put every sense in Meaning.
         fields["Meaning"] = "; ".join(notes.escape_field(s) for s in v.senses)
@@ -571,7 +573,7 @@ def test_a_deck_built_before_more_meanings_updates_in_place_with_merge(tmp_path,
         log = import_package(col, rebuilt, merge_notetypes=True)
         assert len(log.conflicting) == 0 and len(log.new) == 0
         ours = [m for m in col.models.all() if m["name"].startswith(VOCAB_MODEL_NAME)]
-        assert len(ours) == 1 and [f["name"] for f in ours[0]["flds"]][-1] == "MoreMeanings"
+        assert len(ours) == 1 and [f["name"] for f in ours[0]["flds"]] == list(notes.VOCAB_FIELDS)
         again = write_deck(tmp_path / "again.apkg", vocab, timestamp=time.time() + 120)
         import_package(col, again)
         after = notes_by_guid(col)
