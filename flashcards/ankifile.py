@@ -342,3 +342,16 @@ def read_media(package: UnpackedPackage, wanted: Collection[str]) -> dict[str, b
             raise _too_big(path, limit, "its media")
         found[name] = data
     return found
+
+
+def is_anki_package(path: Path) -> bool:
+    """Is the file at ``path`` an Anki package: a zip file with a collection in it (an
+    EPUB or any other zip is not)?"""
+    try:
+        with open(path, "rb") as handle:
+            if not handle.read(4).startswith(ZIP_MAGICS):
+                return False
+        with zipfile.ZipFile(path) as archive:
+            return any(name in COLLECTION_NAMES for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
