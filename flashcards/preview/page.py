@@ -15,6 +15,7 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 
+from flashcards.notes import escape_field
 from flashcards.preview.cards import RenderedCard
 from flashcards.preview.media import data_uri, players
 from flashcards.preview.template import strip_html
@@ -147,8 +148,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 def _label_text(raw: str) -> str:
-    """Field HTML as plain, escaped text for a label."""
-    return html.escape(" ".join(html.unescape(strip_html(raw)).split()))
+    """Field HTML as plain text for a label, escaped as a field is (no {{ or [sound: in it)."""
+    return escape_field(" ".join(html.unescape(strip_html(raw)).split()))
 
 
 def _style(css: str) -> str:
