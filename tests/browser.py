@@ -22,6 +22,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -52,6 +53,8 @@ class Browser:
         self.binary = chromium_path()
         self.profile = tempfile.mkdtemp(prefix="flashcards-chromium-")
         self.process: subprocess.Popen | None = None
+        # The browser's own messages, for the failure report when it stops answering.
+        self.log = tempfile.TemporaryFile()
         self._next_id = 0
         self._buffer = b""
         self._events: list[dict] = []
@@ -80,14 +83,26 @@ class Browser:
             "--remote-debugging-pipe",
             "about:blank",
         ]
-        # The pipe ends become the browser's fd 3 and 4 through the shell's redirections.
-        script = f'exec "$0" "$@" 3<&{to_browser_read} 4>&{from_browser_write}'
+        # The pipe ends become the browser's fd 3 and 4: a small Python step moves them there
+        # and execs the browser (a shell cannot name fds above 9, and pytest's are).
+        move = (
+            "import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2]); "
+            "os.dup2(a, 3); os.dup2(b, 4); os.execv(sys.argv[3], sys.argv[3:])"
+        )
         self.process = subprocess.Popen(
-            ["/bin/sh", "-c", script, self.binary, *args],
+            [
+                sys.executable,
+                "-c",
+                move,
+                str(to_browser_read),
+                str(from_browser_write),
+                self.binary,
+                *args,
+            ],
             pass_fds=(to_browser_read, from_browser_write),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log,
         )
         os.close(to_browser_read)
         os.close(from_browser_write)
@@ -112,6 +127,12 @@ class Browser:
                 except OSError:
                     pass
             shutil.rmtree(self.profile, ignore_errors=True)
+            self.log.close()
+
+    def stderr(self) -> str:
+        self.log.seek(0)
+        lines = self.log.read().decode("utf-8", "replace").splitlines()
+        return "\n".join(lines[-15:])
 
     # --- the protocol ---------------------------------------------------------------------
 
@@ -124,7 +145,7 @@ class Browser:
             if ready:
                 chunk = os.read(self._from_browser, 1 << 20)
                 if not chunk:
-                    raise BrowserError("chromium closed the DevTools pipe")
+                    raise BrowserError(f"chromium closed the DevTools pipe: {self.stderr()}")
                 self._buffer += chunk
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)
@@ -135,7 +156,11 @@ class Browser:
         message: dict = {"id": ident, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
-        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        try:
+            os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        except BrokenPipeError:
+            code = self.process.poll() if self.process else None
+            raise BrowserError(f"chromium is gone (exit {code}): {self.stderr()}") from None
         deadline = time.monotonic() + TIMEOUT
         while True:
             reply = self._read_message(deadline)
@@ -197,10 +222,12 @@ class Page:
 
     def screenshot(self, path: Path, height: int | None = None) -> Path:
         """A PNG of the top of the page, ``height`` CSS pixels tall (the viewport's)."""
-        clip = {"x": 0, "y": 0, "width": self.width, "height": height or self.height, "scale": 1}
+        height = height or self.height
+        clip = {"x": 0, "y": 0, "width": self.width, "height": height, "scale": 1}
+        # Beyond the viewport, Chromium lays out the whole page again: slow on a long page.
         data = self.browser.send(
             "Page.captureScreenshot",
-            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+            {"format": "png", "clip": clip, "captureBeyondViewport": height > self.height},
             self.session,
         )["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
