@@ -211,3 +211,34 @@ def test_the_request_watch_sees_a_request(browser, tmp_path):
     leaky.write_text('<!DOCTYPE html><img src="http://example.invalid/x.png">', "utf-8")
     page = browser.open(leaky.as_uri(), width=390)
     assert "http://example.invalid/x.png" in page.requests
+
+
+def test_note_types_with_their_own_css_each_keep_it(browser, tmp_path):
+    """Two note types, two stylesheets: each applies to its own cards only (@scope)."""
+    import genanki
+
+    deck = genanki.Deck(1_700_000_401, "two styles")
+    for n, colour in enumerate(("rgb(10, 20, 30)", "rgb(40, 50, 60)")):
+        model = genanki.Model(
+            1_700_000_410 + n,
+            f"style {n}",
+            fields=[{"name": "Front"}],
+            templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}"}],
+            css=f".card {{ color: {colour}; }}\n@media (max-width: 480px) {{ .card {{ "
+            f"font-size: {30 + n}px; }} }}",
+        )
+        deck.add_note(genanki.Note(model=model, fields=[f"字{n}"]))
+    path = tmp_path / "styles.apkg"
+    genanki.Package(deck).write_to_file(str(path))
+    page = browser.open(api.preview(path).path.as_uri(), width=390)
+    styles = page.evaluate(
+        """[...document.querySelectorAll('.pv-item')].map(s => {
+          const f = getComputedStyle(s.querySelector('.pv-face'));
+          return [s.dataset.noteType, f.color, f.fontSize];
+        })"""
+    )
+    assert sorted(styles) == [
+        ["style 0", "rgb(10, 20, 30)", "30px"],
+        ["style 1", "rgb(40, 50, 60)", "31px"],
+    ]
+    assert page.csp_violations == []
