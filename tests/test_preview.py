@@ -26,11 +26,16 @@ from anki_check import (
     sample_sentences,
     sample_vocab,
 )
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from test_errors_cli import assert_one_line_error, run_main
+from test_property_hostile import _make_collection, collections
 
 from flashcards import api
+from flashcards.errors import FlashcardsError
 from flashcards.package import write_deck
-from flashcards.preview import preview_path_for
+from flashcards.preview import preview_html, preview_path_for
+from flashcards.preview.template import CardContext, TemplateError, render
 
 TEXT = "我们今天去银行取钱。银行门口排着长长的队，我等了二十分钟。\n他长得很快，这条河很长。\n"
 
@@ -307,3 +312,128 @@ def test_a_zip_that_is_no_deck_is_read_as_a_text_input_and_refused(tmp_path):
     code, _, err = run("preview", other, "-o", tmp_path / "p.html")
     assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "p.html").exists()
+
+
+# --- hostile packages and templates --------------------------------------------------------
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(spec=collections)
+def test_any_package_is_previewed_or_refused_in_one_line(spec):
+    """The hostile collections known import meets (views, missing tables, NULL and BLOB
+    cells, odd note-type JSON), packaged: a page or a one-line error, never a traceback."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _make_collection(Path(tmp), {**spec, "packaged": True})
+        try:
+            page, result = preview_html(path)
+        except FlashcardsError as error:
+            assert "\n" not in str(error), str(error)
+            event("refused")
+            return
+        event(f"previewed {'some' if result.cards else 'no'} cards")
+        assert page.startswith("<!DOCTYPE html>")
+
+
+template_text = st.text(alphabet="{}#^/:! \nAB<>文", max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(template=template_text, value=st.text(alphabet="{}<>:a文 \n", max_size=8))
+def test_any_template_renders_or_is_a_one_line_error(template, value):
+    context = CardContext(fields={"A": value, "B": ""}, note_type="t")
+    try:
+        out = render(template, context)
+    except TemplateError as error:
+        assert "\n" not in str(error)
+        return
+    if "{{" not in template:
+        assert out == template  # text without tags is the text
+
+
+_cells = st.one_of(
+    st.none(),
+    st.integers(-3, 3),
+    st.binary(max_size=6),
+    st.text(alphabet="{}#^/:\x1f 文a<>", max_size=12),
+)
+_mutations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(
+                [
+                    ("notes", "flds"),
+                    ("notes", "tags"),
+                    ("notes", "guid"),
+                    ("notes", "mid"),
+                    ("cards", "ord"),
+                    ("cards", "did"),
+                    ("cards", "nid"),
+                    ("col", "decks"),
+                    ("col", "models"),
+                ]
+            ),
+            _cells,
+        ),
+        st.tuples(st.sampled_from([("template", "qfmt"), ("template", "afmt")]), template_text),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@pytest.fixture(scope="module")
+def our_collection(tmp_path_factory) -> bytes:
+    folder = tmp_path_factory.mktemp("ours")
+    apkg = write_deck(folder / "deck.apkg", sample_vocab()[:2], timestamp=1_700_000_000)
+    with zipfile.ZipFile(apkg) as archive:
+        return archive.read("collection.anki2")
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(mutations=_mutations)
+def test_a_deck_of_ours_with_damaged_cells_is_previewed_or_refused_in_one_line(
+    our_collection, mutations
+):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "c.anki2"
+        database.write_bytes(our_collection)
+        db = sqlite3.connect(database)
+        # Templates first, while the note types are still JSON; a cell its column's NOT NULL
+        # refuses stays as it was.
+        for (table, column), value in sorted(mutations, key=lambda m: m[0][0] != "template"):
+            if table == "template":
+                (models,) = db.execute("SELECT models FROM col").fetchone()
+                data = json.loads(models)
+                data[sorted(data)[0]]["tmpls"][0][column] = value
+                db.execute("UPDATE col SET models = ?", (json.dumps(data),))
+                continue
+            first = f"(SELECT min(rowid) FROM {table})"
+            try:
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = {first}", (value,))
+            except sqlite3.IntegrityError:
+                event("cell kept: NOT NULL")
+        db.commit()
+        db.close()
+        package = Path(tmp) / "deck.apkg"
+        with zipfile.ZipFile(package, "w") as archive:
+            archive.write(database, "collection.anki2")
+            archive.writestr("media", "{}")
+        try:
+            page, result = preview_html(package)
+        except FlashcardsError as error:
+            assert "\n" not in str(error), str(error)
+            event("refused")
+            return
+        event("previewed")
+        assert page.count('<section class="pv-item') == result.cards

@@ -19,6 +19,7 @@ from flashcards.ankifile import (
     read_media,
     read_only_collection,
     table_names,
+    text_value,
     unpacked_package,
 )
 from flashcards.errors import FlashcardsError
@@ -87,7 +88,7 @@ def _read_contents(path: Path, connection: sqlite3.Connection) -> PackageContent
     if {"notetypes", "fields", "templates"} <= tables:
         note_types = _note_types_18(connection)
         decks = {
-            did: name.replace("\x1f", "::")
+            did: text_value(name).replace("\x1f", "::")
             for did, name in connection.execute("SELECT id, name FROM decks")
         }
     else:
@@ -98,34 +99,38 @@ def _read_contents(path: Path, connection: sqlite3.Connection) -> PackageContent
     ):
         if mid not in note_types:
             raise FlashcardsError(f"{path}: note {nid} has a note type the package lacks")
-        values = tuple(flds.split("\x1f"))
-        notes[nid] = Note(nid, guid, mid, values, tuple(tags.split()))
-    cards = tuple(
-        Card(cid, nid, ord_, decks.get(did, ""))
-        for cid, nid, ord_, did in connection.execute(
-            f"SELECT id, nid, ord, did FROM cards {_CARD_ORDER}"
-        )
-        if nid in notes
-    )
-    return PackageContents(note_types, notes, cards)
+        values = tuple(text_value(flds).split("\x1f"))
+        notes[nid] = Note(nid, text_value(guid), mid, values, tuple(text_value(tags).split()))
+    cards = []
+    for cid, nid, ord_, did in connection.execute(
+        f"SELECT id, nid, ord, did FROM cards {_CARD_ORDER}"
+    ):
+        if not isinstance(ord_, int):
+            raise sqlite3.DatabaseError(f"card {cid} has no template number")
+        if nid in notes:
+            cards.append(Card(cid, nid, ord_, decks.get(did, "")))
+    return PackageContents(note_types, notes, tuple(cards))
 
 
 def _text(value: object) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else ""
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else ""
 
 
 def _note_types_18(connection: sqlite3.Connection) -> dict[int, NoteType]:
     fields: dict[int, list[tuple[int, str]]] = {}
     for ntid, ordinal, name in connection.execute("SELECT ntid, ord, name FROM fields"):
-        fields.setdefault(ntid, []).append((ordinal, name))
+        if isinstance(ordinal, int):
+            fields.setdefault(ntid, []).append((ordinal, text_value(name)))
     templates: dict[int, list[CardTemplate]] = {}
     for ntid, ordinal, name, config in connection.execute(
         "SELECT ntid, ord, name, config FROM templates"
     ):
+        if not isinstance(ordinal, int):
+            continue
         # CardTemplate.Config: q_format = 1, a_format = 2.
         parts = _protobuf(config)
         templates.setdefault(ntid, []).append(
-            CardTemplate(ordinal, name, _text(parts.get(1)), _text(parts.get(2)))
+            CardTemplate(ordinal, text_value(name), _text(parts.get(1)), _text(parts.get(2)))
         )
     found = {}
     for ntid, name, config in connection.execute("SELECT id, name, config FROM notetypes"):
@@ -133,7 +138,7 @@ def _note_types_18(connection: sqlite3.Connection) -> dict[int, NoteType]:
         parts = _protobuf(config)
         found[ntid] = NoteType(
             ntid,
-            name,
+            text_value(name),
             tuple(n for _, n in sorted(fields.get(ntid, []))),
             tuple(sorted(templates.get(ntid, []), key=lambda t: t.ord)),
             _text(parts.get(3)),
@@ -143,42 +148,49 @@ def _note_types_18(connection: sqlite3.Connection) -> dict[int, NoteType]:
 
 
 def _protobuf(blob: object) -> dict[int, int | bytes]:
+    if not isinstance(blob, bytes | None):
+        raise sqlite3.DatabaseError("unreadable note type: its config is no protobuf message")
     try:
-        return dict(protobuf_fields(bytes(blob or b"")))
-    except (ValueError, TypeError) as error:
+        return dict(protobuf_fields(blob or b""))
+    except ValueError as error:
         raise sqlite3.DatabaseError(f"unreadable note type: {error}") from None
 
 
 def _note_types_and_decks_11(
     connection: sqlite3.Connection,
 ) -> tuple[dict[int, NoteType], dict[int, str]]:
-    row = connection.execute("SELECT models, decks FROM col").fetchone()
+    row = connection.execute("SELECT models FROM col").fetchone()
     if row is None:
         raise sqlite3.DatabaseError("its col table is empty")
     try:
-        models = json.loads(row[0] or "{}")
-        decks = json.loads(row[1] or "{}")
+        # Deck names only label the page: a collection without them still previews.
+        (decks_json,) = connection.execute("SELECT decks FROM col").fetchone()
+    except sqlite3.OperationalError:
+        decks_json = None
+    try:
+        models = json.loads(text_value(row[0]) or "{}")
+        decks = json.loads(text_value(decks_json) or "{}")
         found = {}
         for key, model in models.items():
             flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
             tmpls = sorted(model.get("tmpls", []), key=lambda t: t.get("ord", 0))
             found[int(key)] = NoteType(
                 int(key),
-                str(model.get("name", "")),
-                tuple(str(f["name"]) for f in flds),
+                text_value(model.get("name", "")),
+                tuple(text_value(f["name"]) for f in flds),
                 tuple(
                     CardTemplate(
                         int(t.get("ord", n)),
-                        str(t.get("name", "")),
-                        str(t.get("qfmt", "")),
-                        str(t.get("afmt", "")),
+                        text_value(t.get("name", "")),
+                        text_value(t.get("qfmt", "")),
+                        text_value(t.get("afmt", "")),
                     )
                     for n, t in enumerate(tmpls)
                 ),
-                str(model.get("css", "")),
+                text_value(model.get("css", "")),
                 model.get("type") == 1,
             )
-        names = {int(key): str(deck.get("name", "")) for key, deck in decks.items()}
+        names = {int(key): text_value(deck.get("name", "")) for key, deck in decks.items()}
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise sqlite3.DatabaseError(f"unreadable note types: {error}") from None
     return found, names

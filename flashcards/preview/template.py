@@ -80,7 +80,8 @@ def parse(template: str) -> list:
         if match.start() > at:
             stack[-1][1].append(template[at : match.start()])
         at = match.end()
-        tag = match.group(1).strip()
+        # One line and short, as it may appear in an error message.
+        tag = " ".join(match.group(1).split())
         if not tag:
             raise TemplateError("an empty {{}} in the template")
         if tag[0] in "#^":
@@ -98,7 +99,9 @@ def parse(template: str) -> list:
                 )
             stack.pop()
         elif tag[0] in "=!>":
-            raise TemplateError(f"{{{{{tag}}}}}: not Anki template syntax the preview renders")
+            raise TemplateError(
+                f"{{{{{tag[:60]}}}}}: not Anki template syntax the preview renders"
+            )
         else:
             *filters, name = (part.strip() for part in tag.split(":"))
             stack[-1][1].append(_Replace(name, tuple(filters)))
@@ -135,7 +138,7 @@ def _value(name: str, context: CardContext) -> str:
     if name == "CardFlag":
         return ""
     raise TemplateError(
-        f"the template uses {{{{{name}}}}}, a field the note type {context.note_type!r} "
+        f"the template uses {{{{{name[:60]}}}}}, a field the note type {context.note_type!r} "
         "does not have"
     )
 
@@ -244,5 +247,7 @@ def _filter(spec: str, text: str, context: CardContext) -> str:
     if name == "tts":
         return _tts(args, text)
     if name not in _FILTERS:
-        raise TemplateError(f"the template uses the filter {name!r}, which the preview lacks")
+        raise TemplateError(
+            f"the template uses the filter {name[:60]!r}, which the preview lacks"
+        )
     return _FILTERS[name](text, context)
