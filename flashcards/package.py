@@ -86,7 +86,7 @@ FORMATS: tuple[str, ...] = ("apkg", "csv", "tsv", "json", "md")
 # modification time. Anki replaces a note type on import only with a newer copy, so a
 # learner's own restyling (done later than this) survives every rebuild, while an untouched
 # copy takes up new templates. Bump this to the release date whenever templates/ changes.
-TEMPLATES_MTIME = 1796169600  # 2026-12-02: TTS tags and the Audio fields on the backs
+TEMPLATES_MTIME = 1796169600  # 2026-12-02: TTS, Audio fields; tones and blank at 4.5:1 contrast
 
 
 class _Model(genanki.Model):

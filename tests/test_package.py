@@ -491,7 +491,7 @@ def test_note_types_keep_a_learners_restyling_and_sort_by_headword(tmp_path):
 TEMPLATE_DIGESTS = {
     1795910400: "32806e4d6166efb2c4e18310e33a0890546f6d3155eebbe5affb65f9c12f918e",
     1796083200: "d8d10562b1e28681c9a0312ac134dcdbf9bc87f58ebd209846b852fb70781bd3",
-    1796169600: "a1ec9a49b0c997fab26258b45cd03d2808b42e84762479c7167d4fa4fe6b36fb",
+    1796169600: "fe33535ac5399d6f4447a7b67e0233258fb2d9a32bd1d7a2ddd07f4057e2c2ba",
 }
 
 
