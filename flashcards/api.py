@@ -31,8 +31,8 @@ from .select import (
     select_vocabulary,
     sentence_words,
 )
+from .read.plain import clean_text, iter_text
 from .sentences import split_sentences
-from .textio import clean_text, iter_text
 from .tones import mark
 
 Input = str | os.PathLike[str]

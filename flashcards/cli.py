@@ -32,7 +32,7 @@ def _text_arg(text: str) -> str:
     """A TEXT argument, or stdin when it is "-"."""
     if text != "-":
         return text
-    from .textio import decode_bytes
+    from .read.plain import decode_bytes
 
     if sys.stdin is None:
         raise FlashcardsError("stdin is closed; give the text as an argument or a file")

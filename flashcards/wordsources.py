@@ -38,8 +38,9 @@ import zstandard
 
 from flashcards.errors import FlashcardsError
 from flashcards.han import HAN_CHAR, HAN_CLASS, HAN_RUN, has_han
+from flashcards.read.archive import copy_at_most, too_big, unpack_limit
+from flashcards.read.plain import decode_bytes
 from flashcards.segment import to_simplified
-from flashcards.textio import decode_bytes
 
 # The field (or header column) that holds the word, by priority, when the user names none.
 DEFAULT_FIELD_NAMES = ("hanzi", "simplified", "chinese", "word", "front")
@@ -430,37 +431,6 @@ class _NoteType:
     fields: tuple[str, ...]  # by ordinal
 
 
-# An exported collection is a database that compresses well, but not endlessly: a package
-# that unpacks to more than this is a zip bomb (33 KB that wrote 1 GiB), stopped midway.
-UNPACK_MAX_BYTES = 2 << 30
-UNPACK_MAX_RATIO = 100
-UNPACK_FLOOR_BYTES = 64 << 20  # however small the package, this much is allowed
-
-
-def _unpack_limit(path: Path) -> int:
-    size = path.stat().st_size
-    return min(UNPACK_MAX_BYTES, max(UNPACK_FLOOR_BYTES, UNPACK_MAX_RATIO * size))
-
-
-def _too_big(path: Path, limit: int) -> FlashcardsError:
-    return FlashcardsError(
-        f"{path}: its collection unpacks to more than {limit >> 20} MiB; not read "
-        "(a damaged or hostile package)"
-    )
-
-
-def _copy_at_most(source, target, limit: int, path: Path) -> None:
-    written = 0
-    while True:
-        chunk = source.read(1 << 20)
-        if not chunk:
-            return
-        written += len(chunk)
-        if written > limit:
-            raise _too_big(path, limit)
-        target.write(chunk)
-
-
 def _read_anki_package(
     path: Path, note_type: str | None, field: str | None, studied_only: bool
 ) -> list[str]:
@@ -477,9 +447,9 @@ def _read_anki_package(
                 "collection.anki21 or collection.anki2 in it)"
             )
         database = Path(tmp) / "collection.sqlite3"
-        limit = _unpack_limit(path)
+        limit = unpack_limit(path)
         if archive.getinfo(member).file_size > limit:
-            raise _too_big(path, limit)
+            raise too_big(path, limit)
         try:
             with archive.open(member) as source:
                 compressed = source.read(4) == _ZSTD_MAGIC
@@ -489,9 +459,9 @@ def _read_anki_package(
                     reader = zstandard.ZstdDecompressor().stream_reader(
                         source, read_across_frames=True
                     )
-                    _copy_at_most(reader, target, limit, path)
+                    copy_at_most(reader, target, limit, path)
                 else:
-                    _copy_at_most(source, target, limit, path)
+                    copy_at_most(source, target, limit, path)
         except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as error:
             raise FlashcardsError(f"{path}: damaged Anki package ({error})") from None
         return _read_collection(path, database, note_type, field, studied_only)

@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from .errors import FlashcardsError
-from .han import HAN_CHAR
-from .models import Source
+from ..errors import FlashcardsError
+from ..han import HAN_CHAR
+from ..models import Source
 
 # How much of the input decides its encoding.
 SNIFF_BYTES = 1 << 16
@@ -586,3 +586,18 @@ def read_text(
     """The whole cleaned text of a file or stdin, for small inputs and the library API."""
     source, chunks = iter_text(path, encoding=encoding, errors=errors)
     return source, "".join(chunks)
+
+
+def read_at_most(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+    """The bytes of a file that is read whole (a subtitle file, a web page), refused with a
+    one-line error when it holds more than ``limit``: it is no such file."""
+    with _open(path) as stream:
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise FlashcardsError(f"cannot read {os.fspath(path)}: {_reason(error)}") from None
+    if len(data) > limit:
+        raise FlashcardsError(
+            f"{os.fspath(path)}: over {limit >> 20} MiB, too big for {what}; not read"
+        )
+    return data
