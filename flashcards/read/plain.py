@@ -601,3 +601,15 @@ def read_at_most(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
             f"{os.fspath(path)}: over {limit >> 20} MiB, too big for {what}; not read"
         )
     return data
+
+
+def check_text(path: str | os.PathLike[str]) -> None:
+    """Raise the error :func:`iter_text` would give when ``path`` is no text (binary, or
+    not decodable from its start) without reading further than the encoding sniff."""
+    name = os.fspath(path)
+    with _open(path) as stream:
+        head, at_end = _read_head(stream, name)
+    kind = _binary_kind(head[:1024])
+    if kind:
+        raise FlashcardsError(f"{name} is not text: it looks like {kind}")
+    _detect(head, at_end, name)
