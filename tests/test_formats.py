@@ -510,3 +510,29 @@ def test_a_book_gives_the_same_deck_with_any_number_of_jobs(chapters, tmp_path, 
     one = build_notes([book], tmp_path, dictionary, "one", jobs=1)
     two = build_notes([book], tmp_path, dictionary, "two", jobs=2)
     assert one == two
+
+
+def test_webvtt_cues_give_their_text_only(tmp_path):
+    vtt = tmp_path / "ep.vtt"
+    vtt.write_text(
+        "WEBVTT\n\nNOTE 这是注释，不是台词\n\n"
+        "00:00:01.000 --> 00:00:03.000 align:start position:10%\n"
+        "<v 老王><c.yellow>今天的天气</c>真不错。</v>\n\n"
+        "00:00:04.000 --> 00:00:06.000\n我们去公园<i>散散步</i>吧？\nShall we take a walk?\n",
+        encoding="utf-8",
+    )
+    (text,) = open_input(vtt)
+    assert text.source.format == "subtitles"
+    assert "".join(text) == "今天的天气真不错。\n我们去公园散散步吧？\n"
+
+
+def test_markup_inside_a_text_file_does_not_make_it_a_web_page(tmp_path):
+    from flashcards.read import format_of
+
+    quoted = "网页的正文写在 <body> 里，标题写在 <title> 里。\n"
+    (tmp_path / "notes.txt").write_text(quoted, encoding="utf-8")
+    (tmp_path / "saved").write_text("保存的网页\n<html><body><p>正文</p></body></html>", "utf-8")
+    (tmp_path / "page.txt").write_text("<!DOCTYPE html><html><body></body></html>", "utf-8")
+    assert format_of(tmp_path / "notes.txt") == "text"  # its suffix decides
+    assert format_of(tmp_path / "saved") == "html"  # no suffix: the markup decides
+    assert format_of(tmp_path / "page.txt") == "html"  # a page from its first byte on

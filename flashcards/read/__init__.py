@@ -10,6 +10,7 @@ its text: chunks of cleaned text, one paragraph a line, as ``split_sentences`` t
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -114,8 +115,7 @@ def open_input(
     if kind == detect.EPUB:
         from .epub import read_epub
 
-        chapters = read_epub(path, encoding=encoding, errors=errors)
-        return _book(chapters, size)
+        return _book(path, read_epub(path, encoding=encoding, errors=errors))
     if kind == detect.SUBTITLES:
         from .subtitles import read_subtitles
 
@@ -137,14 +137,14 @@ def _plain(path: Path | None, encoding: str | None, errors: str) -> SourceText:
     return SourceText(source, join_wrapped_lines(stream), stream=stream)
 
 
-def _book(chapters: Iterator[tuple[Source, list[str]]], size: int) -> Iterator[SourceText]:
+def _book(path: Path, chapters: Iterator[tuple[Source, list[str], int]]) -> Iterator[SourceText]:
     # The first chapter is read here, so that a damaged book fails before anything else.
+    # Each chapter counts its compressed size as read: the sizes add up to about the book's.
     first = next(chapters, None)
     if first is None:
-        raise FlashcardsError("the book has no chapter with text")
-    yield SourceText(first[0], _chunked(first[1]))
-    for source, lines in chapters:
-        yield SourceText(source, _chunked(lines))
+        raise FlashcardsError(f"{path}: no chapter of the book has text")
+    rest = (SourceText(s, _chunked(lines), size=size) for s, lines, size in chapters)
+    return itertools.chain([SourceText(first[0], _chunked(first[1]), size=first[2])], rest)
 
 
 def folder_files(folder: Path, on_skip: Callable[[Path, str], None] | None = None) -> list[Path]:

@@ -90,7 +90,7 @@ def from_content(head: bytes, path: Path | None = None) -> str | None:
         return SUBTITLES
     if _SRT_START.match(text):
         return SUBTITLES
-    if _HTML_START.match(text) or _HTML_ANYWHERE.search(text):
+    if _HTML_START.match(text):
         return HTML
     return None
 
@@ -100,5 +100,10 @@ def from_suffix(path: Path) -> str | None:
 
 
 def detect(path: Path, head: bytes) -> str:
-    """The format of the file at ``path`` whose first bytes are ``head``."""
-    return from_content(head, path) or from_suffix(path) or TEXT
+    """The format of the file at ``path`` whose first bytes are ``head``. A page whose
+    markup does not start the file (a <body> after some text) is HTML only when its
+    suffix says nothing: a text file may quote markup."""
+    found = from_content(head, path) or from_suffix(path)
+    if found is None and _HTML_ANYWHERE.search(_head_text(head)):
+        return HTML
+    return found or TEXT

@@ -102,9 +102,9 @@ def _open(path: Path) -> zipfile.ZipFile:
 
 def read_epub(
     path: Path, *, encoding: str | None = None, errors: str = "strict"
-) -> Iterator[tuple[Source, list[str]]]:
-    """Each chapter with text, as a source and its paragraphs. The book's structure is
-    checked before the first chapter is handed on."""
+) -> Iterator[tuple[Source, list[str], int]]:
+    """Each chapter with text: a source, its paragraphs and its compressed size. The book's
+    structure is checked before the first chapter is handed on."""
     archive = _open(path)
     budget = Budget(path, "the book")
     try:
@@ -125,7 +125,7 @@ def _chapters(
     budget: Budget,
     encoding: str | None,
     errors: str,
-) -> Iterator[tuple[Source, list[str]]]:
+) -> Iterator[tuple[Source, list[str], int]]:
     with archive:
         for number, member in enumerate(chapters, start=1):
             try:
@@ -138,4 +138,5 @@ def _chapters(
                 continue
             title = (parser.first_heading or parser.title)[:TITLE_CHARS].strip()
             name = f"{path.stem} {number:02d}" + (f" {title}" if title else "")
-            yield Source(name=name, encoding=codec, format="epub"), lines
+            size = archive.getinfo(member).compress_size
+            yield Source(name=name, encoding=codec, format="epub"), lines, size
