@@ -139,3 +139,40 @@ def report(
     if known is not None:
         out["known"] = known_coverage(stats, known, top)
     return out
+
+
+def source_rows(per_source: dict[str, TextStats], known: Collection[str] | None) -> list[dict]:
+    """One row a source (file or chapter), in reading order, with the running total:
+    its size, the share of its word tokens the learner knows, the words it has that they
+    don't ("new", all its words when no known words are given), and of those the ones no
+    earlier source had. The running total adds the sources up to this one."""
+    known = known if known is not None else frozenset()
+    rows = []
+    seen_new: set[str] = set()
+    total_chars = total_tokens = total_known = 0
+    for name, stats in per_source.items():
+        new = {w for w in stats.word_counts if w not in known}
+        known_tokens = sum(n for w, n in stats.word_counts.items() if w in known)
+        first = new - seen_new
+        seen_new |= new
+        total_chars += stats.characters
+        total_tokens += stats.word_tokens
+        total_known += known_tokens
+        rows.append(
+            {
+                "source": name,
+                "characters": stats.characters,
+                "han_characters": stats.han_characters,
+                "sentences": stats.sentences,
+                "word_tokens": stats.word_tokens,
+                "known_coverage": _share(known_tokens, stats.word_tokens),
+                "new_words": len(new),
+                "new_words_not_met_before": len(first),
+                "total": {
+                    "characters": total_chars,
+                    "known_coverage": _share(total_known, total_tokens),
+                    "new_words": len(seen_new),
+                },
+            }
+        )
+    return rows

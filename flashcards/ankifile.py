@@ -32,6 +32,7 @@ from typing import TypeVar
 import zstandard
 
 from flashcards.errors import FlashcardsError
+from flashcards.read.archive import copy_at_most, too_big, unpack_limit
 
 T = TypeVar("T")
 
@@ -42,39 +43,8 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 # "please update", so the newest collection file present is the real one.
 COLLECTION_NAMES = ("collection.anki21b", "collection.anki21", "collection.anki2")
 
-# An exported collection is a database that compresses well, but not endlessly: a package
-# that unpacks to more than this is a zip bomb (33 KB that wrote 1 GiB), stopped midway.
-UNPACK_MAX_BYTES = 2 << 30
-UNPACK_MAX_RATIO = 100
-UNPACK_FLOOR_BYTES = 64 << 20  # however small the package, this much is allowed
-
 # Long enough for the largest collection a learner has; a query past it is hostile.
 READ_SECONDS = 120
-
-
-def unpack_limit(path: Path) -> int:
-    """How many bytes a package at ``path`` may unpack to."""
-    size = path.stat().st_size
-    return min(UNPACK_MAX_BYTES, max(UNPACK_FLOOR_BYTES, UNPACK_MAX_RATIO * size))
-
-
-def _too_big(path: Path, limit: int, what: str = "its collection") -> FlashcardsError:
-    return FlashcardsError(
-        f"{path}: {what} unpacks to more than {limit >> 20} MiB; not read "
-        "(a damaged or hostile package)"
-    )
-
-
-def _copy_at_most(source, target, limit: int, path: Path) -> None:
-    written = 0
-    while True:
-        chunk = source.read(1 << 20)
-        if not chunk:
-            return
-        written += len(chunk)
-        if written > limit:
-            raise _too_big(path, limit)
-        target.write(chunk)
 
 
 # An encrypted member is a RuntimeError in zipfile; NotImplementedError an unknown
@@ -111,7 +81,7 @@ def unpacked_package(path: Path) -> Iterator[UnpackedPackage]:
         database = Path(tmp) / "collection.sqlite3"
         limit = unpack_limit(path)
         if archive.getinfo(member).file_size > limit:
-            raise _too_big(path, limit)
+            raise too_big(path, limit)
         try:
             with archive.open(member) as source:
                 compressed = source.read(4) == _ZSTD_MAGIC
@@ -121,9 +91,9 @@ def unpacked_package(path: Path) -> Iterator[UnpackedPackage]:
                     reader = zstandard.ZstdDecompressor().stream_reader(
                         source, read_across_frames=True
                     )
-                    _copy_at_most(reader, target, limit, path)
+                    copy_at_most(reader, target, limit, path)
                 else:
-                    _copy_at_most(source, target, limit, path)
+                    copy_at_most(source, target, limit, path)
         except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as error:
             raise FlashcardsError(f"{path}: damaged Anki package ({error})") from None
         except _NOT_ANKIS as error:
@@ -339,7 +309,7 @@ def read_media(package: UnpackedPackage, wanted: Collection[str]) -> dict[str, b
             raise FlashcardsError(f"{path}: damaged media file {name!r} ({error})") from None
         budget -= len(data)
         if budget < 0:
-            raise _too_big(path, limit, "its media")
+            raise too_big(path, limit, "its media")
         found[name] = data
     return found
 

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .analyze import TextStats, report
+from .analyze import TextStats, report, source_rows
 from .dictionary import Dictionary, load_dictionary
 from .errors import FlashcardsError
 from .han import has_han
 from .levels import levels_of
 from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
+from .read import FORMATS as INPUT_FORMATS
+from .read import folder_files, open_input
+from .read.plain import clean_text
 from .segment import segment_sentence
 from .select import (
     ORDERS,
@@ -33,7 +36,6 @@ from .select import (
     sentence_words,
 )
 from .sentences import split_sentences
-from .textio import clean_text, iter_text
 from .tones import mark
 
 if TYPE_CHECKING:
@@ -81,6 +83,7 @@ def iter_annotated(
     readings: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     jobs: int | None = 1,
+    input_format: str | None = None,
 ) -> Iterator[AnnotatedSentence]:
     """Read, split, segment and read aloud every sentence of ``inputs`` ("-" is stdin).
 
@@ -88,7 +91,8 @@ def iter_annotated(
     chunk by chunk with the number of bytes read since its last call (so that the calls
     add up to the size of the files), or of characters where stdin is a text stream.
     ``jobs`` processes annotate the sentences (None: one a core, fewer for a short input);
-    the result is the same for any number.
+    the result is the same for any number. ``input_format`` (text, epub, subtitles, html,
+    pdf) overrides what each file's content and suffix say it is.
     """
     dictionary = dictionary or load_dictionary()
 
@@ -97,7 +101,7 @@ def iter_annotated(
             sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
         )
 
-    return _in_processes(inputs, encoding, errors, progress, jobs, annotate)
+    return _in_processes(inputs, encoding, errors, progress, jobs, annotate, input_format)
 
 
 def _in_processes(
@@ -107,6 +111,7 @@ def _in_processes(
     progress: Callable[[int], None] | None,
     jobs: int | None,
     work: Callable[[Sentence], T],
+    input_format: str | None = None,
 ) -> Iterator[T]:
     """``work(sentence)`` for every sentence of ``inputs``, in order, over ``jobs``
     processes (None: one a core, fewer for a short input). ``work`` annotates the
@@ -122,7 +127,8 @@ def _in_processes(
         model_is_available()
         work(Sentence(0, _WARM_UP, "warm-up", 0))
 
-    return map_in_order(_sentences(inputs, encoding, errors, progress), work, jobs, warm)
+    sentences = _sentences(inputs, encoding, errors, progress, input_format)
+    return map_in_order(sentences, work, jobs, warm)
 
 
 # A sentence whose reading loads every table a worker needs (tagger, rules, model).
@@ -141,27 +147,47 @@ def _sentences(
     encoding: str | None,
     errors: str,
     progress: Callable[[int], None] | None,
+    input_format: str | None = None,
 ) -> Iterator[Sentence]:
     index = paragraph = 0
+    names = _SourceNames()
     for path in inputs:
         # Chunks of 16k characters: a progress report every few seconds of segmenting.
-        source, chunks = iter_text(path, encoding=encoding, errors=errors, chunk_chars=1 << 14)
-        if progress is not None:
-            chunks = _counting(chunks, progress)
-        for sentence in split_sentences(chunks, source.name, index, paragraph):
-            index = sentence.index + 1
-            paragraph = sentence.paragraph + 1
-            yield sentence
+        for text in open_input(path, input_format=input_format, encoding=encoding, errors=errors):
+            chunks: Iterable[str] = text
+            if progress is not None:
+                chunks = _counting(text, progress)
+            name = names.name(text.source.name, path)
+            for sentence in split_sentences(chunks, name, index, paragraph):
+                index = sentence.index + 1
+                paragraph = sentence.paragraph + 1
+                yield sentence
 
 
-def _counting(chunks: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
+class _SourceNames:
+    """Source names, made unique: two files called 01.srt in two folders are two sources
+    (``01`` and ``01 (2)``), for tags and subdecks."""
+
+    def __init__(self) -> None:
+        self.owner: dict[str, str] = {}
+
+    def name(self, name: str, path: Input) -> str:
+        key = os.fspath(path)
+        candidate, n = name, 1
+        while self.owner.setdefault(candidate, key) != key:
+            n += 1
+            candidate = f"{name} ({n})"
+        return candidate
+
+
+def _counting(chunks, progress: Callable[[int], None]) -> Iterator[str]:
+    """The chunks, with progress reported in bytes of the file read (characters where
+    stdin is a text stream)."""
     reported = 0
     for chunk in chunks:
         yield chunk
-        read = getattr(chunks, "bytes_read", None)
-        if read is None:
-            progress(len(chunk))
-        elif read > reported:
+        read = chunks.bytes_read
+        if read > reported:
             progress(read - reported)
             reported = read
 
@@ -294,9 +320,13 @@ def analyze(
     readings: Mapping[str, str] | None = None,
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
+    input_format: str | None = None,
 ) -> dict:
-    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given."""
+    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given;
+    under ``sources``, one row a file or chapter with its size, known coverage and new
+    words, and the running total (see :func:`flashcards.analyze.source_rows`)."""
     stats = TextStats()
+    per_source: dict[str, TextStats] = {}
     for annotated in iter_annotated(
         inputs,
         encoding=encoding,
@@ -306,10 +336,17 @@ def analyze(
         user_dict=user_dict,
         readings=readings,
         progress=progress,
+        input_format=input_format,
     ):
         stats.add(annotated)
+        source = annotated.sentence.source
+        if source not in per_source:
+            per_source[source] = TextStats()
+        per_source[source].add(annotated)
     known_set = known_forms(known) if known is not None else None
-    return report(stats, beyond=beyond, standard=standard, top=top, known=known_set)
+    result = report(stats, beyond=beyond, standard=standard, top=top, known=known_set)
+    result["sources"] = source_rows(per_source, known_set)
+    return result
 
 
 # --- build -------------------------------------------------------------------------------
@@ -342,6 +379,8 @@ class BuildOptions:
     keep_cards_from: tuple[str, ...] = ()
     drop_cards: bool = False
     audio: str = "none"  # "espeak": embed the words and sentences said (flashcards.audio)
+    input_format: str | None = None  # text, epub, subtitles, html, pdf; None: detected
+    subdecks: bool = False  # one subdeck a source file or chapter (Deck::Episode 03)
 
 
 @dataclass(frozen=True)
@@ -363,6 +402,7 @@ class BuildResult:
     media: int = 0  # audio files in the deck
     notices: tuple[str, ...] = ()  # one line each: what the build left out, and why
     preview: PreviewResult | None = None  # the preview page, with build(..., preview=True)
+    skipped: tuple[tuple[Path, str], ...] = ()  # files of a folder that were not read, and why
 
 
 @dataclass(frozen=True)
@@ -437,6 +477,8 @@ _RECIPE_RULES = {
     "keep_cards_from": _file_list,
     "drop_cards": _flag,
     "audio": _one_of("none", "espeak"),
+    "input_format": _one_of(*INPUT_FORMATS),
+    "subdecks": _flag,
 }
 
 
@@ -485,17 +527,27 @@ def _inside(folder: Path, recipe: Path, name: object) -> Path:
     return path
 
 
-def expand_inputs(inputs: Sequence[Input]) -> tuple[list[Input], dict]:
-    """Recipe folders become their texts; the first recipe's options are returned too."""
+def expand_inputs(
+    inputs: Sequence[Input], on_skip: Callable[[Path, str], None] | None = None
+) -> tuple[list[Input], dict]:
+    """Recipe folders become their texts, other folders every readable file in them
+    (sorted; files that are no text in any format go to ``on_skip`` with the reason); the
+    first recipe's options are returned too."""
     paths: list[Input] = []
     options: dict = {}
     for item in inputs:
         if not os.fspath(item):
             raise FlashcardsError("an input file name is empty")  # Path("") would be "."
         if item != "-" and Path(item).is_dir():
-            recipe = load_recipe(item)
-            paths.extend(recipe.texts)
-            options = options or recipe.options
+            if (Path(item) / RECIPE_FILE).is_file():
+                recipe = load_recipe(item)
+                paths.extend(recipe.texts)
+                options = options or recipe.options
+                continue
+            files = folder_files(Path(item), on_skip)
+            if not files:
+                raise FlashcardsError(f"{item}: no readable file in this folder")
+            paths.extend(files)
         else:
             paths.append(item)
     return paths, options
@@ -535,7 +587,7 @@ def make_deck(
 
     seen_han = False
     for han, words in _in_processes(
-        inputs, options.encoding, options.errors, progress, jobs, work
+        inputs, options.encoding, options.errors, progress, jobs, work, options.input_format
     ):
         seen_han = seen_han or han
         collector.add_words(words)
@@ -582,9 +634,11 @@ def build(
     progress: Callable[[int], None] | None = None,
     force: bool = False,
     preview: bool | Input = False,
+    on_skip: Callable[[Path, str], None] | None = None,
 ) -> BuildResult:
-    """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``
-    (``force``: also over a read-only file).
+    """Build a deck from ``inputs`` (files, "-", folders or recipe folders) and write
+    ``output`` (``force``: also over a read-only file). Files of a folder that are no text
+    in any format are skipped, passed to ``on_skip`` and listed in the result.
 
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
@@ -600,7 +654,14 @@ def build(
         write_deck,
     )
 
-    paths, recipe_options = expand_inputs(inputs)
+    skipped: list[tuple[Path, str]] = []
+
+    def skip(path: Path, reason: str) -> None:
+        skipped.append((path, reason))
+        if on_skip is not None:
+            on_skip(path, reason)
+
+    paths, recipe_options = expand_inputs(inputs, skip)
     _refuse_to_overwrite_an_input(paths, Path(output))
     preview_path = _preview_path(preview, Path(output))
     if preview_path is not None:
@@ -642,6 +703,7 @@ def build(
                 records=records,
                 force=force,
                 media=audio.files if audio else (),
+                subdecks=options.subdecks,
             )
 
         if preview_path is None:
@@ -662,6 +724,7 @@ def build(
         media=len(media_of(records)),
         notices=tuple(notices),
         preview=page,
+        skipped=tuple(skipped),
     )
 
 
@@ -746,6 +809,7 @@ def preview(
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    on_skip: Callable[[Path, str], None] | None = None,
 ) -> PreviewResult:
     """Write one self-contained HTML page showing every card of a deck, front and back.
 
@@ -775,7 +839,7 @@ def preview(
     if output is None:
         raise FlashcardsError("name the preview page to write (-o preview.html)")
     page = Path(output)
-    _refuse_to_overwrite_an_input(expand_inputs(inputs)[0], page)
+    _refuse_to_overwrite_an_input(expand_inputs(inputs, lambda path, reason: None)[0], page)
     with tempfile.TemporaryDirectory(prefix="flashcards-preview-") as tmp:
         built = build(
             inputs,
@@ -784,6 +848,7 @@ def preview(
             overrides={**(overrides or {}), "format": "apkg"},
             dictionary=dictionary,
             progress=progress,
+            on_skip=on_skip,
         )
         with atomic_output(page, force=force) as page_tmp:
             result = write_preview_page(page_tmp, built.path)

@@ -32,7 +32,7 @@ def _text_arg(text: str) -> str:
     """A TEXT argument, or stdin when it is "-"."""
     if text != "-":
         return text
-    from .textio import decode_bytes
+    from .read.plain import decode_bytes
 
     if sys.stdin is None:
         raise FlashcardsError("stdin is closed; give the text as an argument or a file")
@@ -56,7 +56,10 @@ class _Progress:
 
     def __init__(self, inputs, label: str) -> None:
         self.bar = None
-        paths, _ = api.expand_inputs(inputs) if inputs else ([], {})
+        try:
+            paths, _ = api.expand_inputs(inputs) if inputs else ([], {})
+        except FlashcardsError:
+            paths = []  # the command itself says what is wrong
         size = _input_size(paths)
         if sys.stderr.isatty() and size and size > 200_000:
             self.bar = click.progressbar(length=size, label=label, file=sys.stderr)
@@ -235,6 +238,12 @@ def _known_option(f):
 
 
 def _read_options(f):
+    f = click.option(
+        "--input-format",
+        type=click.Choice(api.INPUT_FORMATS),
+        help="Read every input as this format (default: detected from each file's "
+        "content, then its suffix).",
+    )(f)
     f = click.option("--encoding", help="Input encoding (detected when not given).")(f)
     f = click.option(
         "--errors",
@@ -252,8 +261,12 @@ def _known_words(profile: str, files, include_store: bool) -> frozenset[str]:
     return known_set(profile if include_store else None, tuple(files))
 
 
+def _report_skip(path: Path, reason: str) -> None:
+    click.echo(f"skipped {path}: {reason}", err=True)
+
+
 @cli.command("analyze")
-@click.argument("inputs", nargs=-1, required=True, metavar="FILE|-...")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "--level",
     "beyond",
@@ -278,15 +291,18 @@ def analyze_cmd(
     no_known,
     known_files,
     profile,
+    input_format,
     encoding,
     errors,
     as_json,
 ) -> None:
-    """Size, dictionary coverage, HSK levels and known coverage of a text."""
+    """Size, dictionary coverage, HSK levels and known coverage of INPUT files (or folders,
+    or "-"); with several files or chapters, one row each and the running total."""
     known = None if no_known else _known_words(profile, known_files, True)
-    with _Progress(inputs, "Reading") as progress:
+    paths = api.expand_inputs(inputs, _report_skip)[0]
+    with _Progress(paths, "Reading") as progress:
         result = api.analyze(
-            api.expand_inputs(inputs)[0],
+            paths,
             beyond=beyond,
             standard=hsk_standard,
             top=top,
@@ -296,11 +312,40 @@ def analyze_cmd(
             dictionary=_dictionary(ctx),
             **_language(ctx),
             progress=progress,
+            input_format=input_format,
         )
     if as_json:
         _echo_json(result)
         return
     _print_report(result)
+    if len(result["sources"]) > 1:
+        _print_sources(result["sources"], known is not None)
+
+
+def _print_sources(rows: list[dict], with_known: bool) -> None:
+    """One row a file or chapter, then the running total: which one to read next."""
+    title = "file or chapter"
+    width = min(40, max(len(title), *(len(r["source"]) for r in rows)))
+    known = "known" if with_known else ""
+    click.echo("")
+    click.echo(
+        f"{title:<{width}}  {'chars':>7} {known:>6} {'new':>5} {'first':>5}"
+        f"   {'total chars':>11} {known:>6} {'new':>6}"
+    )
+    for r in rows:
+        t = r["total"]
+        name = r["source"] if len(r["source"]) <= width else r["source"][: width - 1] + "…"
+        cover = _pct(r["known_coverage"]) if with_known else ""
+        total_cover = _pct(t["known_coverage"]) if with_known else ""
+        click.echo(
+            f"{name:<{width}}  {r['characters']:>7} {cover:>6} {r['new_words']:>5} "
+            f"{r['new_words_not_met_before']:>5}   {t['characters']:>11} {total_cover:>6} "
+            f"{t['new_words']:>6}"
+        )
+    click.echo(
+        "(new: words not known; first: of those, the ones no earlier file has"
+        + ("; known: share of the word tokens known)" if with_known else ")")
+    )
 
 
 def _pct(x: float) -> str:
@@ -404,6 +449,12 @@ def _print_report(r: dict) -> None:
     help="espeak: embed each word and sentence said from its pinyin (needs espeak-ng and "
     "lame; default: none, the device's voice reads the cards).",
 )
+@click.option(
+    "--subdecks",
+    is_flag=True,
+    default=None,
+    help="One subdeck a source file or book chapter (Deck::Episode 03).",
+)
 @_known_option
 @_read_options
 @click.pass_context
@@ -430,12 +481,15 @@ def build_cmd(
     preview,
     jobs,
     audio,
+    subdecks,
     known_files,
     profile,
+    input_format,
     encoding,
     errors,
 ) -> None:
-    """Build a deck from INPUT files, "-" (stdin) or a recipe folder in decks/."""
+    """Build a deck from INPUT files (text, EPUB, subtitles, web pages, PDF), folders of
+    them, "-" (stdin) or a recipe folder in decks/."""
     given = {
         "format": fmt,
         "deck_name": deck_name,
@@ -453,6 +507,8 @@ def build_cmd(
         "readings": ctx.obj["readings_file"],
         "jobs": jobs,
         "audio": audio,
+        "input_format": input_format,
+        "subdecks": subdecks,
     }
     if cards:
         kinds = tuple(k.strip() for k in cards.split(",") if k.strip())
@@ -483,6 +539,7 @@ def build_cmd(
             progress=progress,
             force=force,
             preview=preview,
+            on_skip=_report_skip,
         )
     for notice in result.notices:
         click.echo(notice, err=True)
@@ -519,7 +576,16 @@ def build_cmd(
 @_read_options
 @click.pass_context
 def preview_cmd(
-    ctx, inputs, output, force, include_known, known_files, profile, encoding, errors
+    ctx,
+    inputs,
+    output,
+    force,
+    include_known,
+    known_files,
+    profile,
+    input_format,
+    encoding,
+    errors,
 ) -> None:
     """One self-contained HTML page showing every card of a deck, front and back.
 
@@ -533,6 +599,7 @@ def preview_cmd(
     if not package:
         given = {
             "encoding": encoding,
+            "input_format": input_format,
             "segmenter": ctx.obj["segmenter"],
             "user_dict": ctx.obj["user_dict"],
             "readings": ctx.obj["readings_file"],
@@ -551,6 +618,7 @@ def preview_cmd(
             dictionary=None if package else _dictionary(ctx),
             progress=progress,
             force=force,
+            on_skip=_report_skip,
         )
     click.echo(
         f"{result.cards} cards of {result.notes} notes, {result.media} media files "

@@ -19,10 +19,12 @@ SPACE = "space"
 
 @dataclass(frozen=True)
 class Source:
-    """One input: a file or stdin. Its text is streamed, never stored here."""
+    """One input: a file, stdin, or a chapter of a book. Its text is streamed, never stored
+    here."""
 
     name: str  # what tags and reports call it: a file stem, or "stdin"
     encoding: str  # the encoding it was read with
+    format: str = "text"  # text, epub, subtitles, html or pdf (flashcards.read.detect)
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,7 @@ class NoteRecord:
     guid: str
     fields: dict[str, str]
     tags: tuple[str, ...]
+    source: str = ""  # the file or chapter it comes from first: its subdeck with subdecks
 
     @property
     def has_cards(self) -> bool:
@@ -238,13 +239,16 @@ def build_records(
             word_audio=audio.word(v) if audio else "",
             sentence_audio=audio.example(v) if audio else "",
         )
-        records.append(NoteRecord(VOCAB_MODEL_NAME, guid, fields, tuple(vocab_tags(v))))
+        records.append(
+            NoteRecord(VOCAB_MODEL_NAME, guid, fields, tuple(vocab_tags(v)), _first_source(v))
+        )
     records += [
         NoteRecord(
             SENTENCE_MODEL_NAME,
             sentence_guid(s),
             sentence_fields(s, script, audio=audio.sentence(s) if audio else ""),
             tuple(sentence_tags(s)),
+            s.sentence.source,
         )
         for s in _unique(sentences, sentence_guid)
     ]
@@ -273,6 +277,26 @@ _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 def output_format(path: Path, format: str | None = None) -> str:
     """The format a deck written to ``path`` has: ``format``, else the file's suffix."""
     return _resolve_format(Path(path), format)
+
+
+def _first_source(v: Vocab) -> str:
+    if v.sources:
+        return v.sources[0]
+    return v.sentence.source if v.sentence is not None else ""
+
+
+_DECK_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+|::+")
+
+
+def subdeck_name(deck_name: str, source: str) -> str:
+    """The deck a note from ``source`` goes to with subdecks: ``Deck::Episode 03``. A
+    source's own ``::`` would nest deeper, so it becomes a space."""
+    part = " ".join(_DECK_UNSAFE.sub(" ", source).split())
+    return f"{deck_name}::{part}" if part else deck_name
+
+
+def note_deck(record: NoteRecord, deck_name: str, subdecks: bool) -> str:
+    return subdeck_name(deck_name, record.source) if subdecks else deck_name
 
 
 def _resolve_format(path: Path, format: str | None) -> str:
@@ -393,6 +417,7 @@ def write_deck(
     records: list[NoteRecord] | None = None,
     force: bool = False,
     media: Sequence[Path] = (),
+    subdecks: bool = False,
 ) -> Path:
     """Write the deck to ``path`` and return it (``force``: also over a read-only file).
 
@@ -404,6 +429,8 @@ def write_deck(
     ``records`` are the notes from :func:`build_records`, when the caller made them already.
     ``media`` are the files the notes' Audio fields name: inside an .apkg; beside a .csv,
     .tsv or .json, in a folder named after it (``deck.media/``), for Anki's media folder.
+    ``subdecks`` puts each note in a subdeck named after the source it comes from first
+    (apkg, csv, tsv and json; the Markdown list ignores it).
     """
     path = Path(path)
     vocab, sentences = list(vocab), list(sentences)  # each is read more than once
@@ -417,10 +444,12 @@ def write_deck(
     names = _names_in(records) if fmt == "json" else media_of(records)
     files = _media_files(names, media)
     writers: dict[str, Callable[[Path], None]] = {
-        "apkg": lambda tmp: _write_apkg(tmp, records, name, when, files),
-        "csv": lambda tmp: _write_text(tmp, records, name, ","),
-        "tsv": lambda tmp: _write_text(tmp, records, name, "\t"),
-        "json": lambda tmp: _write_json(tmp, vocab, sentences, records),
+        "apkg": lambda tmp: _write_apkg(tmp, records, name, when, files, subdecks),
+        "csv": lambda tmp: _write_text(tmp, records, name, ",", subdecks),
+        "tsv": lambda tmp: _write_text(tmp, records, name, "\t", subdecks),
+        "json": lambda tmp: _write_json(
+            tmp, vocab, sentences, records, name if subdecks else None
+        ),
         "md": lambda tmp: _write_markdown(tmp, vocab, sentences, name, script),
     }
     # A device or pipe (-o /dev/stdout) has no folder beside it for the media.
@@ -478,7 +507,12 @@ def _zip_entry(name: str, when: float) -> zipfile.ZipInfo:
 
 
 def _write_apkg(
-    tmp: Path, records: list[NoteRecord], deck_name: str, when: float, media: Sequence[Path] = ()
+    tmp: Path,
+    records: list[NoteRecord],
+    deck_name: str,
+    when: float,
+    media: Sequence[Path] = (),
+    subdecks: bool = False,
 ) -> None:
     models = {VOCAB_MODEL_NAME: vocab_model(), SENTENCE_MODEL_NAME: sentence_model()}
     deck = genanki.Deck(deck_id(deck_name), deck_name)
@@ -486,10 +520,14 @@ def _write_apkg(
     # take a text file with either kind of note.
     for model in models.values():
         deck.add_model(model)
+    decks = {deck_name: deck}
     carded = [r for r in records if r.has_cards]
     for due, record in enumerate(carded, start=1):
         model = models[record.model]
-        deck.add_note(
+        name = note_deck(record, deck_name, subdecks)
+        if name not in decks:
+            decks[name] = genanki.Deck(deck_id(name), name)
+        decks[name].add_note(
             genanki.Note(
                 model=model,
                 fields=[record.fields[f["name"]] for f in model.fields],
@@ -505,7 +543,7 @@ def _write_apkg(
     db = Path(db_name)
     try:
         conn = sqlite3.connect(db)
-        package = genanki.Package(deck, media_files=[str(p) for p in media])
+        package = genanki.Package(list(decks.values()), media_files=[str(p) for p in media])
         try:
             package.write_to_db(
                 conn.cursor(), when, itertools.count(int(when * 1000))
@@ -539,7 +577,9 @@ def _no_formula(value: str) -> str:
     return "<!---->" + value if value.startswith(_FORMULA_START) else value
 
 
-def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator: str) -> None:
+def _write_text(
+    tmp: Path, records: list[NoteRecord], deck_name: str, separator: str, subdecks: bool = False
+) -> None:
     """A file for Anki's text import (File > Import), with the header lines Anki 2.1.55+ reads.
 
     The GUID column makes re-importing update the same notes, including those imported from
@@ -552,12 +592,15 @@ def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator:
     if mixed:
         columns.append("Notetype")
     columns += ["Tags", "GUID"]
+    if subdecks:
+        columns.append("Deck")
     buffer = io.StringIO()
     buffer.write(f"#separator:{'Tab' if separator == chr(9) else 'Comma'}\n")
     buffer.write("#html:true\n")
     if not mixed:
         buffer.write(f"#notetype:{VOCAB_MODEL_NAME}\n")
-    buffer.write(f"#deck:{deck_name}\n")
+    if not subdecks:
+        buffer.write(f"#deck:{deck_name}\n")
     header = io.StringIO()
     csv.writer(header, delimiter=separator, lineterminator="").writerow(columns)
     buffer.write(f"#columns:{header.getvalue()}\n")
@@ -565,6 +608,8 @@ def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator:
         buffer.write(f"#notetype column:{columns.index('Notetype') + 1}\n")
     buffer.write(f"#tags column:{columns.index('Tags') + 1}\n")
     buffer.write(f"#guid column:{columns.index('GUID') + 1}\n")
+    if subdecks:
+        buffer.write(f"#deck column:{columns.index('Deck') + 1}\n")
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
     # A row starting with '#' is a comment to Anki (a sentence "#话题# …" was lost): quoted.
     quoted = csv.writer(buffer, delimiter=separator, lineterminator="\n", quoting=csv.QUOTE_ALL)
@@ -574,6 +619,8 @@ def _write_text(tmp: Path, records: list[NoteRecord], deck_name: str, separator:
         if mixed:
             values.append(record.model)
         row = [*values, " ".join(record.tags), record.guid]
+        if subdecks:
+            row.append(note_deck(record, deck_name, True))
         (quoted if values[0].startswith("#") else writer).writerow(row)
     tmp.write_text(buffer.getvalue(), encoding="utf-8")
 
@@ -648,14 +695,22 @@ def _sentence_json(item: SentenceItem, record: NoteRecord) -> dict:
 
 
 def _write_json(
-    tmp: Path, vocab: Sequence[Vocab], sentences: Sequence[SentenceItem], records: list[NoteRecord]
+    tmp: Path,
+    vocab: Sequence[Vocab],
+    sentences: Sequence[SentenceItem],
+    records: list[NoteRecord],
+    deck_name: str | None = None,
 ) -> None:
-    """The notes as data: raw text (not HTML), one object per note, every note listed."""
+    """The notes as data: raw text (not HTML), one object per note, every note listed;
+    with ``deck_name`` (subdecks), each says which deck it goes to."""
     by_guid = {r.guid: r for r in records}
     notes = [_vocab_json(v, by_guid[vocab_guid(v)]) for v in _unique(vocab, vocab_guid)]
     notes += [
         _sentence_json(s, by_guid[sentence_guid(s)]) for s in _unique(sentences, sentence_guid)
     ]
+    if deck_name is not None:
+        for note in notes:
+            note["deck"] = note_deck(by_guid[note["guid"]], deck_name, True)
     tmp.write_text(json.dumps(notes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

@@ -88,6 +88,11 @@ class _Piece:
         return bool(_CHAPTER_TITLE.match(self.text))
 
 
+def chapter_title(text: str) -> bool:
+    """A chapter or act title: 第一回 甄士隐梦幻识通灵, 第三幕."""
+    return bool(_CHAPTER_TITLE.match(text))
+
+
 def _title_like(text: str) -> bool:
     """An unterminated one-piece paragraph that opens something (heading, byline) rather than
     one cut off mid-sentence: the paragraph after it starts afresh.

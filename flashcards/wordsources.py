@@ -32,8 +32,8 @@ from xml.etree import ElementTree
 from flashcards.ankifile import SQLITE_MAGIC, ZIP_MAGICS, read_anki, text_value
 from flashcards.errors import FlashcardsError
 from flashcards.han import HAN_CHAR, HAN_CLASS, HAN_RUN, has_han
+from flashcards.read.plain import decode_bytes
 from flashcards.segment import to_simplified
-from flashcards.textio import decode_bytes
 
 # The field (or header column) that holds the word, by priority, when the user names none.
 DEFAULT_FIELD_NAMES = ("hanzi", "simplified", "chinese", "word", "front")

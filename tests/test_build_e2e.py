@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from flashcards import api
 from flashcards.cli import cli
 from flashcards.models import HAN
+from flashcards.read.plain import read_text
 from flashcards.segment import segment_text
 from flashcards.sentences import split_sentences
-from flashcards.textio import read_text
 
 DECKS = Path(__file__).resolve().parents[1] / "decks"
 RECIPES = sorted(p.parent.name for p in DECKS.glob("*/deck.toml"))

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from flashcards import api
 from flashcards.cli import cli
+from flashcards.read.plain import read_text
 from flashcards.sentences import split_sentences
-from flashcards.textio import read_text
 
 
 def run(*args, input=None):

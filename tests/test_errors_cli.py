@@ -96,13 +96,21 @@ def test_missing_input_in_a_real_process(tmp_path):
 
 
 def test_directory_that_is_no_recipe_in_a_real_process(tmp_path):
+    """A folder without deck.toml is a folder of texts (issue 13); with nothing readable
+    in it, a one-line error."""
     (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    done = run_process(["build", "texts", "-o", "deck.apkg"], tmp_path)
+    err = done.stderr.decode()
+    assert done.returncode == 1 and "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("skipped ") and "a.png" in lines[0] and "PNG" in lines[0]
+    assert lines[1:] == ["error: texts: no readable file in this folder"]
+    assert not (tmp_path / "deck.apkg").exists()
     (tmp_path / "texts" / "a.txt").write_text(SENTENCE, encoding="utf-8")
     done = run_process(["build", "texts", "-o", "deck.apkg"], tmp_path)
-    assert_one_line_error(
-        done.returncode, done.stderr.decode(), "texts", "not a deck recipe", "deck.toml"
-    )
-    assert not (tmp_path / "deck.apkg").exists()
+    assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "deck.apkg").exists()
 
 
 def test_output_folder_missing_in_a_real_process(tmp_path, text_file):

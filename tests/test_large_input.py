@@ -120,7 +120,7 @@ _STREAM = """
 import sys
 from flashcards.han import HAN_RUN
 from flashcards.sentences import split_sentences
-from flashcards.textio import iter_text
+from flashcards.read.plain import iter_text
 
 source, chunks = iter_text(sys.argv[1], chunk_chars=1 << 14)
 sentences = longest = han = 0

@@ -8,7 +8,7 @@ import re
 from conftest import shared_path
 
 from flashcards import api
-from flashcards.textio import read_text
+from flashcards.read.plain import read_text
 
 FULL_WIDTH = re.compile(r"[，。！？：；、“”‘’（）《》「」『』]")
 

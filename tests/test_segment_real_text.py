@@ -9,9 +9,9 @@ import pytest
 from conftest import shared_path
 
 from flashcards.models import HAN, NUMBER
+from flashcards.read.plain import read_text
 from flashcards.segment import segment_text
 from flashcards.sentences import split_sentences
-from flashcards.textio import read_text
 
 DECKS = Path(__file__).resolve().parents[1] / "decks"
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from flashcards import sentences
 from flashcards.models import Sentence
+from flashcards.read.plain import iter_text, read_text
 from flashcards.sentences import split_sentences
-from flashcards.textio import iter_text, read_text
 
 
 def texts(text: str) -> list[str]:

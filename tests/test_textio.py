@@ -16,8 +16,8 @@ from conftest import shared_path
 
 from flashcards.errors import FlashcardsError
 from flashcards.models import Source
+from flashcards.read.plain import clean_text, decode_bytes, iter_text, read_text
 from flashcards.sentences import split_sentences
-from flashcards.textio import clean_text, decode_bytes, iter_text, read_text
 
 # From the seed article, and the opening of 三國演義 for Big5.
 SIMPLIFIED = (

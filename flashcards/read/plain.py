@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from .errors import FlashcardsError
-from .han import HAN_CHAR
-from .models import Source
+from ..errors import FlashcardsError
+from ..han import HAN_CHAR
+from ..models import Source
 
 # How much of the input decides its encoding.
 SNIFF_BYTES = 1 << 16
@@ -586,3 +586,30 @@ def read_text(
     """The whole cleaned text of a file or stdin, for small inputs and the library API."""
     source, chunks = iter_text(path, encoding=encoding, errors=errors)
     return source, "".join(chunks)
+
+
+def read_at_most(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+    """The bytes of a file that is read whole (a subtitle file, a web page), refused with a
+    one-line error when it holds more than ``limit``: it is no such file."""
+    with _open(path) as stream:
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise FlashcardsError(f"cannot read {os.fspath(path)}: {_reason(error)}") from None
+    if len(data) > limit:
+        raise FlashcardsError(
+            f"{os.fspath(path)}: over {limit >> 20} MiB, too big for {what}; not read"
+        )
+    return data
+
+
+def check_text(path: str | os.PathLike[str]) -> None:
+    """Raise the error :func:`iter_text` would give when ``path`` is no text (binary, or
+    not decodable from its start) without reading further than the encoding sniff."""
+    name = os.fspath(path)
+    with _open(path) as stream:
+        head, at_end = _read_head(stream, name)
+    kind = _binary_kind(head[:1024])
+    if kind:
+        raise FlashcardsError(f"{name} is not text: it looks like {kind}")
+    _detect(head, at_end, name)
