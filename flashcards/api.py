@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .analyze import TextStats, report
 from .dictionary import Dictionary, load_dictionary
@@ -34,6 +35,9 @@ from .select import (
 from .sentences import split_sentences
 from .textio import clean_text, iter_text
 from .tones import mark
+
+if TYPE_CHECKING:
+    from .preview import PreviewResult
 
 Input = str | os.PathLike[str]
 T = TypeVar("T")
@@ -355,6 +359,7 @@ class BuildResult:
     cards: int
     kept_cards: int = 0  # cards of kinds not asked for, kept because the notes had them
     kept_kinds: tuple[str, ...] = ()
+    preview: PreviewResult | None = None  # the preview page, with build(..., preview=True)
 
 
 @dataclass(frozen=True)
@@ -572,17 +577,23 @@ def build(
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    preview: bool | Input = False,
 ) -> BuildResult:
     """Build a deck from ``inputs`` (files, "-", or recipe folders) and write ``output``
     (``force``: also over a read-only file).
 
     Options come from ``options``, else from a recipe's deck.toml, else the defaults;
     ``overrides`` (what a user set on the command line) win over all of them.
+    ``preview``: also write the deck's preview page (see :func:`preview`), beside the deck
+    (deck.apkg -> deck.preview.html) when True, or at the path given.
     """
     from .package import build_records, count_cards, kept_cards, write_deck
 
     paths, recipe_options = expand_inputs(inputs)
     _refuse_to_overwrite_an_input(paths, Path(output))
+    preview_path = _preview_path(preview, Path(output))
+    if preview_path is not None:
+        _refuse_to_overwrite_an_input([*paths, output], preview_path)
     if options is None:
         options = BuildOptions(**recipe_options)
     if overrides:
@@ -595,17 +606,27 @@ def build(
         deck.vocab, deck.sentences, script=options.script, cards=options.cards, keep=earlier
     )
     kept = kept_cards(records, options.cards)
-    written = write_deck(
-        Path(output),
-        deck.vocab,
-        deck.sentences,
-        deck_name=options.deck_name,
-        format=options.format,
-        script=options.script,
-        cards=options.cards,
-        records=records,
-        force=force,
-    )
+
+    def write(path: Path, format: str | None) -> Path:
+        return write_deck(
+            path,
+            deck.vocab,
+            deck.sentences,
+            deck_name=options.deck_name,
+            format=format,
+            script=options.script,
+            cards=options.cards,
+            records=records,
+            force=force,
+        )
+
+    page = None
+    if preview_path is None:
+        written = write(Path(output), options.format)
+    else:
+        written, page = _write_with_preview(
+            write, Path(output), options.format, preview_path, force
+        )
     return BuildResult(
         path=Path(written),
         words=len(deck.vocab),
@@ -614,6 +635,7 @@ def build(
         cards=count_cards(records),
         kept_cards=sum(kept.values()),
         kept_kinds=tuple(k for k in CARD_KINDS if kept.get(k)),
+        preview=page,
     )
 
 
@@ -636,3 +658,95 @@ def _earlier_card_kinds(options: BuildOptions, output: Path) -> dict[str, frozen
         for guid, had in earlier.items():
             kinds[guid] = kinds.get(guid, frozenset()) | had
     return kinds
+
+
+# --- preview -----------------------------------------------------------------------------
+
+
+def _preview_path(preview: bool | Input, output: Path) -> Path | None:
+    from .preview import preview_path_for
+
+    if preview is True:
+        return preview_path_for(output)
+    if preview is False or preview is None:
+        return None
+    return Path(preview)
+
+
+def _write_with_preview(
+    write: Callable[[Path, str | None], Path],
+    output: Path,
+    format: str | None,
+    page: Path,
+    force: bool,
+) -> tuple[Path, PreviewResult]:
+    """The deck, then its preview page from the .apkg (the deck itself, or the same notes
+    packaged in a temporary folder when the deck is a text format). A page that cannot be
+    written (read-only, a folder) stops the build before the deck is written."""
+    from dataclasses import replace as with_path
+
+    from .ankifile import is_anki_package
+    from .package import atomic_output
+    from .preview import write_preview_page
+
+    with atomic_output(page, force=force) as page_tmp:
+        written = write(output, format)
+        if written.is_file() and is_anki_package(written):
+            result = write_preview_page(page_tmp, written)
+        else:
+            with tempfile.TemporaryDirectory(prefix="flashcards-preview-") as tmp:
+                result = write_preview_page(page_tmp, write(Path(tmp) / "deck.apkg", "apkg"))
+    return written, with_path(result, path=page)
+
+
+def preview(
+    inputs: Sequence[Input] | Input,
+    output: Input | None = None,
+    options: BuildOptions | None = None,
+    *,
+    overrides: dict | None = None,
+    dictionary: Dictionary | None = None,
+    progress: Callable[[int], None] | None = None,
+    force: bool = False,
+) -> PreviewResult:
+    """Write one self-contained HTML page showing every card of a deck, front and back.
+
+    ``inputs`` is an Anki package (``.apkg``: read, never changed), or what :func:`build`
+    takes (text files, "-", recipe folders; ``options`` and ``overrides`` as there), built
+    into a temporary package first. The page renders the package's own templates and CSS
+    with the fields as the notes hold them, and its media. ``output`` defaults to beside
+    the package (deck.apkg -> deck.preview.html); it is required for text inputs.
+    """
+    from .ankifile import is_anki_package
+    from .package import atomic_output
+    from .preview import preview_path_for, write_preview_page
+
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    inputs = list(inputs)
+    if not inputs:
+        raise FlashcardsError("nothing to preview: name a deck (.apkg) or a text")
+    first = inputs[0]
+    if len(inputs) == 1 and str(first) != "-" and is_anki_package(Path(first)):
+        package = Path(first)
+        page = Path(output) if output is not None else preview_path_for(package)
+        _refuse_to_overwrite_an_input([package], page)
+        with atomic_output(page, force=force) as tmp:
+            result = write_preview_page(tmp, package)
+        return replace(result, path=page)
+    if output is None:
+        raise FlashcardsError("name the preview page to write (-o preview.html)")
+    page = Path(output)
+    _refuse_to_overwrite_an_input(expand_inputs(inputs)[0], page)
+    with tempfile.TemporaryDirectory(prefix="flashcards-preview-") as tmp:
+        built = build(
+            inputs,
+            Path(tmp) / "deck.apkg",
+            options,
+            overrides={**(overrides or {}), "format": "apkg"},
+            dictionary=dictionary,
+            progress=progress,
+        )
+        with atomic_output(page, force=force) as page_tmp:
+            result = write_preview_page(page_tmp, built.path)
+    return replace(result, path=page)

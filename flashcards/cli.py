@@ -388,6 +388,11 @@ def _print_report(r: dict) -> None:
 @click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
 @click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
 @click.option(
+    "--preview",
+    is_flag=True,
+    help="Also write the deck's preview page beside it (deck.apkg -> deck.preview.html).",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(1),
     help="Processes reading the text (default: one a core, fewer for a short input; "
@@ -416,6 +421,7 @@ def build_cmd(
     include_known,
     allow_empty,
     force,
+    preview,
     jobs,
     known_files,
     profile,
@@ -468,6 +474,7 @@ def build_cmd(
             dictionary=_dictionary(ctx),
             progress=progress,
             force=force,
+            preview=preview,
         )
     click.echo(
         f"{result.words} words, {result.sentences} sentences, {result.cards} cards "
@@ -480,6 +487,65 @@ def build_cmd(
             "already had, so none is left blank in Anki (--drop-cards drops them)",
             err=True,
         )
+    if result.preview is not None:
+        click.echo(f"preview of {result.preview.cards} cards -> {result.preview.path}", err=True)
+
+
+@cli.command("preview")
+@click.argument("inputs", nargs=-1, required=True, metavar="DECK.apkg|INPUT...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The page to write (default: beside a deck, deck.preview.html; "
+    "<first input>.preview.html for text).",
+)
+@click.option("--force", is_flag=True, help="Replace the page even if it is read-only.")
+@click.option(
+    "--include-known", is_flag=True, help="Text input: keep words in the known-word store."
+)
+@_known_option
+@_read_options
+@click.pass_context
+def preview_cmd(
+    ctx, inputs, output, force, include_known, known_files, profile, encoding, errors
+) -> None:
+    """One self-contained HTML page showing every card of a deck, front and back.
+
+    DECK.apkg is read (never changed); text files, "-" or a recipe folder are built first,
+    with the recipe's options (for other options, use build --preview).
+    """
+    from .ankifile import is_anki_package
+
+    package = len(inputs) == 1 and inputs[0] != "-" and is_anki_package(Path(inputs[0]))
+    overrides = None
+    if not package:
+        given = {
+            "encoding": encoding,
+            "segmenter": ctx.obj["segmenter"],
+            "user_dict": ctx.obj["user_dict"],
+            "readings": ctx.obj["readings_file"],
+            "known": _known_words(profile, known_files, not include_known),
+        }
+        if errors != "strict":
+            given["errors"] = errors
+        overrides = {k: v for k, v in given.items() if v is not None}
+        if output is None:
+            output = _default_output(inputs, "preview.html")
+    with _Progress(() if package else inputs, "Building") as progress:
+        result = api.preview(
+            inputs,
+            output,
+            overrides=overrides,
+            dictionary=None if package else _dictionary(ctx),
+            progress=progress,
+            force=force,
+        )
+    click.echo(
+        f"{result.cards} cards of {result.notes} notes, {result.media} media files "
+        f"-> {result.path}",
+        err=True,
+    )
 
 
 @cli.group("known")

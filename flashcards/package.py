@@ -85,7 +85,7 @@ FORMATS: tuple[str, ...] = ("apkg", "csv", "tsv", "json", "md")
 # modification time. Anki replaces a note type on import only with a newer copy, so a
 # learner's own restyling (done later than this) survives every rebuild, while an untouched
 # copy takes up new templates. Bump this to the release date whenever templates/ changes.
-TEMPLATES_MTIME = 1796083200  # 2026-12-01: MoreMeanings on the backs
+TEMPLATES_MTIME = 1796169600  # 2026-12-02: tone colours and the cloze blank at 4.5:1 contrast
 
 
 class _Model(genanki.Model):

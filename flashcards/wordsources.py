@@ -22,27 +22,18 @@ import io
 import json
 import os
 import re
-import shutil
-import signal
 import sqlite3
-import tempfile
-import time
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 from xml.etree import ElementTree
 
-import zstandard
-
+from flashcards.ankifile import SQLITE_MAGIC, ZIP_MAGICS, read_anki, text_value
 from flashcards.errors import FlashcardsError
 from flashcards.han import HAN_CHAR, HAN_CLASS, HAN_RUN, has_han
 from flashcards.segment import to_simplified
 from flashcards.textio import decode_bytes
-
-T = TypeVar("T")
 
 # The field (or header column) that holds the word, by priority, when the user names none.
 DEFAULT_FIELD_NAMES = ("hanzi", "simplified", "chinese", "word", "front")
@@ -58,13 +49,6 @@ _NOT_THE_WORD = frozenset(
 # A word: Han characters, with the name dot and runs of capital Latin letters allowed in it
 # (卡拉OK, AA制), but not the capital that starts a pinyin word glued on (北京Běijīng).
 _WORD = re.compile(f"(?:[{HAN_CLASS}·]|[A-Z]+(?![^\\W\\d_A-Z{HAN_CLASS}]))+")
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-# Newest first: current Anki packages also hold a dummy collection.anki2 that only says
-# "please update", so the newest collection file present is the real one.
-_COLLECTION_NAMES = ("collection.anki21b", "collection.anki21", "collection.anki2")
 
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _HIDDEN_ELEMENTS = re.compile(
@@ -212,8 +196,8 @@ def read_words(
     except OSError as error:
         raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
 
-    if head.startswith((*_ZIP_MAGICS, _SQLITE_MAGIC)):
-        return _read_anki(path, _AnkiWords(note_type, field, studied_only))
+    if head.startswith((*ZIP_MAGICS, SQLITE_MAGIC)):
+        return read_anki(path, _AnkiWords(note_type, field, studied_only))
     # The same detection as for texts: UTF-8/16/32, GB18030 and Big5, binary refused.
     text = decode_bytes(_read_at_most(path, MAX_LIST_BYTES), name=path.name)[0]
     if text.lstrip().startswith(("<?xml", "<plecoflash")) and "<plecoflash" in text[:4096]:
@@ -440,149 +424,6 @@ class _NoteType:
     fields: tuple[str, ...]  # by ordinal
 
 
-# An exported collection is a database that compresses well, but not endlessly: a package
-# that unpacks to more than this is a zip bomb (33 KB that wrote 1 GiB), stopped midway.
-UNPACK_MAX_BYTES = 2 << 30
-UNPACK_MAX_RATIO = 100
-UNPACK_FLOOR_BYTES = 64 << 20  # however small the package, this much is allowed
-
-
-def _unpack_limit(path: Path) -> int:
-    size = path.stat().st_size
-    return min(UNPACK_MAX_BYTES, max(UNPACK_FLOOR_BYTES, UNPACK_MAX_RATIO * size))
-
-
-def _too_big(path: Path, limit: int) -> FlashcardsError:
-    return FlashcardsError(
-        f"{path}: its collection unpacks to more than {limit >> 20} MiB; not read "
-        "(a damaged or hostile package)"
-    )
-
-
-def _copy_at_most(source, target, limit: int, path: Path) -> None:
-    written = 0
-    while True:
-        chunk = source.read(1 << 20)
-        if not chunk:
-            return
-        written += len(chunk)
-        if written > limit:
-            raise _too_big(path, limit)
-        target.write(chunk)
-
-
-def _read_anki(path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]) -> T:
-    """``read`` applied to the collection of an Anki package or collection file, opened
-    read-only from a copy, with every query bounded."""
-    with path.open("rb") as handle:
-        head = handle.read(len(_SQLITE_MAGIC))
-    if head.startswith(_SQLITE_MAGIC):
-        return _read_anki_collection_file(path, read)
-    return _read_anki_package(path, read)
-
-
-def _read_anki_package(path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]) -> T:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise FlashcardsError(f"{path}: damaged zip file ({error})") from None
-    with archive, tempfile.TemporaryDirectory(prefix="flashcards-anki-") as tmp:
-        names = set(archive.namelist())
-        member = next((name for name in _COLLECTION_NAMES if name in names), None)
-        if member is None:
-            raise FlashcardsError(
-                f"{path}: a zip file but not an Anki package (no collection.anki21b, "
-                "collection.anki21 or collection.anki2 in it)"
-            )
-        database = Path(tmp) / "collection.sqlite3"
-        limit = _unpack_limit(path)
-        if archive.getinfo(member).file_size > limit:
-            raise _too_big(path, limit)
-        try:
-            with archive.open(member) as source:
-                compressed = source.read(4) == _ZSTD_MAGIC
-            with archive.open(member) as source, database.open("wb") as target:
-                if compressed:
-                    # Anki writes the zstd frame without its content size, so stream it.
-                    reader = zstandard.ZstdDecompressor().stream_reader(
-                        source, read_across_frames=True
-                    )
-                    _copy_at_most(reader, target, limit, path)
-                else:
-                    _copy_at_most(source, target, limit, path)
-        except (zipfile.BadZipFile, zstandard.ZstdError, OSError, EOFError) as error:
-            # An encrypted member is a RuntimeError in zipfile; NotImplementedError an
-            # unknown compression: both are packages Anki never writes.
-            raise FlashcardsError(f"{path}: damaged Anki package ({error})") from None
-        except (RuntimeError, NotImplementedError) as error:
-            raise FlashcardsError(f"{path}: not an Anki package Anki wrote ({error})") from None
-        return _read_collection(path, database, read)
-
-
-def _read_anki_collection_file(
-    path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]
-) -> T:
-    # Read a copy (with its write-ahead log, if Anki left one) so the user's collection is
-    # never touched, even by SQLite's recovery.
-    with tempfile.TemporaryDirectory(prefix="flashcards-anki-") as tmp:
-        database = Path(tmp) / "collection.sqlite3"
-        shutil.copyfile(path, database)
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():
-            shutil.copyfile(wal, database.with_name(database.name + "-wal"))
-        return _read_collection(path, database, read)
-
-
-def _read_collection(
-    path: Path, database: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]
-) -> T:
-    # Read-only, and every query bounded: a hostile file (a recursive view named notes)
-    # ran forever, deaf to Ctrl-C.
-    connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-    deadline = time.monotonic() + READ_SECONDS
-    interrupted: list[bool] = []
-    previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
-
-    def stop(signum, frame) -> None:
-        interrupted.append(True)
-
-    def check() -> int:
-        return 1 if interrupted or time.monotonic() > deadline else 0
-
-    connection.set_progress_handler(check, 1000)
-    if previous is not None:
-        signal.signal(signal.SIGINT, stop)
-    try:
-        kinds = dict(connection.execute("SELECT name, type FROM sqlite_master"))
-        tables = {name for name, kind in kinds.items() if kind == "table"}
-        if not {"notes", "cards", "col"} <= tables:
-            views = sorted(n for n in ("notes", "cards", "col") if kinds.get(n) == "view")
-            why = f" ({', '.join(views)}: a view, not a table)" if views else ""
-            raise FlashcardsError(f"{path}: a SQLite database but not an Anki collection{why}")
-        return read(path, connection, tables)
-    except sqlite3.DatabaseError as error:
-        if time.monotonic() > deadline and not interrupted:  # Ctrl-C: see finally
-            raise FlashcardsError(
-                f"{path}: reading the collection took over {READ_SECONDS} s; stopped"
-            ) from None
-        raise FlashcardsError(f"{path}: damaged Anki collection ({error})") from None
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-        connection.close()
-        if interrupted:  # Ctrl-C while reading: stop as Ctrl-C does everywhere else
-            raise KeyboardInterrupt
-
-
-def _text_value(value: object) -> str:
-    """A field or tag column as text: a hand-edited collection can hold NULL or a BLOB."""
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
-
-
 @dataclass(frozen=True)
 class _AnkiWords:
     """Reads the words of a collection's notes (see read_words)."""
@@ -607,7 +448,7 @@ class _AnkiWords:
             ordinal = chosen.get(model_id)
             if ordinal is None or (studied is not None and note_id not in studied):
                 continue
-            values = _text_value(fields).split("\x1f")
+            values = text_value(fields).split("\x1f")
             if ordinal < len(values):
                 words.append(word_from_field(values[ordinal]))
         return _unique(words)
@@ -623,14 +464,14 @@ def card_kinds_by_guid(path: str | os.PathLike[str]) -> dict[str, frozenset[str]
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            head = handle.read(len(_SQLITE_MAGIC))
+            head = handle.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
         raise FlashcardsError(f"{path}: no such file") from None
     except OSError as error:
         raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
-    if not head.startswith((*_ZIP_MAGICS, _SQLITE_MAGIC)):
+    if not head.startswith((*ZIP_MAGICS, SQLITE_MAGIC)):
         raise FlashcardsError(f"{path}: not an Anki package or collection")
-    return _read_anki(path, _read_card_kinds)
+    return read_anki(path, _read_card_kinds)
 
 
 def _read_card_kinds(
@@ -649,21 +490,11 @@ def _read_card_kinds(
         ordinals = flags.get(model_id)
         if ordinals is None:
             continue
-        values = _text_value(fields).split("\x1f")
-        kinds[_text_value(guid)] = frozenset(
+        values = text_value(fields).split("\x1f")
+        kinds[text_value(guid)] = frozenset(
             kind for i, kind in ordinals if i < len(values) and values[i].strip()
         )
     return kinds
-
-
-# Long enough for the largest collection a learner has; a query past it is hostile.
-READ_SECONDS = 120
-
-
-def _main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
 
 
 def _note_types(connection: sqlite3.Connection, tables: set[str]) -> list[_NoteType]:
@@ -675,16 +506,16 @@ def _note_types(connection: sqlite3.Connection, tables: set[str]) -> list[_NoteT
         fields: dict[int, list[tuple[int, str]]] = {}
         for ntid, ordinal, name in connection.execute("SELECT ntid, ord, name FROM fields"):
             if isinstance(ordinal, int):
-                fields.setdefault(ntid, []).append((ordinal, _text_value(name)))
+                fields.setdefault(ntid, []).append((ordinal, text_value(name)))
         for ntid, name in connection.execute("SELECT id, name FROM notetypes ORDER BY id"):
             ordered = tuple(name for _, name in sorted(fields.get(ntid, [])))
-            found.append(_NoteType(ntid, _text_value(name), ordered))
+            found.append(_NoteType(ntid, text_value(name), ordered))
     else:
         row = connection.execute("SELECT models FROM col").fetchone()
         if row is None:
             raise sqlite3.DatabaseError("its col table is empty")
         try:
-            found = _legacy_note_types(json.loads(_text_value(row[0]) or "{}"))
+            found = _legacy_note_types(json.loads(text_value(row[0]) or "{}"))
         except (json.JSONDecodeError, AttributeError, TypeError, KeyError, ValueError) as error:
             raise sqlite3.DatabaseError(f"unreadable note types: {error!r}") from None
     return [note_type for note_type in found if note_type.id in used]
@@ -695,8 +526,8 @@ def _legacy_note_types(models: dict) -> list[_NoteType]:
     for key in sorted(models, key=int):
         model = models[key]
         flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
-        names = tuple(_text_value(f["name"]) for f in flds)
-        found.append(_NoteType(int(key), _text_value(model.get("name", "")), names))
+        names = tuple(text_value(f["name"]) for f in flds)
+        found.append(_NoteType(int(key), text_value(model.get("name", "")), names))
     return found
 
 

@@ -393,7 +393,7 @@ def test_a_collection_whose_notes_are_a_view_is_refused_at_once(tmp_path):
 def test_a_query_past_the_time_limit_stops_with_a_clear_error(tmp_path, monkeypatch):
     import sqlite3
 
-    from flashcards import wordsources
+    from flashcards import ankifile
 
     collection = _hostile_collection(tmp_path / "collection.anki2")
     db = sqlite3.connect(collection)
@@ -408,7 +408,7 @@ def test_a_query_past_the_time_limit_stops_with_a_clear_error(tmp_path, monkeypa
     db.execute("INSERT INTO col (models) VALUES ('{}')")
     db.commit()
     db.close()
-    monkeypatch.setattr(wordsources, "READ_SECONDS", -1)  # every query is past it
+    monkeypatch.setattr(ankifile, "READ_SECONDS", -1)  # every query is past it
     code, _, err = run("known", "import", collection)
     assert_one_line_error(code, err, "took over")
 

@@ -491,6 +491,7 @@ def test_note_types_keep_a_learners_restyling_and_sort_by_headword(tmp_path):
 TEMPLATE_DIGESTS = {
     1795910400: "32806e4d6166efb2c4e18310e33a0890546f6d3155eebbe5affb65f9c12f918e",
     1796083200: "d8d10562b1e28681c9a0312ac134dcdbf9bc87f58ebd209846b852fb70781bd3",
+    1796169600: "7a0b70abf3971b5729a58158fb33f80b694d872798bf0401d5f338ab3bfc2c89",
 }
 
 
