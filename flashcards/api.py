@@ -294,8 +294,13 @@ def analyze(
     readings: Mapping[str, str] | None = None,
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
+    learning: Iterable[str] = (),
+    target_coverage: float | None = None,
 ) -> dict:
-    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given."""
+    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given
+    (words being ``learning`` counted apart; ignored words belong in ``known``), and for a
+    ``target_coverage`` percent how many words reaching it takes."""
+    check_target_coverage(target_coverage)
     stats = TextStats()
     for annotated in iter_annotated(
         inputs,
@@ -309,7 +314,27 @@ def analyze(
     ):
         stats.add(annotated)
     known_set = known_forms(known) if known is not None else None
-    return report(stats, beyond=beyond, standard=standard, top=top, known=known_set)
+    return report(
+        stats,
+        beyond=beyond,
+        standard=standard,
+        top=top,
+        known=known_set,
+        learning=known_forms(learning) - (known_set or frozenset()),
+        target_coverage=target_coverage,
+    )
+
+
+def check_target_coverage(target: float | None) -> None:
+    """FlashcardsError unless ``target`` is None or a percentage above 0, at most 100."""
+    if target is None:
+        return
+    if isinstance(target, bool) or not isinstance(target, (int, float)) or not (
+        0 < target <= 100
+    ):
+        raise FlashcardsError(
+            f"target coverage must be a percentage above 0, at most 100: {target!r}"
+        )
 
 
 # --- build -------------------------------------------------------------------------------

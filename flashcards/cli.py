@@ -252,6 +252,15 @@ def _known_words(profile: str, files, include_store: bool) -> frozenset[str]:
     return known_set(profile if include_store else None, tuple(files))
 
 
+def _target_coverage_option(f):
+    return click.option(
+        "--target-coverage",
+        type=click.FloatRange(0, 100, min_open=True),
+        help="Percent of the text's tokens to know: the fewest words that get there "
+        "(the most used first).",
+    )(f)
+
+
 @cli.command("analyze")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE|-...")
 @click.option(
@@ -265,6 +274,7 @@ def _known_words(profile: str, files, include_store: bool) -> frozenset[str]:
 @click.option("--hsk-standard", type=click.Choice(["2.0", "3.0"]), default="3.0", show_default=True)
 @click.option("--top", type=click.IntRange(0), default=20, show_default=True)
 @click.option("--no-known", is_flag=True, help="Leave the known-word store out of the report.")
+@_target_coverage_option
 @_known_option
 @_read_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -276,6 +286,7 @@ def analyze_cmd(
     hsk_standard,
     top,
     no_known,
+    target_coverage,
     known_files,
     profile,
     encoding,
@@ -283,7 +294,8 @@ def analyze_cmd(
     as_json,
 ) -> None:
     """Size, dictionary coverage, HSK levels and known coverage of a text."""
-    known = None if no_known else _known_words(profile, known_files, True)
+    learner = None if no_known else _learner(profile, known_files, True)
+    known = None if learner is None else learner.known | learner.ignored
     with _Progress(inputs, "Reading") as progress:
         result = api.analyze(
             api.expand_inputs(inputs)[0],
@@ -296,11 +308,14 @@ def analyze_cmd(
             dictionary=_dictionary(ctx),
             **_language(ctx),
             progress=progress,
+            learning=() if learner is None else learner.learning,
+            target_coverage=target_coverage,
         )
     if as_json:
         _echo_json(result)
         return
     _print_report(result)
+    _print_plan_report(result)
 
 
 def _pct(x: float) -> str:
@@ -337,6 +352,44 @@ def _print_report(r: dict) -> None:
         click.echo(f"unknown words     {k['unknown_distinct']} distinct; most used:")
         for w in k["unknown_top"]:
             click.echo(f"  {w['word']}\t{w['count']}")
+
+
+def _print_plan_report(r: dict) -> None:
+    """The study plan's part of the report: learning words, coverage of the whole text
+    and what a coverage target takes."""
+    k = r.get("known")
+    if not k:
+        return
+    if k.get("learning_distinct"):
+        click.echo(
+            f"learning          {_pct(k['learning_token_share'])} of word tokens "
+            f"({k['learning_distinct']} words of the text being learned); most used:"
+        )
+        for w in k["learning_top"]:
+            click.echo(f"  {w['word']}\t{w['count']}")
+    if "text_coverage" in k:
+        click.echo(
+            f"text coverage     {k['text_coverage']:.1f}% of all tokens "
+            "(names, numbers and punctuation count as known)"
+        )
+    t = k.get("target")
+    if t:
+        if t["reached"]:
+            click.echo(
+                f"target {t['coverage']:g}%       {t['words_needed']} new words "
+                f"(→ {t['coverage_after']:.1f}%)"
+            )
+        else:
+            click.echo(
+                f"target {t['coverage']:g}%       not reachable: all {t['words_needed']} "
+                f"unknown words give {t['coverage_after']:.1f}%"
+            )
+
+
+def _learner(profile: str, files, include_store: bool):
+    from .known import learner_words
+
+    return learner_words(profile if include_store else None, tuple(files))
 
 
 @cli.command("build")
@@ -588,6 +641,30 @@ def _read_sources(paths, column, note_type, field, studied_only) -> list[tuple[s
     ]
 
 
+def _hsk_level(level: int | None, standard: str) -> int | None:
+    # 3.0's band 7-9 is one list: 8 and 9 name it too.
+    return 7 if level is not None and standard == "3.0" and level > 7 else level
+
+
+_hsk_options = [
+    click.option(
+        "--hsk",
+        "hsk_level",
+        type=click.IntRange(1, 9),
+        help="Every word of HSK levels 1 to N (3.0: 7 is the band 7-9).",
+    ),
+    click.option(
+        "--hsk-standard", type=click.Choice(["2.0", "3.0"]), default="3.0", show_default=True
+    ),
+]
+
+
+def _with_hsk(f):
+    for option in reversed(_hsk_options):
+        f = option(f)
+    return f
+
+
 @known_group.command("add")
 @click.argument("words", nargs=-1)
 @click.option(
@@ -597,39 +674,97 @@ def _read_sources(paths, column, note_type, field, studied_only) -> list[tuple[s
     type=click.Path(dir_okay=False),
     help="Mark the words of a finished deck (.apkg) as known.",
 )
+@_with_hsk
 @_source_options
 @_profile
-def known_add(words, decks, column, note_type, field, studied_only, profile) -> None:
-    """Add WORDS (and the words of --from-deck decks) to the known words."""
-    if not words and not decks:
-        raise click.UsageError("give words to add, or --from-deck DECK")
+def known_add(
+    words, decks, hsk_level, hsk_standard, column, note_type, field, studied_only, profile
+) -> None:
+    """Add WORDS (and the words of --from-deck decks, or of HSK levels) to the known words."""
+    if not words and not decks and hsk_level is None:
+        raise click.UsageError("give words to add, --from-deck DECK or --hsk LEVEL")
     sources = _read_sources(decks, column, note_type, field, studied_only)
     with _store(profile) as store:
         added = store.add(words) if words else 0
+        if hsk_level is not None:
+            added += store.add_hsk(_hsk_level(hsk_level, hsk_standard), hsk_standard)
         for name, found in sources:
-            added += store.import_words(found, source=name)
+            added += store.import_words(found, source=f"deck:{name}")
         total = store.count()
     click.echo(f"{added} added, {total} known", err=True)
 
 
 @known_group.command("remove")
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1)
+@_with_hsk
 @_profile
-def known_remove(words, profile) -> None:
-    """Remove WORDS from the known words."""
+def known_remove(words, hsk_level, hsk_standard, profile) -> None:
+    """Remove WORDS (or what `known add --hsk` added) from the known words.
+
+    --hsk N undoes `known add --hsk N` exactly: words another source also gives stay."""
+    if not words and hsk_level is None:
+        raise click.UsageError("give words to remove or --hsk LEVEL")
     with _store(profile) as store:
-        removed = store.remove(words)
+        removed = store.remove(words) if words else 0
+        if hsk_level is not None:
+            removed += store.remove_hsk(_hsk_level(hsk_level, hsk_standard), hsk_standard)
         total = store.count()
     click.echo(f"{removed} removed, {total} known", err=True)
 
 
-@known_group.command("list")
+@known_group.command("ignore")
+@click.argument("words", nargs=-1)
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A file of words to ignore, one a line; repeatable.",
+)
 @_profile
-def known_list(profile) -> None:
-    """Print the known words, one per line."""
+def known_ignore(words, files, profile) -> None:
+    """Never make cards of WORDS (names, places, words you don't want); coverage counts
+    them as known. `known remove` takes them off the list."""
+    if not words and not files:
+        raise click.UsageError("give words to ignore or --file FILE")
+    from .known import read_word_lines
+
+    lists = [(Path(f).name, read_word_lines(f)) for f in files]  # all read before writing
+    with _store(profile) as store:
+        added = store.ignore(words) if words else 0
+        for name, found in lists:
+            added += store.ignore(found, source=f"ignore:{name}")
+        total = store.count("ignored")
+    click.echo(f"{added} added, {total} ignored", err=True)
+
+
+@known_group.command("list")
+@click.option(
+    "--source",
+    "with_source",
+    is_flag=True,
+    help="Also print each word's status (known, learning, ignored) and where it came from.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["known", "learning", "ignored"]),
+    help="Only the words of this status (default: known; with --source, all).",
+)
+@_profile
+def known_list(with_source, status, profile) -> None:
+    """Print the known words, one per line (with --source: word, status and sources,
+    tab-separated)."""
+    from .known import describe_source
+
     with _store(profile, read_only=True) as store:
-        for w in store.words():
-            click.echo(w)
+        if not with_source:
+            for w in store.words(status or "known"):
+                click.echo(w)
+            return
+        for entry in store.entries():
+            if status is None or entry.status == status:
+                where = "; ".join(describe_source(s) for s in entry.sources or (entry.source,))
+                click.echo(f"{entry.word}\t{entry.status}\t{where}")
 
 
 @known_group.command("count")
@@ -643,14 +778,43 @@ def known_count(profile) -> None:
 @known_group.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_source_options
+@click.option(
+    "--known-interval",
+    type=click.IntRange(1),
+    default=21,
+    show_default=True,
+    help="Anki: a word is known when a card's interval is at least this many days; "
+    "reviewed but shorter is learning.",
+)
 @_profile
-def known_import(sources, column, note_type, field, studied_only, profile) -> None:
-    """Import known words from word lists, CSV/TSV, Anki exports or Pleco exports."""
-    found = _read_sources(sources, column, note_type, field, studied_only)
+def known_import(sources, column, note_type, field, studied_only, known_interval, profile) -> None:
+    """Import known words from word lists, CSV/TSV, Anki exports or Pleco exports.
+
+    An Anki collection or package gives each word its review state: known (interval at
+    least --known-interval days), learning (reviewed, shorter), or new (left out)."""
+    from .known import statuses_in_file
+
+    col = int(column) if column is not None and column.isdigit() else column
+    # Every file is read before anything is written: a bad one fails the whole import.
+    found = [
+        (
+            Path(p).name,
+            statuses_in_file(
+                p,
+                known_interval=known_interval,
+                column=col,
+                note_type=note_type,
+                field=field,
+                studied_only=studied_only,
+            ),
+        )
+        for p in sources
+    ]
     with _store(profile) as store:
-        added = sum(store.import_words(words, source=name) for name, words in found)
-        total = store.count()
-    click.echo(f"{added} added, {total} known", err=True)
+        added = sum(store.import_statuses(items, source=f"import:{name}") for name, items in found)
+        counts = store.counts()
+    learning = f", {counts['learning']} learning" if counts["learning"] else ""
+    click.echo(f"{added} added, {counts['known']} known{learning}", err=True)
 
 
 @known_group.command("export")
