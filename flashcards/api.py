@@ -24,12 +24,13 @@ from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, V
 from .segment import segment_sentence
 from .select import (
     ORDERS,
+    Selection,
     SelectionOptions,
     SentenceWords,
     VocabularyCollector,
     known_forms,
+    plan_vocabulary,
     select_sentences,
-    select_vocabulary,
     sentence_words,
 )
 from .sentences import split_sentences
@@ -366,6 +367,13 @@ class BuildOptions:
     # when it is an .apkg; drop_cards turns this off.
     keep_cards_from: tuple[str, ...] = ()
     drop_cards: bool = False
+    # The study plan (issue 14): words being learned in Anki stay in the deck unless
+    # skip_learning; ignored words never do and count as known for coverage;
+    # target_coverage: the fewest words that make that percent of the text's tokens known.
+    learning: frozenset[str] = frozenset()
+    ignored: frozenset[str] = frozenset()
+    skip_learning: bool = False
+    target_coverage: float | None = None
 
 
 @dataclass(frozen=True)
@@ -373,6 +381,7 @@ class Deck:
     vocab: tuple[Vocab, ...]
     sentences: tuple[SentenceItem, ...]
     sentences_read: int
+    selection: Selection | None = None  # what was left out and why, coverage
 
 
 @dataclass(frozen=True)
@@ -385,6 +394,30 @@ class BuildResult:
     kept_cards: int = 0  # cards of kinds not asked for, kept because the notes had them
     kept_kinds: tuple[str, ...] = ()
     preview: PreviewResult | None = None  # the preview page, with build(..., preview=True)
+    summary: BuildSummary | None = None  # what the text had and what was left out, and why
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build did with the text's words (``build --json`` prints it)."""
+
+    text_words: int  # distinct words of the text (a word with two readings counts twice)
+    deck_words: int
+    left_out: dict[str, int]  # reason -> words (see select.LEFT_OUT_REASONS)
+    coverage_before: float  # percent of the text's tokens known before the deck
+    coverage_after: float  # with every word of the deck learned
+    new_words: int
+    target_coverage: float | None
+    target_reached: bool
+    sentences: int
+    sentence_new_words: dict[str, int]  # "i+1", "i+2"… -> sentence notes
+    notes: int
+    cards: int
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -396,7 +429,12 @@ class Recipe:
     options: dict = field(default_factory=dict)
 
 
-_RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {"known", "allow_empty"}
+_RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {
+    "known",
+    "learning",
+    "ignored",
+    "allow_empty",
+}
 
 
 def _whole(low: int, high: int | None = None):
@@ -437,6 +475,12 @@ def _file_list(value: object) -> str | None:
     return None
 
 
+def _percentage(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+        return "must be a percentage above 0, at most 100"
+    return None
+
+
 # The same rules as the command line's: a recipe's value is never silently misread.
 _RECIPE_RULES = {
     "deck_name": _text,
@@ -458,6 +502,8 @@ _RECIPE_RULES = {
     "jobs": _whole(1),
     "keep_cards_from": _file_list,
     "drop_cards": _flag,
+    "skip_learning": _flag,
+    "target_coverage": _percentage,
 }
 
 
@@ -569,10 +615,17 @@ def make_deck(
         ),
         # Known words may come in either script, from a caller of this library too.
         known=known_forms(options.known),
+        learning=known_forms(options.learning),
+        ignored=known_forms(options.ignored),
     )
-    vocab = select_vocabulary(collector, dictionary, selection)
-    sentences = select_sentences(collector, vocab, options.sentences)
-    return Deck(tuple(vocab), tuple(sentences), collector.sentences)
+    check_target_coverage(options.target_coverage)
+    plan = plan_vocabulary(collector, dictionary, selection)
+    vocab = list(plan.vocab)
+    readable = selection.known | selection.ignored
+    if options.skip_learning:  # learned in Anki, not here: readable as known ones are
+        readable |= selection.learning
+    sentences = select_sentences(collector, vocab, options.sentences, readable)
+    return Deck(tuple(vocab), tuple(sentences), collector.sentences, plan)
 
 
 def _refuse_to_overwrite_an_input(paths: Sequence[Input], output: Path) -> None:
@@ -661,6 +714,33 @@ def build(
         kept_cards=sum(kept.values()),
         kept_kinds=tuple(k for k in CARD_KINDS if kept.get(k)),
         preview=page,
+        summary=build_summary(deck, options, len(records), count_cards(records)),
+    )
+
+
+def build_summary(deck: Deck, options: BuildOptions, notes: int, cards: int) -> BuildSummary:
+    """What the build did with the text's words, from the deck it made."""
+    selection = deck.selection
+    assert selection is not None
+    plan = selection.coverage
+    new: dict[str, int] = {}
+    for item in deck.sentences:
+        if item.new_words:
+            tag = f"i+{item.new_words}"
+            new[tag] = new.get(tag, 0) + 1
+    return BuildSummary(
+        text_words=selection.words,
+        deck_words=len(deck.vocab),
+        left_out={k: n for k, n in selection.left_out.items() if n},
+        coverage_before=round(plan.before, 2),
+        coverage_after=round(plan.after, 2),
+        new_words=len(plan.words),
+        target_coverage=options.target_coverage,
+        target_reached=plan.reached,
+        sentences=len(deck.sentences),
+        sentence_new_words=dict(sorted(new.items(), key=lambda kv: int(kv[0][2:]))),
+        notes=notes,
+        cards=cards,
     )
 
 

@@ -246,12 +246,6 @@ def _read_options(f):
     return f
 
 
-def _known_words(profile: str, files, include_store: bool) -> frozenset[str]:
-    from .known import known_set
-
-    return known_set(profile if include_store else None, tuple(files))
-
-
 def _target_coverage_option(f):
     return click.option(
         "--target-coverage",
@@ -438,6 +432,13 @@ def _learner(profile: str, files, include_store: bool):
     "then deletes those cards and their reviews).",
 )
 @click.option("--include-known", is_flag=True, help="Keep words in the known-word store.")
+@click.option(
+    "--skip-learning",
+    is_flag=True,
+    default=None,
+    help="Leave out words you are learning in Anki too (default: keep them).",
+)
+@_target_coverage_option
 @click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
 @click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
 @click.option(
@@ -453,6 +454,9 @@ def _learner(profile: str, files, include_store: bool):
 )
 @_known_option
 @_read_options
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the build's summary as one JSON object."
+)
 @click.pass_context
 def build_cmd(
     ctx,
@@ -472,6 +476,8 @@ def build_cmd(
     keep_cards_from,
     drop_cards,
     include_known,
+    skip_learning,
+    target_coverage,
     allow_empty,
     force,
     preview,
@@ -480,6 +486,7 @@ def build_cmd(
     profile,
     encoding,
     errors,
+    as_json,
 ) -> None:
     """Build a deck from INPUT files, "-" (stdin) or a recipe folder in decks/."""
     given = {
@@ -498,6 +505,8 @@ def build_cmd(
         "user_dict": ctx.obj["user_dict"],
         "readings": ctx.obj["readings_file"],
         "jobs": jobs,
+        "skip_learning": skip_learning,
+        "target_coverage": target_coverage,
     }
     if cards:
         kinds = tuple(k.strip() for k in cards.split(",") if k.strip())
@@ -515,7 +524,9 @@ def build_cmd(
         given["keep_cards_from"] = tuple(keep_cards_from)
     if drop_cards:
         given["drop_cards"] = True
-    given["known"] = _known_words(profile, known_files, not include_known)
+    learner = _learner(profile, known_files, not include_known)
+    given["known"], given["learning"] = learner.known, learner.learning
+    given["ignored"] = learner.ignored
     if output is None:
         output = _default_output(inputs, fmt)
     overrides = {k: v for k, v in given.items() if v is not None}
@@ -534,6 +545,10 @@ def build_cmd(
         f"-> {result.path}",
         err=True,
     )
+    if result.summary is not None:
+        _print_build_summary(result.summary)
+        if as_json:
+            _echo_json({"path": str(result.path), **result.summary.to_dict()})
     if result.kept_cards:
         click.echo(
             f"kept {result.kept_cards} {' and '.join(result.kept_kinds)} cards that these notes "
@@ -542,6 +557,49 @@ def build_cmd(
         )
     if result.preview is not None:
         click.echo(f"preview of {result.preview.cards} cards -> {result.preview.path}", err=True)
+
+
+_LEFT_OUT_LABELS = {
+    "known": "known",
+    "ignored": "ignored",
+    "learning": "learning (--skip-learning)",
+    "not_in_dictionary": "not in the dictionary",
+    "cut": "only where a column cut them",
+    "below_hsk_min": "below --hsk-min",
+    "beyond_hsk_max": "beyond --hsk-max",
+    "names": "names",
+    "no_senses": "without an English sense",
+    "target_reached": "not needed for the target",
+    "max_words": "past --max-words",
+}
+
+
+def _print_build_summary(summary) -> None:
+    """What the build did with the text's words, on stderr."""
+    left = sum(summary.left_out.values())
+    why = ", ".join(
+        f"{n} {_LEFT_OUT_LABELS.get(reason, reason)}" for reason, n in summary.left_out.items()
+    )
+    click.echo(
+        f"the text has {summary.text_words} words; {left} left out"
+        + (f" ({why})" if why else ""),
+        err=True,
+    )
+    target = ""
+    if summary.target_coverage is not None and not summary.target_reached:
+        target = f" (short of the {summary.target_coverage:g}% target: no more words to teach)"
+    click.echo(
+        f"known {summary.coverage_before:.1f}% → {summary.coverage_after:.1f}% with "
+        f"{summary.new_words} new words{target}",
+        err=True,
+    )
+    if summary.sentence_new_words:
+        click.echo(
+            "sentences: "
+            + ", ".join(f"{n} {tag}" for tag, n in summary.sentence_new_words.items()),
+            err=True,
+        )
+    click.echo(f"deck: {summary.notes} notes, {summary.cards} cards", err=True)
 
 
 @cli.command("preview")
@@ -578,8 +636,10 @@ def preview_cmd(
             "segmenter": ctx.obj["segmenter"],
             "user_dict": ctx.obj["user_dict"],
             "readings": ctx.obj["readings_file"],
-            "known": _known_words(profile, known_files, not include_known),
         }
+        learner = _learner(profile, known_files, not include_known)
+        given["known"], given["learning"] = learner.known, learner.learning
+        given["ignored"] = learner.ignored
         if errors != "strict":
             given["errors"] = errors
         overrides = {k: v for k, v in given.items() if v is not None}
