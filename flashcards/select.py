@@ -100,6 +100,10 @@ class _Shown:
             k for r, k in keys if k and start <= r.token.start < end
         )
         self.balanced = _quote_balance(text)
+        self.span = (start, end)
+        # How the sentence uses each word it shows (first use): a sentence card glosses
+        # its words in the senses that fit here.
+        self.uses: dict[tuple[str, str], Use] = {}
         self._marks = (before and "...", after and "...")
         self._pinyin: tuple[str, str] | None = None
 
@@ -381,6 +385,14 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         if _repeats_characters(example.sentence.text, r.token.text):
             own_penalty += _REPEAT_PENALTY
         uses[-1] = uses[-1][:5] + ((own_penalty, shown[span], at),)
+    for shown_span in spans:
+        start, end = shown_span.span
+        # One entry of ``uses`` for each token with a key, in order.
+        for (r, key), use in zip(
+            ((r, key) for r, key in keys if key is not None), (u[4] for u in uses), strict=True
+        ):
+            if start <= r.token.start < end:
+                shown_span.uses.setdefault(key, use)
     tokens = sum(1 for r in annotated.readings if r.token.kind != SPACE)
     return SentenceWords(sentence.source, uses, spans, tokens)
 
@@ -734,7 +746,7 @@ def select_sentences(
             marked=ex.marked,
             words=tuple(
                 sorted(
-                    (by_key[k] for k in ex.words if k in by_key),
+                    (_as_used(by_key[k], ex.shown.uses.get(k)) for k in ex.words if k in by_key),
                     key=lambda v: v.first_index,
                 )
             ),
@@ -743,6 +755,15 @@ def select_sentences(
         )
         for _, ex, introduces, new_words in chosen
     ]
+
+
+def _as_used(v: Vocab, use: Use | None) -> Vocab:
+    """The word with its senses ordered for how this sentence uses it (its note keeps the
+    order its own example gives)."""
+    if use is None:
+        return v
+    senses = order_for_use(v.senses, use)
+    return v if senses == v.senses else replace(v, senses=senses)
 
 
 def known_forms(words: Iterable[str]) -> frozenset[str]:

@@ -290,3 +290,16 @@ def test_a_recipe_takes_the_plan_options_with_the_command_lines_rules(home, tmp_
         assert result.exit_code != 0 and needle in str(result.exception), (bad, result.exception)
     result = CliRunner().invoke(cli, ["build", str(recipe), "--target-coverage", "101"])
     assert result.exit_code == 2 and "--target-coverage" in result.output
+
+
+def test_a_sentence_note_glosses_each_word_as_that_sentence_uses_it(tmp_path):
+    # 将 before a verb is "will"; before a noun it marks the object, as 把 does.
+    text = tmp_path / "t.txt"
+    text.write_text("他明天将去北京开会。妈妈将衣服放在床上了。", encoding="utf-8")
+    deck = api.make_deck([text], api.BuildOptions(sentences=5))
+    glosses = {
+        item.sentence.text: next(w.senses[0] for w in item.words if w.simplified == "将")
+        for item in deck.sentences
+    }
+    assert glosses["他明天将去北京开会。"] == "will"
+    assert "把" in glosses["妈妈将衣服放在床上了。"]
