@@ -321,6 +321,9 @@ class SentenceWords:
     uses: list[tuple]
     spans: list[_Shown]
     tokens: int = 0  # every token but white space: what coverage is a share of
+    # The span of a complete sentence of 8-30 characters (a sentence card to be, whoever's
+    # example it is) as (index into spans, penalty), or None.
+    study: tuple[int, int] | None = None
 
     def freeze(self) -> SentenceWords:
         """Ready to send to another process: the pinyin worked out, the tokens dropped."""
@@ -394,7 +397,16 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
             if start <= r.token.start < end:
                 shown_span.uses.setdefault(key, use)
     tokens = sum(1 for r in annotated.readings if r.token.kind != SPACE)
-    return SentenceWords(sentence.source, uses, spans, tokens)
+    study = None
+    whole_span = (lead, len(sentence.text) - trail)
+    if penalty is not None and whole_span in shown and speech is None:
+        length = len(spans[shown[whole_span]].sentence.text.strip())
+        if _SHORTEST_GOOD <= length <= _LONGEST_GOOD:
+            study = (shown[whole_span], penalty)
+    return SentenceWords(sentence.source, uses, spans, tokens, study)
+
+
+MAX_STUDY_SENTENCES = 20_000
 
 
 class VocabularyCollector:
@@ -405,6 +417,9 @@ class VocabularyCollector:
         self._order = 0
         self.sentences = 0
         self.tokens = 0
+        # Complete sentences of 8-30 characters, candidates for sentence cards besides
+        # the words' examples; bounded, so a long book keeps its first ones.
+        self.study: list[_Example] = []
 
     def add(self, annotated: AnnotatedSentence) -> None:
         self.add_words(sentence_words(annotated))
@@ -431,6 +446,10 @@ class VocabularyCollector:
                 shown = words.spans[example[1]]
                 st.example = _Example(example[0], example[2], shown, use)
                 kept.add(example[1])
+        if words.study is not None and len(self.study) < MAX_STUDY_SENTENCES:
+            at, penalty = words.study
+            self.study.append(_Example(penalty, -1, words.spans[at]))
+            kept.add(at)
         # A kept example's pinyin now, and its tokens let go: holding the tokens of
         # thousands of example sentences costs more memory than the rest of the deck.
         for span in kept:
@@ -699,8 +718,9 @@ def select_sentences(
     deck (``vocab``, in deck order), all but one, the last of them taught. Where a sentence
     has words the deck never teaches, it is i+2, i+3…; the fewest such words come first.
 
-    Candidates are the example sentences of the text's words, kept while the text streamed
-    past; 8-30 characters come before longer or shorter ones, and a second sentence for
+    Candidates are the example sentences of the text's words and the complete sentences of
+    8-30 characters (the first MAX_STUDY_SENTENCES), kept while the text streamed past;
+    8-30 characters come before longer or shorter ones, and a second sentence for
     the same word only when every word that has one has one. An excerpt of a cut sentence
     (…) shows a word but is no sentence to study.
     """
@@ -713,6 +733,8 @@ def select_sentences(
     for st in stats.values():
         if st.example is not None and st.example.penalty < _FRAGMENT_PENALTY:
             candidates.setdefault(st.example.sentence.index, st.example)
+    for ex in collector.study:
+        candidates.setdefault(ex.sentence.index, ex)
     ranked = []
     for ex in candidates.values():
         unknown = {

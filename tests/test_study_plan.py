@@ -215,6 +215,34 @@ def test_sentences_of_8_to_30_characters_come_first(seed_path, hsk3_home):
         assert item.new_words == 1 and item.introduces in item.words
 
 
+def test_every_i_plus_one_sentence_of_8_to_30_characters_is_found(seed_path, hsk3_home):
+    from flashcards.sentences import split_sentences
+    from flashcards.textio import read_text
+
+    with KnownWords.open(path=hsk3_home / "default.sqlite3", read_only=True) as store:
+        known = store.simplified_forms()
+    options = api.BuildOptions(known=known, sentences=1000, target_coverage=95)
+    deck = api.make_deck([seed_path], options)
+    taught = {v.simplified for v in deck.vocab}
+    # Every complete sentence of the seed whose unknown words the deck all teaches, read
+    # here sentence by sentence: each is a sentence card, tagged i+1.
+    _, text = read_text(seed_path)
+    readable = set()
+    for sentence in split_sentences([text], seed_path.name):
+        if sentence.fragment or not 8 <= len(sentence.text) <= 30:
+            continue
+        unknown = {
+            t.simplified
+            for t in api.segment(sentence.text)
+            if t.kind == HAN and not t.proper and t.simplified not in known
+        }
+        if unknown and unknown <= taught:
+            readable.add(sentence.text)
+    assert len(readable) > 30
+    found = {item.sentence.text for item in deck.sentences if item.new_words == 1}
+    assert readable <= found, readable - found
+
+
 def test_sentence_cards_are_due_after_the_word_they_introduce(tmp_path):
     text = tmp_path / "t.txt"
     text.write_text(SMALL_TEXT, encoding="utf-8")
