@@ -577,7 +577,7 @@ def make_deck(
 ) -> Deck:
     """The vocabulary and sentence notes for ``inputs``, without writing anything."""
     dictionary = dictionary or load_dictionary()
-    collector = VocabularyCollector()
+    collector = VocabularyCollector(study_sentences=options.sentences > 0)
     readings = load_reading_overrides(options.readings) if options.readings else None
 
     def annotate(sentence: Sentence) -> AnnotatedSentence:

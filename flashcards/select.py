@@ -412,7 +412,10 @@ MAX_STUDY_SENTENCES = 20_000
 class VocabularyCollector:
     """Gathers every word of a streamed text with its counts and best example."""
 
-    def __init__(self) -> None:
+    def __init__(self, study_sentences: bool = True) -> None:
+        """``study_sentences``: keep the complete sentences of 8-30 characters for
+        sentence cards (a build without sentence cards needs none of them)."""
+        self._study_sentences = study_sentences
         self._stats: dict[tuple[str, str], _WordStats] = {}
         self._order = 0
         self.sentences = 0
@@ -446,7 +449,11 @@ class VocabularyCollector:
                 shown = words.spans[example[1]]
                 st.example = _Example(example[0], example[2], shown, use)
                 kept.add(example[1])
-        if words.study is not None and len(self.study) < MAX_STUDY_SENTENCES:
+        if (
+            self._study_sentences
+            and words.study is not None
+            and len(self.study) < MAX_STUDY_SENTENCES
+        ):
             at, penalty = words.study
             self.study.append(_Example(penalty, -1, words.spans[at]))
             kept.add(at)
