@@ -546,7 +546,10 @@ def build_cmd(
         err=True,
     )
     if result.summary is not None:
-        _print_build_summary(result.summary)
+        planned = learner.known or learner.learning or learner.ignored or target_coverage
+        if planned or result.summary.left_out:
+            # Nothing left out and no plan: the line above says it all.
+            _print_build_summary(result.summary)
         if as_json:
             _echo_json({"path": str(result.path), **result.summary.to_dict()})
     if result.kept_cards:
