@@ -96,9 +96,15 @@ def beyond_level(stats: TextStats, level: int, standard: str, limit: int) -> lis
     ]
 
 
-def known_coverage(stats: TextStats, known: Collection[str], limit: int) -> dict:
+def known_coverage(
+    stats: TextStats, known: Collection[str], limit: int, learning: Collection[str] = ()
+) -> dict:
     known_tokens = sum(n for w, n in stats.word_counts.items() if w in known)
-    unknown = [(-n, stats.first_seen[w], w) for w, n in stats.word_counts.items() if w not in known]
+    unknown = [
+        (-n, stats.first_seen[w], w)
+        for w, n in stats.word_counts.items()
+        if w not in known and w not in learning
+    ]
     unknown.sort()
     return {
         "known_words": len(known),
@@ -108,6 +114,47 @@ def known_coverage(stats: TextStats, known: Collection[str], limit: int) -> dict
     }
 
 
+def learning_coverage(stats: TextStats, learning: Collection[str], limit: int) -> dict:
+    """The words being learned (reviewed in Anki, not yet for long), counted apart from the
+    known ones: their share of word tokens and the most used of them."""
+    rows = sorted(
+        (-n, stats.first_seen[w], w) for w, n in stats.word_counts.items() if w in learning
+    )
+    return {
+        "learning_words": len(learning),
+        "learning_distinct": len(rows),
+        "learning_token_share": _share(sum(-n for n, _, _ in rows), stats.word_tokens),
+        "learning_top": [{"word": w, "count": -n} for n, _, w in rows[:limit]],
+    }
+
+
+def text_coverage(stats: TextStats, known: Collection[str], target: float | None) -> dict:
+    """Coverage over every token of the text (names, numbers and punctuation count as
+    known; see flashcards.coverage) and, for a ``target`` percent, the fewest words that
+    reach it: the most used unknown words first, ties to the more frequent in wordfreq."""
+    from .coverage import plan_coverage
+    from .levels import zipf_frequency
+
+    unknown = [(w, n) for w, n in stats.word_counts.items() if w not in known]
+    plan = plan_coverage(
+        unknown,
+        tokens=stats.tokens,
+        known_tokens=stats.tokens - sum(n for _, n in unknown),
+        target=target,
+        tie_break=lambda w: (-zipf_frequency(w),),
+    )
+    out = {"text_coverage": round(plan.before, 2)}
+    if target is not None:
+        out["target"] = {
+            "coverage": target,
+            "words_needed": len(plan.words),
+            "reached": plan.reached,
+            "coverage_after": round(plan.after, 2),
+            "words": list(plan.words),
+        }
+    return out
+
+
 def report(
     stats: TextStats,
     *,
@@ -115,6 +162,8 @@ def report(
     standard: str = "3.0",
     top: int = 20,
     known: Collection[str] | None = None,
+    learning: Collection[str] = (),
+    target_coverage: float | None = None,
 ) -> dict:
     """The analysis as plain data (what ``flashcards analyze --json`` prints)."""
     out = {
@@ -137,7 +186,11 @@ def report(
         },
     }
     if known is not None:
-        out["known"] = known_coverage(stats, known, top)
+        out["known"] = known_coverage(stats, known, top, learning)
+        out["known"].update(learning_coverage(stats, learning, top))
+        out["known"].update(text_coverage(stats, known, target_coverage))
+    elif target_coverage is not None:
+        out["known"] = text_coverage(stats, frozenset(), target_coverage)
     return out
 
 

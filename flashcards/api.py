@@ -27,12 +27,13 @@ from .read.plain import clean_text
 from .segment import segment_sentence
 from .select import (
     ORDERS,
+    Selection,
     SelectionOptions,
     SentenceWords,
     VocabularyCollector,
     known_forms,
+    plan_vocabulary,
     select_sentences,
-    select_vocabulary,
     sentence_words,
 )
 from .sentences import split_sentences
@@ -321,10 +322,15 @@ def analyze(
     dictionary: Dictionary | None = None,
     progress: Callable[[int], None] | None = None,
     input_format: str | None = None,
+    learning: Iterable[str] = (),
+    target_coverage: float | None = None,
 ) -> dict:
-    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given;
-    under ``sources``, one row a file or chapter with its size, known coverage and new
-    words, and the running total (see :func:`flashcards.analyze.source_rows`)."""
+    """Counts, dictionary coverage, HSK shares, and known coverage when ``known`` is given
+    (words being ``learning`` counted apart; ignored words belong in ``known``), and for a
+    ``target_coverage`` percent how many words reaching it takes; under ``sources``, one
+    row a file or chapter with its size, known coverage and new words, and the running
+    total (see :func:`flashcards.analyze.source_rows`)."""
+    check_target_coverage(target_coverage)
     stats = TextStats()
     per_source: dict[str, TextStats] = {}
     for annotated in iter_annotated(
@@ -344,9 +350,29 @@ def analyze(
             per_source[source] = TextStats()
         per_source[source].add(annotated)
     known_set = known_forms(known) if known is not None else None
-    result = report(stats, beyond=beyond, standard=standard, top=top, known=known_set)
+    result = report(
+        stats,
+        beyond=beyond,
+        standard=standard,
+        top=top,
+        known=known_set,
+        learning=known_forms(learning) - (known_set or frozenset()),
+        target_coverage=target_coverage,
+    )
     result["sources"] = source_rows(per_source, known_set)
     return result
+
+
+def check_target_coverage(target: float | None) -> None:
+    """FlashcardsError unless ``target`` is None or a percentage above 0, at most 100."""
+    if target is None:
+        return
+    if isinstance(target, bool) or not isinstance(target, (int, float)) or not (
+        0 < target <= 100
+    ):
+        raise FlashcardsError(
+            f"target coverage must be a percentage above 0, at most 100: {target!r}"
+        )
 
 
 # --- build -------------------------------------------------------------------------------
@@ -381,6 +407,13 @@ class BuildOptions:
     audio: str = "none"  # "espeak": embed the words and sentences said (flashcards.audio)
     input_format: str | None = None  # text, epub, subtitles, html, pdf; None: detected
     subdecks: bool = False  # one subdeck a source file or chapter (Deck::Episode 03)
+    # The study plan (issue 14): words being learned in Anki stay in the deck unless
+    # skip_learning; ignored words never do and count as known for coverage;
+    # target_coverage: the fewest words that make that percent of the text's tokens known.
+    learning: frozenset[str] = frozenset()
+    ignored: frozenset[str] = frozenset()
+    skip_learning: bool = False
+    target_coverage: float | None = None
 
 
 @dataclass(frozen=True)
@@ -388,6 +421,7 @@ class Deck:
     vocab: tuple[Vocab, ...]
     sentences: tuple[SentenceItem, ...]
     sentences_read: int
+    selection: Selection | None = None  # what was left out and why, coverage
 
 
 @dataclass(frozen=True)
@@ -403,6 +437,30 @@ class BuildResult:
     notices: tuple[str, ...] = ()  # one line each: what the build left out, and why
     preview: PreviewResult | None = None  # the preview page, with build(..., preview=True)
     skipped: tuple[tuple[Path, str], ...] = ()  # files of a folder that were not read, and why
+    summary: BuildSummary | None = None  # what the text had and what was left out, and why
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build did with the text's words (``build --json`` prints it)."""
+
+    text_words: int  # distinct words of the text (a word with two readings counts twice)
+    deck_words: int
+    left_out: dict[str, int]  # reason -> words (see select.LEFT_OUT_REASONS)
+    coverage_before: float  # percent of the text's tokens known before the deck
+    coverage_after: float  # with every word of the deck learned
+    new_words: int
+    target_coverage: float | None
+    target_reached: bool
+    sentences: int
+    sentence_new_words: dict[str, int]  # "i+1", "i+2"… -> sentence notes
+    notes: int
+    cards: int
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -414,7 +472,12 @@ class Recipe:
     options: dict = field(default_factory=dict)
 
 
-_RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {"known", "allow_empty"}
+_RECIPE_OPTIONS = {f for f in BuildOptions.__dataclass_fields__} - {
+    "known",
+    "learning",
+    "ignored",
+    "allow_empty",
+}
 
 
 def _whole(low: int, high: int | None = None):
@@ -455,6 +518,12 @@ def _file_list(value: object) -> str | None:
     return None
 
 
+def _percentage(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+        return "must be a percentage above 0, at most 100"
+    return None
+
+
 # The same rules as the command line's: a recipe's value is never silently misread.
 _RECIPE_RULES = {
     "deck_name": _text,
@@ -479,6 +548,8 @@ _RECIPE_RULES = {
     "audio": _one_of("none", "espeak"),
     "input_format": _one_of(*INPUT_FORMATS),
     "subdecks": _flag,
+    "skip_learning": _flag,
+    "target_coverage": _percentage,
 }
 
 
@@ -562,7 +633,7 @@ def make_deck(
 ) -> Deck:
     """The vocabulary and sentence notes for ``inputs``, without writing anything."""
     dictionary = dictionary or load_dictionary()
-    collector = VocabularyCollector()
+    collector = VocabularyCollector(study_sentences=options.sentences > 0)
     readings = load_reading_overrides(options.readings) if options.readings else None
 
     def annotate(sentence: Sentence) -> AnnotatedSentence:
@@ -600,10 +671,17 @@ def make_deck(
         ),
         # Known words may come in either script, from a caller of this library too.
         known=known_forms(options.known),
+        learning=known_forms(options.learning),
+        ignored=known_forms(options.ignored),
     )
-    vocab = select_vocabulary(collector, dictionary, selection)
-    sentences = select_sentences(collector, vocab, options.sentences)
-    return Deck(tuple(vocab), tuple(sentences), collector.sentences)
+    check_target_coverage(options.target_coverage)
+    plan = plan_vocabulary(collector, dictionary, selection)
+    vocab = list(plan.vocab)
+    readable = selection.known | selection.ignored
+    if options.skip_learning:  # learned in Anki, not here: readable as known ones are
+        readable |= selection.learning
+    sentences = select_sentences(collector, vocab, options.sentences, readable)
+    return Deck(tuple(vocab), tuple(sentences), collector.sentences, plan)
 
 
 def _refuse_to_overwrite_an_input(paths: Sequence[Input], output: Path) -> None:
@@ -725,6 +803,33 @@ def build(
         notices=tuple(notices),
         preview=page,
         skipped=tuple(skipped),
+        summary=build_summary(deck, options, len(records), count_cards(records)),
+    )
+
+
+def build_summary(deck: Deck, options: BuildOptions, notes: int, cards: int) -> BuildSummary:
+    """What the build did with the text's words, from the deck it made."""
+    selection = deck.selection
+    assert selection is not None
+    plan = selection.coverage
+    new: dict[str, int] = {}
+    for item in deck.sentences:
+        if item.new_words:
+            tag = f"i+{item.new_words}"
+            new[tag] = new.get(tag, 0) + 1
+    return BuildSummary(
+        text_words=selection.words,
+        deck_words=len(deck.vocab),
+        left_out={k: n for k, n in selection.left_out.items() if n},
+        coverage_before=round(plan.before, 2),
+        coverage_after=round(plan.after, 2),
+        new_words=len(plan.words),
+        target_coverage=options.target_coverage,
+        target_reached=plan.reached,
+        sentences=len(deck.sentences),
+        sentence_new_words=dict(sorted(new.items(), key=lambda kv: int(kv[0][2:]))),
+        notes=notes,
+        cards=cards,
     )
 
 

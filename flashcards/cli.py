@@ -255,10 +255,13 @@ def _read_options(f):
     return f
 
 
-def _known_words(profile: str, files, include_store: bool) -> frozenset[str]:
-    from .known import known_set
-
-    return known_set(profile if include_store else None, tuple(files))
+def _target_coverage_option(f):
+    return click.option(
+        "--target-coverage",
+        type=click.FloatRange(0, 100, min_open=True),
+        help="Percent of the text's tokens to know: the fewest words that get there "
+        "(the most used first).",
+    )(f)
 
 
 def _report_skip(path: Path, reason: str) -> None:
@@ -278,6 +281,7 @@ def _report_skip(path: Path, reason: str) -> None:
 @click.option("--hsk-standard", type=click.Choice(["2.0", "3.0"]), default="3.0", show_default=True)
 @click.option("--top", type=click.IntRange(0), default=20, show_default=True)
 @click.option("--no-known", is_flag=True, help="Leave the known-word store out of the report.")
+@_target_coverage_option
 @_known_option
 @_read_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -289,6 +293,7 @@ def analyze_cmd(
     hsk_standard,
     top,
     no_known,
+    target_coverage,
     known_files,
     profile,
     input_format,
@@ -298,7 +303,8 @@ def analyze_cmd(
 ) -> None:
     """Size, dictionary coverage, HSK levels and known coverage of INPUT files (or folders,
     or "-"); with several files or chapters, one row each and the running total."""
-    known = None if no_known else _known_words(profile, known_files, True)
+    learner = None if no_known else _learner(profile, known_files, True)
+    known = None if learner is None else learner.known | learner.ignored
     paths = api.expand_inputs(inputs, _report_skip)[0]
     with _Progress(paths, "Reading") as progress:
         result = api.analyze(
@@ -313,11 +319,14 @@ def analyze_cmd(
             **_language(ctx),
             progress=progress,
             input_format=input_format,
+            learning=() if learner is None else learner.learning,
+            target_coverage=target_coverage,
         )
     if as_json:
         _echo_json(result)
         return
     _print_report(result)
+    _print_plan_report(result)
     if len(result["sources"]) > 1:
         _print_sources(result["sources"], known is not None)
 
@@ -384,6 +393,44 @@ def _print_report(r: dict) -> None:
             click.echo(f"  {w['word']}\t{w['count']}")
 
 
+def _print_plan_report(r: dict) -> None:
+    """The study plan's part of the report: learning words, coverage of the whole text
+    and what a coverage target takes."""
+    k = r.get("known")
+    if not k:
+        return
+    if k.get("learning_distinct"):
+        click.echo(
+            f"learning          {_pct(k['learning_token_share'])} of word tokens "
+            f"({k['learning_distinct']} words of the text being learned); most used:"
+        )
+        for w in k["learning_top"]:
+            click.echo(f"  {w['word']}\t{w['count']}")
+    if "text_coverage" in k:
+        click.echo(
+            f"text coverage     {k['text_coverage']:.1f}% of all tokens "
+            "(names, numbers and punctuation count as known)"
+        )
+    t = k.get("target")
+    if t:
+        if t["reached"]:
+            click.echo(
+                f"target {t['coverage']:g}%       {t['words_needed']} new words "
+                f"(→ {t['coverage_after']:.1f}%)"
+            )
+        else:
+            click.echo(
+                f"target {t['coverage']:g}%       not reachable: all {t['words_needed']} "
+                f"unknown words give {t['coverage_after']:.1f}%"
+            )
+
+
+def _learner(profile: str, files, include_store: bool):
+    from .known import learner_words
+
+    return learner_words(profile if include_store else None, tuple(files))
+
+
 @cli.command("build")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
@@ -430,6 +477,13 @@ def _print_report(r: dict) -> None:
     "then deletes those cards and their reviews).",
 )
 @click.option("--include-known", is_flag=True, help="Keep words in the known-word store.")
+@click.option(
+    "--skip-learning",
+    is_flag=True,
+    default=None,
+    help="Leave out words you are learning in Anki too (default: keep them).",
+)
+@_target_coverage_option
 @click.option("--allow-empty", is_flag=True, help="Write a deck even when no word is left.")
 @click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
 @click.option(
@@ -457,6 +511,9 @@ def _print_report(r: dict) -> None:
 )
 @_known_option
 @_read_options
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the build's summary as one JSON object."
+)
 @click.pass_context
 def build_cmd(
     ctx,
@@ -476,6 +533,8 @@ def build_cmd(
     keep_cards_from,
     drop_cards,
     include_known,
+    skip_learning,
+    target_coverage,
     allow_empty,
     force,
     preview,
@@ -487,6 +546,7 @@ def build_cmd(
     input_format,
     encoding,
     errors,
+    as_json,
 ) -> None:
     """Build a deck from INPUT files (text, EPUB, subtitles, web pages, PDF), folders of
     them, "-" (stdin) or a recipe folder in decks/."""
@@ -509,6 +569,8 @@ def build_cmd(
         "audio": audio,
         "input_format": input_format,
         "subdecks": subdecks,
+        "skip_learning": skip_learning,
+        "target_coverage": target_coverage,
     }
     if cards:
         kinds = tuple(k.strip() for k in cards.split(",") if k.strip())
@@ -526,7 +588,9 @@ def build_cmd(
         given["keep_cards_from"] = tuple(keep_cards_from)
     if drop_cards:
         given["drop_cards"] = True
-    given["known"] = _known_words(profile, known_files, not include_known)
+    learner = _learner(profile, known_files, not include_known)
+    given["known"], given["learning"] = learner.known, learner.learning
+    given["ignored"] = learner.ignored
     if output is None:
         output = _default_output(inputs, fmt)
     overrides = {k: v for k, v in given.items() if v is not None}
@@ -549,6 +613,13 @@ def build_cmd(
         f"-> {result.path}",
         err=True,
     )
+    if result.summary is not None:
+        planned = learner.known or learner.learning or learner.ignored or target_coverage
+        if planned or result.summary.left_out:
+            # Nothing left out and no plan: the line above says it all.
+            _print_build_summary(result.summary)
+        if as_json:
+            _echo_json({"path": str(result.path), **result.summary.to_dict()})
     if result.kept_cards:
         click.echo(
             f"kept {result.kept_cards} {' and '.join(result.kept_kinds)} cards that these notes "
@@ -557,6 +628,49 @@ def build_cmd(
         )
     if result.preview is not None:
         click.echo(f"preview of {result.preview.cards} cards -> {result.preview.path}", err=True)
+
+
+_LEFT_OUT_LABELS = {
+    "known": "known",
+    "ignored": "ignored",
+    "learning": "learning (--skip-learning)",
+    "not_in_dictionary": "not in the dictionary",
+    "cut": "only where a column cut them",
+    "below_hsk_min": "below --hsk-min",
+    "beyond_hsk_max": "beyond --hsk-max",
+    "names": "names",
+    "no_senses": "without an English sense",
+    "target_reached": "not needed for the target",
+    "max_words": "past --max-words",
+}
+
+
+def _print_build_summary(summary) -> None:
+    """What the build did with the text's words, on stderr."""
+    left = sum(summary.left_out.values())
+    why = ", ".join(
+        f"{n} {_LEFT_OUT_LABELS.get(reason, reason)}" for reason, n in summary.left_out.items()
+    )
+    click.echo(
+        f"the text has {summary.text_words} words; {left} left out"
+        + (f" ({why})" if why else ""),
+        err=True,
+    )
+    target = ""
+    if summary.target_coverage is not None and not summary.target_reached:
+        target = f" (short of the {summary.target_coverage:g}% target: no more words to teach)"
+    click.echo(
+        f"known {summary.coverage_before:.1f}% → {summary.coverage_after:.1f}% with "
+        f"{summary.new_words} new words{target}",
+        err=True,
+    )
+    if summary.sentence_new_words:
+        click.echo(
+            "sentences: "
+            + ", ".join(f"{n} {tag}" for tag, n in summary.sentence_new_words.items()),
+            err=True,
+        )
+    click.echo(f"deck: {summary.notes} notes, {summary.cards} cards", err=True)
 
 
 @cli.command("preview")
@@ -603,8 +717,10 @@ def preview_cmd(
             "segmenter": ctx.obj["segmenter"],
             "user_dict": ctx.obj["user_dict"],
             "readings": ctx.obj["readings_file"],
-            "known": _known_words(profile, known_files, not include_known),
         }
+        learner = _learner(profile, known_files, not include_known)
+        given["known"], given["learning"] = learner.known, learner.learning
+        given["ignored"] = learner.ignored
         if errors != "strict":
             given["errors"] = errors
         overrides = {k: v for k, v in given.items() if v is not None}
@@ -667,6 +783,30 @@ def _read_sources(paths, column, note_type, field, studied_only) -> list[tuple[s
     ]
 
 
+def _hsk_level(level: int | None, standard: str) -> int | None:
+    # 3.0's band 7-9 is one list: 8 and 9 name it too.
+    return 7 if level is not None and standard == "3.0" and level > 7 else level
+
+
+_hsk_options = [
+    click.option(
+        "--hsk",
+        "hsk_level",
+        type=click.IntRange(1, 9),
+        help="Every word of HSK levels 1 to N (3.0: 7 is the band 7-9).",
+    ),
+    click.option(
+        "--hsk-standard", type=click.Choice(["2.0", "3.0"]), default="3.0", show_default=True
+    ),
+]
+
+
+def _with_hsk(f):
+    for option in reversed(_hsk_options):
+        f = option(f)
+    return f
+
+
 @known_group.command("add")
 @click.argument("words", nargs=-1)
 @click.option(
@@ -676,39 +816,97 @@ def _read_sources(paths, column, note_type, field, studied_only) -> list[tuple[s
     type=click.Path(dir_okay=False),
     help="Mark the words of a finished deck (.apkg) as known.",
 )
+@_with_hsk
 @_source_options
 @_profile
-def known_add(words, decks, column, note_type, field, studied_only, profile) -> None:
-    """Add WORDS (and the words of --from-deck decks) to the known words."""
-    if not words and not decks:
-        raise click.UsageError("give words to add, or --from-deck DECK")
+def known_add(
+    words, decks, hsk_level, hsk_standard, column, note_type, field, studied_only, profile
+) -> None:
+    """Add WORDS (and the words of --from-deck decks, or of HSK levels) to the known words."""
+    if not words and not decks and hsk_level is None:
+        raise click.UsageError("give words to add, --from-deck DECK or --hsk LEVEL")
     sources = _read_sources(decks, column, note_type, field, studied_only)
     with _store(profile) as store:
         added = store.add(words) if words else 0
+        if hsk_level is not None:
+            added += store.add_hsk(_hsk_level(hsk_level, hsk_standard), hsk_standard)
         for name, found in sources:
-            added += store.import_words(found, source=name)
+            added += store.import_words(found, source=f"deck:{name}")
         total = store.count()
     click.echo(f"{added} added, {total} known", err=True)
 
 
 @known_group.command("remove")
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1)
+@_with_hsk
 @_profile
-def known_remove(words, profile) -> None:
-    """Remove WORDS from the known words."""
+def known_remove(words, hsk_level, hsk_standard, profile) -> None:
+    """Remove WORDS (or what `known add --hsk` added) from the known words.
+
+    --hsk N undoes `known add --hsk N` exactly: words another source also gives stay."""
+    if not words and hsk_level is None:
+        raise click.UsageError("give words to remove or --hsk LEVEL")
     with _store(profile) as store:
-        removed = store.remove(words)
+        removed = store.remove(words) if words else 0
+        if hsk_level is not None:
+            removed += store.remove_hsk(_hsk_level(hsk_level, hsk_standard), hsk_standard)
         total = store.count()
     click.echo(f"{removed} removed, {total} known", err=True)
 
 
-@known_group.command("list")
+@known_group.command("ignore")
+@click.argument("words", nargs=-1)
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A file of words to ignore, one a line; repeatable.",
+)
 @_profile
-def known_list(profile) -> None:
-    """Print the known words, one per line."""
+def known_ignore(words, files, profile) -> None:
+    """Never make cards of WORDS (names, places, words you don't want); coverage counts
+    them as known. `known remove` takes them off the list."""
+    if not words and not files:
+        raise click.UsageError("give words to ignore or --file FILE")
+    from .known import read_word_lines
+
+    lists = [(Path(f).name, read_word_lines(f)) for f in files]  # all read before writing
+    with _store(profile) as store:
+        added = store.ignore(words) if words else 0
+        for name, found in lists:
+            added += store.ignore(found, source=f"ignore:{name}")
+        total = store.count("ignored")
+    click.echo(f"{added} added, {total} ignored", err=True)
+
+
+@known_group.command("list")
+@click.option(
+    "--source",
+    "with_source",
+    is_flag=True,
+    help="Also print each word's status (known, learning, ignored) and where it came from.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["known", "learning", "ignored"]),
+    help="Only the words of this status (default: known; with --source, all).",
+)
+@_profile
+def known_list(with_source, status, profile) -> None:
+    """Print the known words, one per line (with --source: word, status and sources,
+    tab-separated)."""
+    from .known import describe_source
+
     with _store(profile, read_only=True) as store:
-        for w in store.words():
-            click.echo(w)
+        if not with_source:
+            for w in store.words(status or "known"):
+                click.echo(w)
+            return
+        for entry in store.entries():
+            if status is None or entry.status == status:
+                where = "; ".join(describe_source(s) for s in entry.sources or (entry.source,))
+                click.echo(f"{entry.word}\t{entry.status}\t{where}")
 
 
 @known_group.command("count")
@@ -722,14 +920,43 @@ def known_count(profile) -> None:
 @known_group.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_source_options
+@click.option(
+    "--known-interval",
+    type=click.IntRange(1),
+    default=21,
+    show_default=True,
+    help="Anki: a word is known when a card's interval is at least this many days; "
+    "reviewed but shorter is learning.",
+)
 @_profile
-def known_import(sources, column, note_type, field, studied_only, profile) -> None:
-    """Import known words from word lists, CSV/TSV, Anki exports or Pleco exports."""
-    found = _read_sources(sources, column, note_type, field, studied_only)
+def known_import(sources, column, note_type, field, studied_only, known_interval, profile) -> None:
+    """Import known words from word lists, CSV/TSV, Anki exports or Pleco exports.
+
+    An Anki collection or package gives each word its review state: known (interval at
+    least --known-interval days), learning (reviewed, shorter), or new (left out)."""
+    from .known import statuses_in_file
+
+    col = int(column) if column is not None and column.isdigit() else column
+    # Every file is read before anything is written: a bad one fails the whole import.
+    found = [
+        (
+            Path(p).name,
+            statuses_in_file(
+                p,
+                known_interval=known_interval,
+                column=col,
+                note_type=note_type,
+                field=field,
+                studied_only=studied_only,
+            ),
+        )
+        for p in sources
+    ]
     with _store(profile) as store:
-        added = sum(store.import_words(words, source=name) for name, words in found)
-        total = store.count()
-    click.echo(f"{added} added, {total} known", err=True)
+        added = sum(store.import_statuses(items, source=f"import:{name}") for name, items in found)
+        counts = store.counts()
+    learning = f", {counts['learning']} learning" if counts["learning"] else ""
+    click.echo(f"{added} added, {counts['known']} known{learning}", err=True)
 
 
 @known_group.command("export")

@@ -25,9 +25,21 @@ from types import TracebackType
 import platformdirs
 
 from flashcards.errors import FlashcardsError
-from flashcards.wordsources import has_han, read_words, to_simplified
+from flashcards.wordsources import (
+    KNOWN_INTERVAL_DAYS,
+    has_han,
+    is_anki_file,
+    read_review_states,
+    read_words,
+    to_simplified,
+)
 
-SCHEMA_VERSION = 1
+# 2: each word's sources in their own table (known_source), with a status: known,
+# learning (an Anki card reviewed, its interval still short) or ignored.
+SCHEMA_VERSION = 2
+STATUSES = ("known", "learning", "ignored")
+# A word's status when its sources disagree: ignoring wins, then knowing.
+_STATUS_RANK = "CASE status WHEN 'ignored' THEN 0 WHEN 'known' THEN 1 ELSE 2 END"
 # How long a writer waits for another process's transaction to finish before giving up.
 BUSY_TIMEOUT_SECONDS = 60.0
 _BATCH = 1000
@@ -41,6 +53,26 @@ CREATE TABLE IF NOT EXISTS known (
     added_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS known_by_word ON known (word);
+CREATE TABLE IF NOT EXISTS known_source (
+    simplified TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (simplified, source)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS known_source_by_source ON known_source (source);
+"""
+# A version 1 store read without migrating it (a read-only open): every word known, from
+# the one source it has.
+_V1_SOURCES = """
+CREATE TEMP VIEW known_source AS
+    SELECT simplified, source, 'known' AS status, added_at FROM main.known
+"""
+# Every word with its status (see _STATUS_RANK), for the queries below.
+_STATUS = f"""
+    SELECT simplified, CASE min({_STATUS_RANK}) WHEN 0 THEN 'ignored' WHEN 1 THEN 'known'
+        ELSE 'learning' END AS status
+    FROM known_source GROUP BY simplified
 """
 
 
@@ -82,8 +114,47 @@ class KnownEntry:
 
     word: str  # as first given
     simplified: str
-    source: str  # "manual", or the file it was imported from
+    source: str  # the first source: "manual", "hsk:3.0:2", "import:<file>", "deck:<file>"
     added_at: str  # ISO 8601 in UTC, to the second: 2025-01-31T08:00:00Z
+    status: str = "known"  # known, learning or ignored (see STATUSES)
+    sources: tuple[str, ...] = ()  # every source that has the word, sorted
+
+
+def hsk_source(standard: str, level: int) -> str:
+    """The source recorded for a word of HSK ``level`` (3.0: 7 is the band 7-9)."""
+    return f"hsk:{standard}:{level}"
+
+
+def check_hsk(level: int, standard: str) -> str:
+    """The standard as sources name it ("2.0" or "3.0") if ``level`` is one of its levels
+    (3.0: 1 to 7, where 7 is the band 7-9, also given as 8 or 9), else FlashcardsError."""
+    from flashcards.levels import hsk_top_level
+
+    if standard in ("3", "2021"):
+        standard = "3.0"
+    if standard not in ("2.0", "3.0"):
+        raise FlashcardsError(f"unknown HSK standard {standard!r}: use 2.0 or 3.0")
+    top = hsk_top_level(standard)
+    if not isinstance(level, int) or not 1 <= level <= top:
+        raise FlashcardsError(f"HSK {standard} has levels 1 to {top}, not {level!r}")
+    return standard
+
+
+def describe_source(source: str) -> str:
+    """A source as a person reads it: "HSK 3.0 level 2", "import of deck.apkg"…"""
+    kind, _, rest = source.partition(":")
+    if kind == "hsk" and rest.count(":") == 1:
+        standard, level = rest.split(":")
+        return f"HSK {standard} level {'7-9' if standard == '3.0' and level == '7' else level}"
+    if kind == "import" and rest:
+        return f"import of {rest}"
+    if kind == "deck" and rest:
+        return f"finished deck {rest}"
+    if kind == "ignore" and rest:
+        return f"ignore list {rest}"
+    if source == "manual":
+        return "by hand"
+    return f"import of {source}"  # stores before version 2 kept the file name alone
 
 
 class KnownWords:
@@ -157,52 +228,136 @@ class KnownWords:
         A word without a Chinese character is refused (FlashcardsError, nothing added)."""
         return self.import_words(words, source)
 
-    def import_words(self, words: Iterable[str], source: str) -> int:
+    def import_words(self, words: Iterable[str], source: str, status: str = "known") -> int:
         """Add ``words`` (any iterable, consumed once) in ONE transaction, recording
-        ``source``: if anything fails, including the iteration itself, nothing is added.
-        Returns how many words were not known before."""
-        added_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        rows = (_row(word, source, added_at) for word in words)
+        ``source`` and ``status`` (known, learning or ignored; a source that gave a word
+        before gives it this status now): if anything fails, including the iteration
+        itself, nothing is added. Returns how many words were not in the store before."""
+        return self.import_statuses(((word, status) for word in words), source)
+
+    def import_statuses(self, items: Iterable[tuple[str, str]], source: str) -> int:
+        """Like :meth:`import_words`, each word with its own status: (word, status) pairs."""
         with self._transaction():
-            before = self._connection.total_changes
-            while batch := list(islice(rows, _BATCH)):
-                self._connection.executemany(
-                    "INSERT OR IGNORE INTO known (simplified, word, source, added_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [row for row in batch if row is not None],
+            return self._insert(items, source)
+
+    def _insert(self, items: Iterable[tuple[str, str]], source: str) -> int:
+        added_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        rows = (_row(word, source, added_at, status) for word, status in items)
+        added = 0
+        while batch := [row for row in islice(rows, _BATCH) if row is not None]:
+            start = self._connection.total_changes
+            self._connection.executemany(
+                "INSERT OR IGNORE INTO known (simplified, word, source, added_at)"
+                " VALUES (?, ?, ?, ?)",
+                [row[:4] for row in batch],
+            )
+            added += self._connection.total_changes - start
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO known_source (simplified, source, status, added_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(row[0], row[2], row[4], row[3]) for row in batch],
+            )
+        return added
+
+    def ignore(self, words: Iterable[str], source: str = "manual") -> int:
+        """Mark ``words`` as never wanted on a card (names, places…): builds leave them out
+        and coverage counts them as known. Returns how many were not in the store before."""
+        return self.import_words(words, source, status="ignored")
+
+    def add_hsk(self, level: int, standard: str = "3.0") -> int:
+        """Mark every word of HSK levels 1 to ``level`` of ``standard`` (2.0 or 3.0, where
+        7 is the band 7-9) known, each level as its own source (:func:`hsk_source`), in one
+        transaction. Returns how many words were not in the store before."""
+        from flashcards.levels import hsk_words
+
+        standard = check_hsk(level, standard)
+        with self._transaction():
+            return sum(
+                self._insert(
+                    ((w, "known") for w in hsk_words(standard, lv) if has_han(w)),
+                    hsk_source(standard, lv),
                 )
-            return self._connection.total_changes - before
+                for lv in range(1, level + 1)
+            )
+
+    def remove_hsk(self, level: int, standard: str = "3.0") -> int:
+        """Undo :meth:`add_hsk` for levels 1 to ``level``: words another source also gives
+        stay. Returns how many words were forgotten."""
+        standard = check_hsk(level, standard)
+        return self.remove_sources(hsk_source(standard, lv) for lv in range(1, level + 1))
+
+    def remove_sources(self, sources: Iterable[str]) -> int:
+        """Undo what ``sources`` added: their marks go, and a word no other source has is
+        forgotten. Returns how many words were forgotten. One transaction."""
+        with self._transaction():
+            before = self.count_all()
+            self._connection.executemany(
+                "DELETE FROM known_source WHERE source = ?", [(s,) for s in sources]
+            )
+            self._connection.execute(
+                "DELETE FROM known WHERE simplified NOT IN (SELECT simplified FROM known_source)"
+            )
+            return before - self.count_all()
 
     def remove(self, words: Iterable[str]) -> int:
         """Forget ``words`` (either script: removing 银行 also forgets 銀行); returns how
         many known words were removed. One transaction."""
         forms = (simplified_form(word) for word in words)
         with self._transaction():
-            before = self._connection.total_changes
+            removed = 0
             while batch := list(islice(forms, _BATCH)):
+                self._connection.executemany(
+                    "DELETE FROM known_source WHERE simplified = ?", [(form,) for form in batch]
+                )
+                start = self._connection.total_changes
                 self._connection.executemany(
                     "DELETE FROM known WHERE simplified = ?", [(form,) for form in batch]
                 )
-            return self._connection.total_changes - before
+                removed += self._connection.total_changes - start
+            return removed
 
     # --- reading -------------------------------------------------------------------------
 
-    def words(self) -> list[str]:
-        """The known words as given, sorted by code point."""
-        return [row[0] for row in self._query("SELECT word FROM known ORDER BY word")]
-
-    def entries(self) -> list[KnownEntry]:
-        """Every known word with its source and time added, sorted like :meth:`words`."""
+    def words(self, status: str = "known") -> list[str]:
+        """The words of ``status`` (known, learning or ignored) as given, by code point."""
         return [
-            KnownEntry(*row)
+            row[0]
             for row in self._query(
-                "SELECT word, simplified, source, added_at FROM known ORDER BY word, simplified"
+                f"SELECT word FROM known JOIN ({_STATUS}) USING (simplified)"
+                " WHERE status = ? ORDER BY word",
+                (status,),
             )
         ]
 
-    def count(self) -> int:
-        """How many words are known."""
+    def entries(self) -> list[KnownEntry]:
+        """Every word of the store (known, learning and ignored) with its status, sources
+        and the time it was first added, sorted like :meth:`words`."""
+        sources: dict[str, list[str]] = {}
+        for simplified, source in self._query(
+            "SELECT simplified, source FROM known_source ORDER BY simplified, source"
+        ):
+            sources.setdefault(simplified, []).append(source)
+        return [
+            KnownEntry(*row, tuple(sources.get(row[1], ())))
+            for row in self._query(
+                "SELECT word, simplified, known.source, added_at, coalesce(status, 'known')"
+                f" FROM known LEFT JOIN ({_STATUS}) USING (simplified)"
+                " ORDER BY word, simplified"
+            )
+        ]
+
+    def count(self, status: str = "known") -> int:
+        """How many words have ``status`` (known by default)."""
+        return self._query(f"SELECT count(*) FROM ({_STATUS}) WHERE status = ?", (status,))[0][0]
+
+    def count_all(self) -> int:
+        """How many words the store has, whatever their status."""
         return self._query("SELECT count(*) FROM known")[0][0]
+
+    def counts(self) -> dict[str, int]:
+        """How many words of each status: {"known": …, "learning": …, "ignored": …}."""
+        found = dict(self._query(f"SELECT status, count(*) FROM ({_STATUS}) GROUP BY status"))
+        return {status: found.get(status, 0) for status in STATUSES}
 
     def __len__(self) -> int:
         return self.count()
@@ -210,17 +365,28 @@ class KnownWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        return bool(
-            self._query("SELECT 1 FROM known WHERE simplified = ?", (simplified_form(word),))
+        return self.status_of(word) == "known"
+
+    def status_of(self, word: str) -> str | None:
+        """The word's status (known, learning, ignored), None when the store lacks it."""
+        rows = self._query(
+            f"SELECT status FROM ({_STATUS}) WHERE simplified = ?", (simplified_form(word),)
         )
+        return rows[0][0] if rows else None
 
     def contains_any(self, forms: Iterable[str]) -> bool:
         """True if any of ``forms`` (e.g. a word's simplified and traditional forms) is known."""
         return any(form in self for form in forms)
 
-    def simplified_forms(self) -> frozenset[str]:
-        """The simplified form of every known word (what text words are matched against)."""
-        return frozenset(row[0] for row in self._query("SELECT simplified FROM known"))
+    def simplified_forms(self, status: str = "known") -> frozenset[str]:
+        """The simplified form of every word of ``status`` (what text words are matched
+        against)."""
+        return frozenset(
+            row[0]
+            for row in self._query(
+                f"SELECT simplified FROM ({_STATUS}) WHERE status = ?", (status,)
+            )
+        )
 
     # --- internals -----------------------------------------------------------------------
 
@@ -270,13 +436,17 @@ class _Transaction:
             raise FlashcardsError(f"{self._path}: known-word store error ({error})") from None
 
 
-def _row(word: str, source: str, added_at: str) -> tuple[str, str, str, str] | None:
+def _row(
+    word: str, source: str, added_at: str, status: str = "known"
+) -> tuple[str, str, str, str, str] | None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
     normalized = normalize_word(word)
     if not normalized:
         return None
     if not has_han(normalized):
         raise FlashcardsError(f"not a Chinese word: {normalized!r}")
-    return (to_simplified(normalized), normalized, source, added_at)
+    return (to_simplified(normalized), normalized, source, added_at, status)
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
@@ -357,6 +527,9 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     if version > SCHEMA_VERSION:
         connection.close()
         raise FlashcardsError(f"{path}: known-word store made by a newer flashcards version")
+    if version == 1:  # read as it is; the next writable open migrates it
+        connection.execute(_V1_SOURCES)
+        return connection
     if version < SCHEMA_VERSION:  # a new file no command has written yet: nothing known
         connection.close()
         return _empty_store()
@@ -379,15 +552,85 @@ def _prepare(connection: sqlite3.Connection, path: Path) -> None:
             row[0]
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
-        if tables - {"known"}:
+        if tables - {"known", "known_source"}:
             raise FlashcardsError(f"{path}: a SQLite database, but not a known-word store")
         for statement in filter(str.strip, _SCHEMA.split(";")):
             connection.execute(statement)
+        if version == 1:  # every word of a version 1 store is known, from its one source
+            connection.execute(
+                "INSERT OR IGNORE INTO known_source (simplified, source, status, added_at)"
+                " SELECT simplified, source, 'known', added_at FROM known"
+            )
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def statuses_in_file(
+    path: str | os.PathLike[str],
+    *,
+    known_interval: int = KNOWN_INTERVAL_DAYS,
+    column: str | int | None = None,
+    note_type: str | None = None,
+    field: str | None = None,
+    studied_only: bool = False,
+) -> list[tuple[str, str]]:
+    """(word, status) for what ``known import`` takes from a file.
+
+    An Anki package or collection with review history gives each word its review state
+    (:func:`~flashcards.wordsources.read_review_states`): known (an interval of at least
+    ``known_interval`` days) or learning; words whose cards are all new are left out. An
+    Anki file nobody has studied (a word list kept in Anki), and every other kind of file,
+    gives its words as known (``studied_only``: none of a file never studied)."""
+    if is_anki_file(path):
+        states = read_review_states(
+            path, known_interval=known_interval, note_type=note_type, field=field
+        )
+        if any(state != "new" for _, state in states):
+            return [(word, state) for word, state in states if state != "new"]
+    words = read_words(
+        path, column=column, note_type=note_type, field=field, studied_only=studied_only
+    )
+    return [(word, "known") for word in words]
+
+
+def read_word_lines(path: str | os.PathLike[str]) -> list[str]:
+    """The words of a file of one word a line (blank lines and ``#`` comments skipped; a
+    line's first run of Chinese is its word, as :func:`~flashcards.wordsources.read_words`
+    reads a plain list)."""
+    return read_words(path, column=0)
+
+
+@dataclass(frozen=True)
+class LearnerWords:
+    """What a build or an analysis knows of the learner: simplified forms by status."""
+
+    known: frozenset[str] = frozenset()
+    learning: frozenset[str] = frozenset()
+    ignored: frozenset[str] = frozenset()
+
+
+def learner_words(
+    profile: str | None = "default", extra_files: Sequence[str | os.PathLike[str]] = ()
+) -> LearnerWords:
+    """The store of ``profile`` (None: no store) by status, plus the words of
+    ``extra_files`` as known (see :func:`known_set`). A word known from a file is known
+    whatever the store says of it."""
+    known: set[str] = set()
+    learning: frozenset[str] = frozenset()
+    ignored: frozenset[str] = frozenset()
+    if profile is not None:
+        path = store_path(profile)
+        if path.exists():
+            with KnownWords.open(path=path, read_only=True) as store:
+                known |= store.simplified_forms("known")
+                learning = store.simplified_forms("learning")
+                ignored = store.simplified_forms("ignored")
+    for extra in extra_files:
+        known.update(simplified_form(word) for word in read_words(extra))
+    return LearnerWords(frozenset(known), learning - known, ignored)
 
 
 def known_set(

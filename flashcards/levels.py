@@ -79,6 +79,30 @@ def hsk_level(simplified: str, standard: str) -> int | None:
     raise ValueError(f"unknown HSK standard {standard!r}; expected 2.0 or 3.0")
 
 
+def hsk_words(standard: str, level: int) -> list[str]:
+    """The words of one HSK ``level`` ("3.0": 7 is the band 7-9), each as the list writes
+    it and, for a 3.0 word written with its erhua 儿 (一点儿), also without it where the list
+    has no such word itself: :func:`hsk3_level` grades that form the same."""
+    if standard in ("2.0", "2"):
+        return sorted(w for w, lv in _hsk2().items() if lv == level)
+    if standard not in ("3.0", "3", "2021"):
+        raise ValueError(f"unknown HSK standard {standard!r}; expected 2.0 or 3.0")
+    table = _hsk3()
+    words = set()
+    for word, lv in table.items():
+        if lv != level:
+            continue
+        words.add(word)
+        if len(word) > 1 and word.endswith("儿") and word[:-1] not in table:
+            words.add(word[:-1])
+    return sorted(words)
+
+
+def hsk_top_level(standard: str) -> int:
+    """The highest level of ``standard``: 6 for 2.0, 7 (the band 7-9) for 3.0."""
+    return 6 if standard in ("2.0", "2") else BAND
+
+
 @lru_cache(maxsize=1 << 16)
 def zipf_frequency(simplified: str) -> float:
     """wordfreq's Zipf value (log10 of uses per billion words), 0.0 for an unseen word."""

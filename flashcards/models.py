@@ -154,3 +154,7 @@ class SentenceItem:
     numbered: str  # pinyin of the whole sentence, syllables space-separated per token
     marked: str
     words: tuple[Vocab, ...]
+    # i+N: the words of the sentence the learner neither knows nor was taught before it in
+    # the deck (the word it introduces among them); 0 where not worked out.
+    new_words: int = 0
+    introduces: Vocab | None = None  # the deck's word this sentence comes right after

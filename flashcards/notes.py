@@ -407,5 +407,9 @@ def sentence_fields(
 
 
 def sentence_tags(item: SentenceItem) -> list[str]:
-    """``source::<name>`` of the sentence."""
-    return _source_tags([item.sentence.source])
+    """``source::<name>`` of the sentence, and ``i+N``: how many words it holds that the
+    learner neither knew nor was taught before it (1: only the word it introduces)."""
+    tags = _source_tags([item.sentence.source])
+    if item.new_words:
+        tags.append(f"i+{item.new_words}")
+    return tags

@@ -221,15 +221,35 @@ def build_records(
     keep: Mapping[str, Collection[str]] | None = None,
     audio: DeckAudio | None = None,
 ) -> list[NoteRecord]:
-    """The notes of a deck in order: vocabulary first, then sentences; one per GUID.
+    """The notes of a deck in order: each word, then the sentences it introduces (see
+    SentenceItem.introduces), then any other sentences; one per GUID.
 
     ``keep``: card kinds by GUID that a note keeps besides ``cards`` (the kinds it had in an
     earlier build, whose cards would otherwise be left blank in a studied collection).
     ``audio`` (flashcards.audio.make_audio) fills the Audio and SentenceAudio fields.
     """
     keep = keep or {}
+    # A sentence that introduces a word comes right after it: new cards are shown in the
+    # order of their due numbers, which follow this order (a GUID never depends on it).
+    after: dict[str, list[NoteRecord]] = {}
+    trailing: list[NoteRecord] = []
+    words = _unique(vocab, vocab_guid)
+    guids = {vocab_guid(v) for v in words}
+    for s in _unique(sentences, sentence_guid):
+        record = NoteRecord(
+            SENTENCE_MODEL_NAME,
+            sentence_guid(s),
+            sentence_fields(s, script, audio=audio.sentence(s) if audio else ""),
+            tuple(sentence_tags(s)),
+            s.sentence.source,
+        )
+        word = vocab_guid(s.introduces) if s.introduces is not None else None
+        if word in guids:
+            after.setdefault(word, []).append(record)
+        else:
+            trailing.append(record)
     records = []
-    for v in _unique(vocab, vocab_guid):
+    for v in words:
         guid = vocab_guid(v)
         kinds = set(cards) | set(keep.get(guid, ()))
         fields = vocab_fields(
@@ -242,17 +262,8 @@ def build_records(
         records.append(
             NoteRecord(VOCAB_MODEL_NAME, guid, fields, tuple(vocab_tags(v)), _first_source(v))
         )
-    records += [
-        NoteRecord(
-            SENTENCE_MODEL_NAME,
-            sentence_guid(s),
-            sentence_fields(s, script, audio=audio.sentence(s) if audio else ""),
-            tuple(sentence_tags(s)),
-            s.sentence.source,
-        )
-        for s in _unique(sentences, sentence_guid)
-    ]
-    return records
+        records += after.get(guid, [])
+    return records + trailing
 
 
 def media_of(records: Sequence[NoteRecord]) -> list[str]:

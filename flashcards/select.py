@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from .coverage import CoveragePlan, plan_coverage, reaches
 from .dictionary import Dictionary, is_reference_sense
 from .levels import hsk_level, levels_of
 from .models import (
     HAN,
     PUNCT,
+    SPACE,
     AnnotatedSentence,
     Classifier,
     DictEntry,
@@ -106,6 +108,10 @@ class _Shown:
             k for r, k in keys if k and start <= r.token.start < end
         )
         self.balanced = _quote_balance(text)
+        self.span = (start, end)
+        # How the sentence uses each word it shows (first use): a sentence card glosses
+        # its words in the senses that fit here.
+        self.uses: dict[tuple[str, str], Use] = {}
         self._marks = (before and "...", after and "...")
         self._pinyin: tuple[str, str] | None = None
 
@@ -187,6 +193,10 @@ class SelectionOptions:
     hsk_standard: str = "3.0"
     names: bool = False
     known: frozenset[str] = frozenset()  # simplified forms the learner knows
+    learning: frozenset[str] = frozenset()  # being learned (reviewed, not yet for long)
+    ignored: frozenset[str] = frozenset()  # never wanted on a card; known for coverage
+    skip_learning: bool = False
+    target_coverage: float | None = None  # percent of the text's tokens
 
 
 def example_penalty(sentence: Sentence) -> int:
@@ -318,6 +328,10 @@ class SentenceWords:
     source: str
     uses: list[tuple]
     spans: list[_Shown]
+    tokens: int = 0  # every token but white space: what coverage is a share of
+    # The span of a complete sentence of 8-30 characters (a sentence card to be, whoever's
+    # example it is) as (index into spans, penalty), or None.
+    study: tuple[int, int] | None = None
 
     def freeze(self) -> SentenceWords:
         """Ready to send to another process: the pinyin worked out, the tokens dropped."""
@@ -382,16 +396,41 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         if _repeats_characters(example.sentence.text, r.token.text):
             own_penalty += _REPEAT_PENALTY
         uses[-1] = uses[-1][:5] + ((own_penalty, shown[span], at),)
-    return SentenceWords(sentence.source, uses, spans)
+    for shown_span in spans:
+        start, end = shown_span.span
+        # One entry of ``uses`` for each token with a key, in order.
+        for (r, key), use in zip(
+            ((r, key) for r, key in keys if key is not None), (u[4] for u in uses), strict=True
+        ):
+            if start <= r.token.start < end:
+                shown_span.uses.setdefault(key, use)
+    tokens = sum(1 for r in annotated.readings if r.token.kind != SPACE)
+    study = None
+    whole_span = (lead, len(sentence.text) - trail)
+    if penalty is not None and whole_span in shown and speech is None:
+        length = len(spans[shown[whole_span]].sentence.text.strip())
+        if _SHORTEST_GOOD <= length <= _LONGEST_GOOD:
+            study = (shown[whole_span], penalty)
+    return SentenceWords(sentence.source, uses, spans, tokens, study)
+
+
+MAX_STUDY_SENTENCES = 20_000
 
 
 class VocabularyCollector:
     """Gathers every word of a streamed text with its counts and best example."""
 
-    def __init__(self) -> None:
+    def __init__(self, study_sentences: bool = True) -> None:
+        """``study_sentences``: keep the complete sentences of 8-30 characters for
+        sentence cards (a build without sentence cards needs none of them)."""
+        self._study_sentences = study_sentences
         self._stats: dict[tuple[str, str], _WordStats] = {}
         self._order = 0
         self.sentences = 0
+        self.tokens = 0
+        # Complete sentences of 8-30 characters, candidates for sentence cards besides
+        # the words' examples; bounded, so a long book keeps its first ones.
+        self.study: list[_Example] = []
 
     def add(self, annotated: AnnotatedSentence) -> None:
         self.add_words(sentence_words(annotated))
@@ -399,6 +438,7 @@ class VocabularyCollector:
     def add_words(self, words: SentenceWords) -> None:
         """Add one sentence's word uses (from `sentence_words`), in text order."""
         self.sentences += 1
+        self.tokens += words.tokens
         stats = self._stats
         kept: set[int] = set()
         for key, form, proper, whole, use, example in words.uses:
@@ -417,6 +457,14 @@ class VocabularyCollector:
                 shown = words.spans[example[1]]
                 st.example = _Example(example[0], example[2], shown, use)
                 kept.add(example[1])
+        if (
+            self._study_sentences
+            and words.study is not None
+            and len(self.study) < MAX_STUDY_SENTENCES
+        ):
+            at, penalty = words.study
+            self.study.append(_Example(penalty, -1, words.spans[at]))
+            kept.add(at)
         # A kept example's pinyin now, and its tokens let go: holding the tokens of
         # thousands of example sentences costs more memory than the rest of the deck.
         for span in kept:
@@ -424,6 +472,10 @@ class VocabularyCollector:
 
     def stats(self) -> list[_WordStats]:
         return list(self._stats.values())
+
+    def stats_by_key(self) -> dict[tuple[str, str], _WordStats]:
+        """The stats by (simplified, reading key), as :func:`word_key` gives."""
+        return dict(self._stats)
 
 
 def _level_for_filter(simplified: str, standard: str) -> int:
@@ -519,8 +571,7 @@ def _classifiers(entries: list[DictEntry]) -> tuple[Classifier, ...]:
 
 
 def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
-    # A name: most of its uses were tokens the segmenter flagged as a person's name.
-    name = st.proper_count * 2 > st.count
+    name = _is_name(st)
     ex = st.example
     use = ex.use if ex else st.first_use
     entries = rank_entries(_entries_for(dictionary, st, name), use)
@@ -559,63 +610,178 @@ def _sort_key(order: str, standard: str):
     raise ValueError(f"unknown order {order!r}; expected one of: {', '.join(ORDERS)}")
 
 
+# Why a word of the text is not in the deck, in the order the reasons are checked.
+LEFT_OUT_REASONS = (
+    "known",
+    "ignored",
+    "learning",
+    "not_in_dictionary",
+    "cut",
+    "below_hsk_min",
+    "beyond_hsk_max",
+    "names",
+    "no_senses",
+    "target_reached",
+    "max_words",
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The words chosen, and what happened to the rest of the text's words."""
+
+    vocab: tuple[Vocab, ...]
+    words: int  # distinct words of the text (word and reading), names included
+    left_out: dict[str, int]  # reason (LEFT_OUT_REASONS) -> words
+    coverage: CoveragePlan  # coverage before and with the chosen words
+
+
 def select_vocabulary(
     collector: VocabularyCollector, dictionary: Dictionary, options: SelectionOptions
 ) -> list[Vocab]:
     """The words to learn, filtered and ordered as the options say."""
+    return list(plan_vocabulary(collector, dictionary, options).vocab)
+
+
+def _is_name(st: _WordStats) -> bool:
+    # A name: most of its uses were tokens the segmenter flagged as a person's name.
+    return st.proper_count * 2 > st.count
+
+
+def plan_vocabulary(
+    collector: VocabularyCollector, dictionary: Dictionary, options: SelectionOptions
+) -> Selection:
+    """The words to learn, filtered and ordered as the options say, with the count of the
+    words left out by reason and the text's coverage before and after (names, numbers,
+    punctuation, known and ignored words count as known). With ``target_coverage``, the
+    fewest candidates that reach it, the most used first, ties to the more frequent word
+    in wordfreq (see flashcards.coverage)."""
     sort_key = _sort_key(options.order, options.hsk_standard)
+    left_out = dict.fromkeys(LEFT_OUT_REASONS, 0)
     chosen = []
+    unknown_tokens = 0
     for st in collector.stats():
         if st.simplified in options.known:
+            left_out["known"] += 1
+            continue
+        if st.simplified in options.ignored:
+            left_out["ignored"] += 1
+            continue
+        if not _is_name(st):
+            unknown_tokens += st.count
+        if options.skip_learning and st.simplified in options.learning:
+            left_out["learning"] += 1
             continue
         if st.simplified not in dictionary:
+            left_out["not_in_dictionary"] += 1
             continue  # a name jieba found but no dictionary knows: nothing to teach
         if not st.whole:
+            left_out["cut"] += 1
             continue  # seen only where a column cut a word in two
         level = _level_for_filter(st.simplified, options.hsk_standard)
         if options.hsk_min is not None and level < options.hsk_min:
+            left_out["below_hsk_min"] += 1
             continue
         if options.hsk_max is not None and level > options.hsk_max:
+            left_out["beyond_hsk_max"] += 1
             continue
         vocab = _to_vocab(st, dictionary)
         if vocab.name and not options.names:
+            left_out["names"] += 1
             continue
         if not vocab.senses:
+            left_out["no_senses"] += 1
             continue
         chosen.append(vocab)
+    tokens = collector.tokens
+    by_key = {(v.simplified, v.numbered): v for v in chosen}
+    plan = plan_coverage(
+        # A name carded with --names was counted known already: it adds nothing.
+        [(key, 0 if v.name else v.count) for key, v in by_key.items()],
+        tokens=tokens,
+        known_tokens=tokens - unknown_tokens,
+        target=options.target_coverage,
+        tie_break=lambda key: (-by_key[key].levels.zipf, by_key[key].first_index),
+    )
+    if options.target_coverage is not None:
+        left_out["target_reached"] = len(chosen) - len(plan.words)
+        chosen = [by_key[key] for key in plan.words]
     if options.max_words is not None and len(chosen) > options.max_words:
         # The most useful words: those the text uses most, then the rarer ones.
         chosen.sort(key=lambda v: (-v.count, v.levels.zipf, v.first_index))
+        left_out["max_words"] = len(chosen) - options.max_words
         chosen = chosen[: options.max_words]
+    if len(chosen) != len(plan.words):  # max_words cut, or no target: what is taught
+        plan = replace(
+            plan,
+            words=tuple((v.simplified, v.numbered) for v in chosen),
+            new_tokens=sum(0 if v.name else v.count for v in chosen),
+            reached=options.target_coverage is None
+            or reaches(
+                plan.known_tokens + sum(0 if v.name else v.count for v in chosen),
+                tokens,
+                options.target_coverage,
+            ),
+        )
     chosen.sort(key=sort_key)
-    return chosen
+    return Selection(tuple(chosen), len(collector.stats()), left_out, plan)
 
 
 def select_sentences(
-    collector: VocabularyCollector, vocab: Sequence[Vocab], limit: int
+    collector: VocabularyCollector,
+    vocab: Sequence[Vocab],
+    limit: int,
+    known: frozenset[str] = frozenset(),
 ) -> list[SentenceItem]:
-    """Up to ``limit`` complete sentences that carry the most selected words.
+    """Up to ``limit`` complete sentences to study, each placed after the word it
+    introduces (i+1): the sentences whose words the learner knows (``known``: simplified
+    forms, ignored words among them; names count as known) or was taught earlier in the
+    deck (``vocab``, in deck order), all but one, the last of them taught. Where a sentence
+    has words the deck never teaches, it is i+2, i+3…; the fewest such words come first.
 
-    Candidates are the example sentences of the selected words, kept while the text
-    streamed past; an excerpt of a cut sentence (…) shows a word but is no sentence to
-    study.
+    Candidates are the example sentences of the text's words and the complete sentences of
+    8-30 characters (the first MAX_STUDY_SENTENCES), kept while the text streamed past;
+    8-30 characters come before longer or shorter ones, and a second sentence for
+    the same word only when every word that has one has one. An excerpt of a cut sentence
+    (…) shows a word but is no sentence to study.
     """
     if limit <= 0:
         return []
     by_key = {(v.simplified, reading_key(v.numbered)): v for v in vocab}
+    position = {key: i for i, key in enumerate(by_key)}
+    stats = collector.stats_by_key()
     candidates: dict[int, _Example] = {}
-    for st in collector.stats():
-        if (
-            st.example is not None
-            and st.example.penalty < _FRAGMENT_PENALTY
-            and (st.simplified, st.numbered) in by_key
-        ):
+    for st in stats.values():
+        if st.example is not None and st.example.penalty < _FRAGMENT_PENALTY:
             candidates.setdefault(st.example.sentence.index, st.example)
-    ranked = sorted(
-        candidates.values(),
-        key=lambda ex: (-len(ex.words & by_key.keys()), ex.penalty, ex.sentence.index),
-    )[:limit]
-    ranked.sort(key=lambda ex: ex.sentence.index)
+    for ex in collector.study:
+        candidates.setdefault(ex.sentence.index, ex)
+    ranked = []
+    for ex in candidates.values():
+        unknown = {
+            key
+            for key in ex.words
+            if key[0] not in known and not (key in stats and _is_name(stats[key]))
+        }
+        taught = [key for key in unknown if key in by_key]
+        if not taught:
+            continue  # nothing of the deck in it: no card of this deck leads to it
+        introduces = max(taught, key=position.__getitem__)
+        new_words = 1 + len(unknown) - len(taught)
+        length = len(ex.sentence.text.strip())
+        outside = not (_SHORTEST_GOOD <= length <= _LONGEST_GOOD)
+        rank = (outside, new_words, ex.penalty, ex.sentence.index)
+        ranked.append((rank, ex, introduces, new_words))
+    ranked.sort(key=lambda item: item[0])
+    # One sentence a word first, then more where slots are left.
+    first: list = []
+    rest: list = []
+    used: set = set()
+    for item in ranked:
+        (first if item[2] not in used else rest).append(item)
+        used.add(item[2])
+    chosen = (first + rest)[:limit]
+    chosen.sort(key=lambda item: (position[item[2]], item[3], item[1].sentence.index))
     return [
         SentenceItem(
             sentence=ex.sentence,
@@ -623,13 +789,24 @@ def select_sentences(
             marked=ex.marked,
             words=tuple(
                 sorted(
-                    (by_key[k] for k in ex.words if k in by_key),
+                    (_as_used(by_key[k], ex.shown.uses.get(k)) for k in ex.words if k in by_key),
                     key=lambda v: v.first_index,
                 )
             ),
+            new_words=new_words,
+            introduces=by_key[introduces],
         )
-        for ex in ranked
+        for _, ex, introduces, new_words in chosen
     ]
+
+
+def _as_used(v: Vocab, use: Use | None) -> Vocab:
+    """The word with its senses ordered for how this sentence uses it (its note keeps the
+    order its own example gives)."""
+    if use is None:
+        return v
+    senses = order_for_use(v.senses, use)
+    return v if senses == v.senses else replace(v, senses=senses)
 
 
 def known_forms(words: Iterable[str]) -> frozenset[str]:

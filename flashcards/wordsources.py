@@ -454,6 +454,86 @@ class _AnkiWords:
         return _unique(words)
 
 
+# A word is known when one of its cards is due again in at least this many days: Anki's own
+# "mature" threshold.
+KNOWN_INTERVAL_DAYS = 21
+REVIEW_STATES = ("known", "learning", "new")
+
+
+def is_anki_file(path: str | os.PathLike[str]) -> bool:
+    """Is ``path`` an Anki package or collection (by its first bytes)?"""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        return False
+    return head.startswith((*ZIP_MAGICS, SQLITE_MAGIC))
+
+
+def read_review_states(
+    path: str | os.PathLike[str],
+    *,
+    known_interval: int = KNOWN_INTERVAL_DAYS,
+    note_type: str | None = None,
+    field: str | None = None,
+) -> list[tuple[str, str]]:
+    """(word, state) for each word of an Anki package or collection (note type and field
+    chosen as :func:`read_words` chooses them), in note order, each word once with its
+    best state: ``known`` when one of its cards is in review with an interval of at least
+    ``known_interval`` days, ``learning`` when a card has been answered but none is that far
+    yet, ``new`` when no card has been answered (or all were reset to new). The interval
+    (cards.ivl) is what every Anki version and scheduler keeps; FSRS's stability, where an
+    export has it, is not read. A suspended or buried card counts by its interval too."""
+    path = Path(path)
+    if not is_anki_file(path):
+        raise FlashcardsError(f"{path}: not an Anki package or collection")
+    return read_anki(path, _AnkiReviewStates(note_type, field, known_interval))
+
+
+@dataclass(frozen=True)
+class _AnkiReviewStates:
+    note_type: str | None
+    field: str | None
+    known_interval: int
+
+    def __call__(
+        self, path: Path, connection: sqlite3.Connection, tables: set[str]
+    ) -> list[tuple[str, str]]:
+        chosen = _choose_fields(path, _note_types(connection, tables), self.note_type, self.field)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(cards)")}
+        ivl = "ivl" if "ivl" in columns else "0"
+        rank: dict[int, int] = {}  # note id -> 2 known, 1 learning, 0 new
+        if {"nid", "type"} <= columns:
+            # type: 0 new, 1 learning, 2 review, 3 relearning. A review card's ivl is in
+            # days; a learning card's may be negative (seconds) in old collections.
+            for nid, kind, interval in connection.execute(
+                f"SELECT nid, type, {ivl} FROM cards"
+            ):
+                if not isinstance(kind, int) or kind == 0:
+                    state = 0
+                elif kind in (2, 3) and isinstance(interval, int) and (
+                    interval >= self.known_interval
+                ):
+                    state = 2
+                else:
+                    state = 1
+                if isinstance(nid, int):
+                    rank[nid] = max(rank.get(nid, 0), state)
+        best: dict[str, int] = {}
+        for note_id, model_id, fields in connection.execute(
+            "SELECT id, mid, flds FROM notes ORDER BY id"
+        ):
+            ordinal = chosen.get(model_id)
+            if ordinal is None:
+                continue
+            values = text_value(fields).split("\x1f")
+            word = word_from_field(values[ordinal]) if ordinal < len(values) else None
+            if word:
+                best[word] = max(best.get(word, 0), rank.get(note_id, 0))
+        names = ("new", "learning", "known")
+        return [(word, names[state]) for word, state in best.items()]
+
+
 def card_kinds_by_guid(path: str | os.PathLike[str]) -> dict[str, frozenset[str]]:
     """The card kinds each vocabulary note of ours has in an Anki package or collection
     (an earlier build of a deck, or the learner's own collection), by note GUID.

@@ -71,14 +71,18 @@ def test_known_file_for_one_run_and_hsk_max(home, tmp_path):
 
 def test_import_anki_export_studied_only_then_analyze(home, tmp_path, anki_exports, anki_files):
     run("known", "import", anki_files["apkg"], "--studied-only")
-    known = set(run("known", "list").output.split())
-    assert known == set(anki_exports.STUDIED_WORDS)
+    # Each studied card was answered once: reviewed, its interval far under 21 days.
+    assert run("known", "list").output.split() == []
+    learning = set(run("known", "list", "--status", "learning").output.split())
+    assert learning == set(anki_exports.STUDIED_WORDS)
+    run("known", "add", "咖啡")
     text = tmp_path / "t.txt"
     text.write_text(TEXT, encoding="utf-8")
     report = json.loads(run("analyze", "--json", text).output)["known"]
     assert report["token_coverage"] > 0
     unknown = {w["word"] for w in report["unknown_top"]}
-    assert not unknown & {"银行", "朋友", "喜欢", "电脑"}
+    assert not unknown & {"银行", "朋友", "喜欢", "电脑", "咖啡"}
+    assert {"银行", "朋友", "喜欢", "电脑"} <= {w["word"] for w in report["learning_top"]}
 
 
 def test_from_deck_marks_a_finished_decks_words_known(home, tmp_path):
