@@ -216,8 +216,7 @@ def test_sentences_of_8_to_30_characters_come_first(seed_path, hsk3_home):
 
 
 def test_every_i_plus_one_sentence_of_8_to_30_characters_is_found(seed_path, hsk3_home):
-    from flashcards.textio import read_text
-
+    from flashcards.read.plain import read_text
     from flashcards.sentences import split_sentences
 
     with KnownWords.open(path=hsk3_home / "default.sqlite3", read_only=True) as store:
