@@ -29,6 +29,7 @@ from .models import (
 from .segment import traditional_converter
 from .senses import (
     Use,
+    asks,
     entry_fits,
     everyday_sense,
     is_note,
@@ -362,10 +363,11 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
     spans: list[_Shown] = []
     edges = _cut_edges(sentence, keys)
     uses: list[tuple] = []
+    question = asks(annotated.readings)
     for i, (r, key) in enumerate(keys):
         if key is None:
             continue
-        use = use_of(annotated.readings, i)
+        use = use_of(annotated.readings, i, question)
         whole = i not in edges
         uses.append((key, r.token.text, r.token.proper, whole, use, None))
         if penalty is not None:

@@ -83,8 +83,9 @@ class Use:
     after_word: bool = False
 
 
-def use_of(readings: Sequence[Reading], index: int) -> Use:
-    """The use of the token at ``index`` of ``readings`` (one sentence)."""
+def use_of(readings: Sequence[Reading], index: int, question: bool | None = None) -> Use:
+    """The use of the token at ``index`` of ``readings`` (one sentence); ``question``:
+    whether the sentence asks (:func:`asks`), when the caller already knows."""
     tok = readings[index].token
     j = index - 1
     while j >= 0 and readings[j].token.kind == SPACE:
@@ -115,7 +116,12 @@ def use_of(readings: Sequence[Reading], index: int) -> Use:
     ):
         pos = "n"
     # Only a sentence's end: before a comma, 了 still marks a completed action (才来了，就…).
-    rest = [r.token for r in readings[k:] if r.token.kind != SPACE]
+    rest = []
+    for r in readings[k:]:
+        if r.token.kind != SPACE:
+            rest.append(r.token)
+            if len(rest) == 2:
+                break
     clause_final = all(t.kind == PUNCT for t in rest[:2]) and (
         not rest or any(ch in _SENTENCE_ENDS for t in rest[:2] for ch in t.text) or len(rest) == 1
     )
@@ -132,7 +138,7 @@ def use_of(readings: Sequence[Reading], index: int) -> Use:
         after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
         clause_final=clause_final,
         before_measure=before_measure,
-        question=_asks(readings),
+        question=asks(readings) if question is None else question,
         after_word=prev is not None and prev.kind != PUNCT,
     )
 
@@ -141,7 +147,7 @@ _SENTENCE_ENDS = frozenset("。！？!?…；;")
 _QUESTION_PARTICLES = frozenset(["吗", "嗎", "么", "麼", "呢"])
 
 
-def _asks(readings: Sequence[Reading]) -> bool:
+def asks(readings: Sequence[Reading]) -> bool:
     """Does the sentence ask something: a question mark, or a question particle before
     its last punctuation?"""
     texts = [r.token.text for r in readings if r.token.kind != SPACE]
