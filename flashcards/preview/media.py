@@ -89,7 +89,9 @@ def players(text: str, media: Mapping[str, bytes]) -> str:
         spoken = spoken.replace("{", "&#123;").replace("}", "&#125;")
         return (
             f'<button type="button" class="pv-tts" hidden data-lang="{html.escape(code)}" '
-            f'data-text="{spoken}" title="read aloud (this browser\'s voice)">&#128264;</button>'
+            # ▶ (U+25B6), a shape most text fonts carry: the speaker emoji showed as a box where
+            # the system has no emoji font.
+            f'data-text="{spoken}" title="read aloud (this browser\'s voice)">&#9654;</button>'
         )
 
     def image(match: re.Match[str]) -> str:
