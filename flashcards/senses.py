@@ -91,14 +91,9 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     while j >= 0 and readings[j].token.kind == SPACE:
         j -= 1
     prev = readings[j].token if j >= 0 else None
-    def counts(token) -> bool:
-        return token.kind != PUNCT and (
-            token.kind == NUMBER or is_count_word(token.simplified or token.text)
-        )
-
-    counted = prev is not None and counts(prev)
+    counted = prev is not None and _counts(prev)
     if prev is not None and not counted and prev.text in _APPROXIMATELY and j > 0:
-        counted = counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
+        counted = _counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
     k = index + 1
     while k < len(readings) and readings[k].token.kind == SPACE:
         k += 1
@@ -117,11 +112,11 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         pos = "n"
     # Only a sentence's end: before a comma, 了 still marks a completed action (才来了，就…).
     rest = []
-    for r in readings[k:]:
-        if r.token.kind != SPACE:
-            rest.append(r.token)
-            if len(rest) == 2:
-                break
+    at = k
+    while at < len(readings) and len(rest) < 2:  # the next two tokens, by index: no copies
+        if readings[at].token.kind != SPACE:
+            rest.append(readings[at].token)
+        at += 1
     clause_final = all(t.kind == PUNCT for t in rest[:2]) and (
         not rest or any(ch in _SENTENCE_ENDS for t in rest[:2] for ch in t.text) or len(rest) == 1
     )
@@ -144,6 +139,12 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
 
 
 _SENTENCE_ENDS = frozenset("。！？!?…；;")
+
+
+def _counts(token) -> bool:
+    return token.kind != PUNCT and (
+        token.kind == NUMBER or is_count_word(token.simplified or token.text)
+    )
 _QUESTION_PARTICLES = frozenset(["吗", "嗎", "么", "麼", "呢"])
 
 
