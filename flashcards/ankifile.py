@@ -182,9 +182,17 @@ def text_value(value: object) -> str:
 
 def read_anki(path: Path, read: Callable[[Path, sqlite3.Connection, set[str]], T]) -> T:
     """``read(path, connection, table names)`` applied to the collection of the Anki package
-    or collection file at ``path``, opened read-only from a copy, with every query bounded."""
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
+    or collection file at ``path``, opened read-only from a copy, with every query bounded.
+    A file that is missing, unreadable or neither is a one-line FlashcardsError."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        raise FlashcardsError(f"{path}: no such file") from None
+    except OSError as error:
+        raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
+    if not head.startswith((*ZIP_MAGICS, SQLITE_MAGIC)):
+        raise FlashcardsError(f"{path}: not an Anki package or collection")
     if head.startswith(SQLITE_MAGIC):
         with copied_collection(path) as database:
             return _read_database(path, database, read)

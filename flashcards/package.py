@@ -174,12 +174,12 @@ class NoteRecord:
     def has_cards(self) -> bool:
         if self.model == SENTENCE_MODEL_NAME:
             return bool(self.fields["Sentence"])
-        return any(self.fields[f] for f in ("MakeRecognition", "MakeRecall", "MakeCloze"))
+        return any(self.fields[f] for f in CARD_FLAG_FIELDS.values())
 
 
 def count_cards(records: Sequence[NoteRecord]) -> int:
     """How many cards Anki makes from these notes."""
-    flags = ("MakeRecognition", "MakeRecall", "MakeCloze")
+    flags = tuple(CARD_FLAG_FIELDS.values())
     return sum(
         (1 if r.has_cards else 0)
         if r.model == SENTENCE_MODEL_NAME

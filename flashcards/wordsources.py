@@ -541,17 +541,7 @@ def card_kinds_by_guid(path: str | os.PathLike[str]) -> dict[str, frozenset[str]
     A note type counts as ours when it has the three flag fields (MakeRecognition, MakeRecall,
     MakeCloze), whatever it was renamed to. Raises FlashcardsError as read_words does.
     """
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        raise FlashcardsError(f"{path}: no such file") from None
-    except OSError as error:
-        raise FlashcardsError(f"{path}: cannot read it ({error.strerror})") from None
-    if not head.startswith((*ZIP_MAGICS, SQLITE_MAGIC)):
-        raise FlashcardsError(f"{path}: not an Anki package or collection")
-    return read_anki(path, _read_card_kinds)
+    return read_anki(Path(path), _read_card_kinds)
 
 
 def _read_card_kinds(
