@@ -457,7 +457,6 @@ class _AnkiWords:
 # A word is known when one of its cards is due again in at least this many days: Anki's own
 # "mature" threshold.
 KNOWN_INTERVAL_DAYS = 21
-REVIEW_STATES = ("known", "learning", "new")
 
 
 def is_anki_file(path: str | os.PathLike[str]) -> bool:
@@ -484,10 +483,7 @@ def read_review_states(
     yet, ``new`` when no card has been answered (or all were reset to new). The interval
     (cards.ivl) is what every Anki version and scheduler keeps; FSRS's stability, where an
     export has it, is not read. A suspended or buried card counts by its interval too."""
-    path = Path(path)
-    if not is_anki_file(path):
-        raise FlashcardsError(f"{path}: not an Anki package or collection")
-    return read_anki(path, _AnkiReviewStates(note_type, field, known_interval))
+    return read_anki(Path(path), _AnkiReviewStates(note_type, field, known_interval))
 
 
 @dataclass(frozen=True)
