@@ -924,6 +924,13 @@ class _SentenceReader:
         allowed = tuple(dict.fromkeys(cands.common + cands.variant + named))
         if tok.proper or not allowed:
             allowed = tuple(dict.fromkeys(cands.proper + allowed))
+        if tok.pos in _PERSON_TAGS and not tok.proper and cands.surname:
+            # jieba tags a lone 冯, 褚 or 翟 as a name, but also 么 of 绸裙么: the model,
+            # which has read many names, says whether this one is the surname.
+            widened = tuple(dict.fromkeys(allowed + cands.surname))
+            by_model = self.model_reading(i, 0, ch, widened)
+            if by_model in cands.surname and by_model not in allowed:
+                return by_model
         if len(allowed) == 1:
             return allowed[0]
         if by_rule is None and len(cands.classifier) == 1 and self.counted(i):

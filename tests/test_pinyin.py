@@ -426,3 +426,35 @@ def test_cpp_accuracy(dictionary):
     # g2pM is a dependency: without its weights the rules alone reach about 93%.
     assert model_is_available()
     assert ours.accuracy >= 0.95, ours.accuracy
+
+
+def _first_sentence_with(parts: tuple[str, ...], needle: str) -> str:
+    """The first sentence of a ../shared text that contains ``needle``, verbatim."""
+    text = shared_path(*parts).read_text("utf-8")
+    at = text.index(needle)
+    start = max(text.rfind(p, 0, at) for p in "。！？\n") + 1
+    ends = [e for e in (text.find(p, at) for p in "。！？\n") if e >= 0]
+    return text[start : min(ends) + 1].strip()
+
+
+# A surname jieba cuts off from its given name: its reading as a surname, though its
+# commonest reading as a word differs (贾 gu3 "merchant", 冯 ping2 "gallop", 褚 zhu3 "padded").
+LONE_SURNAMES = [
+    (("corpus", "hongloumeng.txt"), "长子贾赦袭了官", "贾", "jiǎ"),
+    (("corpus", "hongloumeng.txt"), "贾政", "贾", "jiǎ"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "冯歪嘴子", "冯", "féng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "許褚", "褚", "chǔ"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "褚曰", "褚", "chǔ"),
+]
+
+
+@pytest.mark.parametrize("parts, needle, char, expected", LONE_SURNAMES)
+def test_lone_surname_in_real_text(dictionary, parts, needle, char, expected):
+    sentence = _first_sentence_with(parts, needle)
+    at = sentence.index(needle) + needle.index(char)
+    assert syllable_at(sentence, at, dictionary)[1] == expected, sentence
+
+
+def test_a_particle_jieba_tags_as_a_name_keeps_its_reading(dictionary):
+    # jieba tags this 么 as a person's name; the question particle it is stays ma5.
+    assert marked_syllable("衣裳是绸裙么？", "么", dictionary) == "ma"
