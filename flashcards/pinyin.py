@@ -43,7 +43,7 @@ from .han import has_han, is_han
 from .learner import learner_reading
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
-from .segment import to_simplified
+from .segment import split_by_dictionary, to_simplified
 from .senses import is_count_word
 from .tones import mark, normalise_u
 
@@ -960,8 +960,20 @@ class _SentenceReader:
         return tuple(dict.fromkeys(c.common + c.variant + given)) or c.proper
 
     def read_unknown(self, i: int, tok: Token, word: str) -> str:
-        """A word CC-CEDICT lacks (a name kept whole): character by character."""
-        return " ".join(self.char_in_word(i, k, ch, tok) for k, ch in enumerate(word))
+        """A word CC-CEDICT lacks (a name kept whole, a glued token): a dictionary word
+        inside it with one reading is read so (王夫人 fu1 ren5, 曹丞相 cheng2 xiang4, 何曾
+        he2 ceng2), other characters one by one."""
+        syllables: list[str] = []
+        for piece in split_by_dictionary(word, self.dictionary):
+            readings = _candidates(self.dictionary, piece, piece).common if len(piece) > 1 else ()
+            if len(readings) == 1:
+                syllables += readings[0].split()
+            else:
+                at = len(syllables)
+                syllables += [
+                    self.char_in_word(i, at + k, ch, tok) for k, ch in enumerate(piece)
+                ]
+        return " ".join(syllables)
 
     def read_mixed(self, i: int, word: str) -> str | None:
         """A token with Han and other characters (卡拉OK): its Han characters only."""

@@ -448,13 +448,26 @@ LONE_SURNAMES = [
 ]
 
 
-@pytest.mark.parametrize("parts, needle, char, expected", LONE_SURNAMES)
-def test_lone_surname_in_real_text(dictionary, parts, needle, char, expected):
-    sentence = _first_sentence_with(parts, needle)
-    at = sentence.index(needle) + needle.index(char)
-    assert syllable_at(sentence, at, dictionary)[1] == expected, sentence
-
-
 def test_a_particle_jieba_tags_as_a_name_keeps_its_reading(dictionary):
     # jieba tags this 么 as a person's name; the question particle it is stays ma5.
     assert marked_syllable("衣裳是绸裙么？", "么", dictionary) == "ma"
+
+
+# A token CC-CEDICT lacks (a name with a title, a glued run) is read through the dictionary
+# words inside it, not character by character: 王夫人 is Wáng fūren, not fūrén.
+WORDS_INSIDE_UNKNOWN_TOKENS = [
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "曹丞相差我", "相", "xiàng"),
+    (("corpus", "hongloumeng.txt"), "宋妈妈道", "妈", "ma"),
+    (("corpus", "hongloumeng.txt"), "欲洁何曾洁", "曾", "céng"),
+    (("corpus", "laoshe-chaguan.txt"), "崔先生", "生", "sheng"),
+]
+
+
+@pytest.mark.parametrize(
+    "parts, needle, char, expected", LONE_SURNAMES + WORDS_INSIDE_UNKNOWN_TOKENS
+)
+def test_reading_in_real_text(dictionary, parts, needle, char, expected):
+    """The last ``char`` of ``needle`` in the first sentence of a ../shared text with it."""
+    sentence = _first_sentence_with(parts, needle)
+    at = sentence.index(needle) + needle.rindex(char)
+    assert syllable_at(sentence, at, dictionary)[1] == expected, sentence
