@@ -69,6 +69,8 @@ _CONDITIONS = (
     "pos",
     "before",
     "after",
+    "after_first",
+    "not_after",
     "not_prev",
     "not_next",
     "not_next_first",
@@ -645,6 +647,10 @@ def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
         return any(w in value for w in ctx.clause(i, -1))
     if name == "after":
         return any(w in value for w in ctx.clause(i, 1))
+    if name == "after_first":
+        return any(w[:1] in value for w in ctx.clause(i, 1))
+    if name == "not_after":
+        return not any(w in value for w in ctx.clause(i, 1))
     if name == "prev_redup":
         return _reduplicated(ctx.word(i - 1)) == value
     if name == "after_pos":

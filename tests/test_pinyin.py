@@ -463,8 +463,18 @@ WORDS_INSIDE_UNKNOWN_TOKENS = [
 ]
 
 
+# The passive 为…所 ("by"), beside 为 "for" in the same texts.
+PASSIVE_WEI = [
+    (("corpus", "luxun-nahan.txt"), "不为世间所知", "为", "wéi"),
+    (("corpus", "hongloumeng.txt"), "竟为风露所欺", "为", "wéi"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "為賊所害", "為", "wéi"),
+    (("corpus", "laoshe-chaguan.txt"), "为这点功劳", "为", "wèi"),
+    (("corpus", "luxun-nahan.txt"), "为报仇起见", "为", "wèi"),
+]
+
+
 @pytest.mark.parametrize(
-    "parts, needle, char, expected", LONE_SURNAMES + WORDS_INSIDE_UNKNOWN_TOKENS
+    "parts, needle, char, expected", LONE_SURNAMES + WORDS_INSIDE_UNKNOWN_TOKENS + PASSIVE_WEI
 )
 def test_reading_in_real_text(dictionary, parts, needle, char, expected):
     """The last ``char`` of ``needle`` in the first sentence of a ../shared text with it."""
