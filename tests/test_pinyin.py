@@ -472,10 +472,17 @@ PASSIVE_WEI = [
     (("corpus", "luxun-nahan.txt"), "为报仇起见", "为", "wèi"),
 ]
 
+# 过 after a verb marks experience (guo); after 不知 or a modal it is the verb "pass".
+GUO_AFTER_A_VERB = [
+    (("corpus", "hongloumeng.txt"), "又不知过了几世几劫", "过", "guò"),
+    (("corpus", "hongloumeng.txt"), "又怨他不会过", "过", "guò"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "他没有想过", "过", "guo"),
+    (("corpus", "laoshe-chaguan.txt"), "的确那么想过", "过", "guo"),
+]
+READINGS_IN_REAL_TEXT = LONE_SURNAMES + WORDS_INSIDE_UNKNOWN_TOKENS + PASSIVE_WEI + GUO_AFTER_A_VERB
 
-@pytest.mark.parametrize(
-    "parts, needle, char, expected", LONE_SURNAMES + WORDS_INSIDE_UNKNOWN_TOKENS + PASSIVE_WEI
-)
+
+@pytest.mark.parametrize("parts, needle, char, expected", READINGS_IN_REAL_TEXT)
 def test_reading_in_real_text(dictionary, parts, needle, char, expected):
     """The last ``char`` of ``needle`` in the first sentence of a ../shared text with it."""
     sentence = _first_sentence_with(parts, needle)
