@@ -479,7 +479,21 @@ GUO_AFTER_A_VERB = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "他没有想过", "过", "guo"),
     (("corpus", "laoshe-chaguan.txt"), "的确那么想过", "过", "guo"),
 ]
-READINGS_IN_REAL_TEXT = LONE_SURNAMES + WORDS_INSIDE_UNKNOWN_TOKENS + PASSIVE_WEI + GUO_AFTER_A_VERB
+# 应 ending a clause, or before 了 or 曰, is "answer, respond" (ying4); the modal "should"
+# (ying1) needs a verb after it.
+YING_WITHOUT_A_VERB = [
+    (("corpus", "luxun-nahan.txt"), "仍然没有人应", "应", "yìng"),
+    (("corpus", "hongloumeng.txt"), "凤姐应了", "应", "yìng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "肅不應", "應", "yìng"),
+    (("corpus", "hongloumeng.txt"), "也是应有此灾", "应", "yīng"),
+]
+READINGS_IN_REAL_TEXT = (
+    LONE_SURNAMES
+    + WORDS_INSIDE_UNKNOWN_TOKENS
+    + PASSIVE_WEI
+    + GUO_AFTER_A_VERB
+    + YING_WITHOUT_A_VERB
+)
 
 
 @pytest.mark.parametrize("parts, needle, char, expected", READINGS_IN_REAL_TEXT)
