@@ -487,8 +487,17 @@ YING_WITHOUT_A_VERB = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "肅不應", "應", "yìng"),
     (("corpus", "hongloumeng.txt"), "也是应有此灾", "应", "yīng"),
 ]
+# 地 the noun "ground, place", where jieba tags it as the adverbial particle.
+DI_THE_GROUND = [
+    (("corpus", "hongloumeng.txt"), "落花满地鸟惊飞", "地", "dì"),
+    (("corpus", "hongloumeng.txt"), "出身之地", "地", "dì"),
+    (("corpus", "hongloumeng.txt"), "这么天不怕地不怕", "地", "dì"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "十天半月地", "地", "de"),
+    (("corpus", "luxun-nahan.txt"), "终于慢慢地走了", "地", "de"),
+]
 READINGS_IN_REAL_TEXT = (
-    LONE_SURNAMES
+    DI_THE_GROUND
+    + LONE_SURNAMES
     + WORDS_INSIDE_UNKNOWN_TOKENS
     + PASSIVE_WEI
     + GUO_AFTER_A_VERB
