@@ -81,6 +81,7 @@ _CONDITIONS = (
     "prev_redup",
     "after_pos",
     "proper",
+    "only_question_word",
 )
 
 
@@ -592,6 +593,17 @@ class _Context:
             j += 1
         return out
 
+    def only_question_word(self, i: int, others: frozenset[str]) -> bool:
+        """Does token ``i``'s clause end in a question mark, with none of ``others`` (other
+        question words, 吗) in it? Then token ``i`` is what the question asks."""
+        j = i + 1
+        while not self.edge(j):
+            j += 1
+        if j >= len(self.tokens) or not any(c in self.tokens[j].text for c in "?？"):
+            return False
+        words = self.clause(i, -1) + self.clause(i, 1)
+        return not any(w in others or any(c in others for c in w) for w in words)
+
     def clause(self, i: int, step: int) -> list[str]:
         out = []
         j = i + step
@@ -657,6 +669,8 @@ def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
         return any(_pos_matches(p, value) for p in ctx.clause_tags(i + 1))
     if name == "proper":
         return ctx.tokens[i].proper == value
+    if name == "only_question_word":
+        return ctx.only_question_word(i, value)
     raise ValueError(name)
 
 

@@ -316,6 +316,8 @@ def test_every_rule_reading_is_a_reading_cedict_knows(dictionary):
     """A typo in the rule table (zhang4 for 长) would read a word in a way no dictionary
     knows; every rule and default must be one of the word's CC-CEDICT readings."""
     known_elsewhere = {"得了": {"de2 le5"}, "穿着": {"chuan1 zhe5"}, "一行": {"yi1 hang2"}}
+    # Older texts write 那 for 哪: the readings of 哪里 and 哪儿.
+    known_elsewhere |= {"那里": set(dictionary.readings("哪里")), "那儿": {"na3 r5"}}
     for word, rules in rule_table().words.items():
         readings = {r.lower().replace("u:", "ü") for r in dictionary.readings(word)}
         wanted = {r.reading for r in rules.rules} | ({rules.default} if rules.default else set())
@@ -495,8 +497,18 @@ DI_THE_GROUND = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "十天半月地", "地", "de"),
     (("corpus", "luxun-nahan.txt"), "终于慢慢地走了", "地", "de"),
 ]
+# Older texts write 那里 for 哪里 "where": where it is what a question asks, or before a
+# verb of knowing in a rhetorical "how could"; not 在那里 + a verb, "there, at it".
+NALI_FOR_WHERE = [
+    (("corpus", "luxun-nahan.txt"), "现在你的同党在那里", "里", "lǐ"),
+    (("corpus", "hongloumeng.txt"), "那里知道这清幽气象呢", "里", "lǐ"),
+    (("corpus", "hongloumeng.txt"), "那里肯舍", "那", "nǎ"),
+    (("corpus", "luxun-nahan.txt"), "你又在那里打猫了", "那", "nà"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "李永春是在那里", "那", "nà"),
+]
 READINGS_IN_REAL_TEXT = (
-    DI_THE_GROUND
+    NALI_FOR_WHERE
+    + DI_THE_GROUND
     + LONE_SURNAMES
     + WORDS_INSIDE_UNKNOWN_TOKENS
     + PASSIVE_WEI
