@@ -105,6 +105,8 @@ class RuleTable:
     words: dict[str, WordRules]
     surnames: dict[str, str]  # a character's reading as the first character of a name
     names: dict[str, str]  # a character's reading inside a name (mostly transliterations)
+    degree: frozenset[str] = frozenset()  # adverbs of degree (很, 最, 有些): an adjective follows
+    strict_degree: frozenset[str] = frozenset()  # those never before a noun (很, 最, not 有些)
 
 
 def _expand(values: Any, sets: dict[str, list[str]]) -> Any:
@@ -143,7 +145,13 @@ def parse_rule_table(data: dict) -> RuleTable:
         if default is not None and len(default.split()) != len(word):
             raise ValueError(f"{word}: default {default!r} has the wrong syllable count")
         words[word] = WordRules(tuple(rules), default)
-    return RuleTable(words, dict(data.get("surnames", {})), dict(data.get("names", {})))
+    return RuleTable(
+        words,
+        dict(data.get("surnames", {})),
+        dict(data.get("names", {})),
+        frozenset(sets.get("DEGREE", ())),
+        frozenset(sets.get("DEGREE_NEVER_BEFORE_A_NOUN", ())),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -685,6 +693,19 @@ def _fired_rule(word_rules: WordRules, ctx: _Context, i: int) -> str | None:
 # --------------------------------------------------------------------------- the reader
 
 
+def _neutral_twin(reading: str, choices: Sequence[str]) -> bool:
+    """Is ``reading`` another of ``choices`` with a neutral tone in place of a full one?"""
+    mine = reading.split()
+    for other in choices:
+        theirs = other.split()
+        if other == reading or len(theirs) != len(mine):
+            continue
+        pairs = [(a, b) for a, b in zip(mine, theirs, strict=True) if a != b]
+        if pairs and all(a[:-1] == b[:-1] and a.endswith("5") for a, b in pairs):
+            return True
+    return False
+
+
 @lru_cache(maxsize=65536)
 def _noun_rank(dictionary: Dictionary, word: str, reading: str) -> int:
     """How much the entries of ``word`` in ``reading`` look like a noun's: 0 where a sense
@@ -846,6 +867,16 @@ class _SentenceReader:
                 and all(_noun_rank(self.dictionary, word, r) == 2 for r in neutral)
             ):
                 return full[0]
+        before = self.ctx.word(i - 1)
+        if before in self.table.degree and (
+            before in self.table.strict_degree or not self.ctx.pos(i).startswith("n")
+        ):
+            # 太大意, 最公道, 很地道: after an adverb of degree the word is an adjective,
+            # and where two readings differ only in a neutral tone, the colloquial
+            # adjective is the neutral one (da4 yi5 "careless", not da4 yi4 "gist").
+            neutral = [r for r in choices if _neutral_twin(r, choices)]
+            if len(neutral) == 1:
+                return neutral[0]
         if self.nominal(i):
             ranks = {r: _noun_rank(self.dictionary, word, r) for r in choices}
             best = max(ranks.values())

@@ -506,8 +506,17 @@ NALI_FOR_WHERE = [
     (("corpus", "luxun-nahan.txt"), "你又在那里打猫了", "那", "nà"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "李永春是在那里", "那", "nà"),
 ]
+# After an adverb of degree the word is an adjective: where two readings differ only in a
+# neutral tone, the neutral one (大意 da4 yi5 "careless", not da4 yi4 "gist").
+NEUTRAL_ADJECTIVE_AFTER_DEGREE = [
+    (("corpus", "laoshe-chaguan.txt"), "你别太大意了", "意", "yi"),
+    (("corpus", "hongloumeng.txt"), "又最公道", "道", "dao"),
+    (("corpus", "hongloumeng.txt"), "心里很受用", "用", "yong"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "还有些女人", "人", "rén"),
+]
 READINGS_IN_REAL_TEXT = (
-    NALI_FOR_WHERE
+    NEUTRAL_ADJECTIVE_AFTER_DEGREE
+    + NALI_FOR_WHERE
     + DI_THE_GROUND
     + LONE_SURNAMES
     + WORDS_INSIDE_UNKNOWN_TOKENS
