@@ -514,8 +514,18 @@ NEUTRAL_ADJECTIVE_AFTER_DEGREE = [
     (("corpus", "hongloumeng.txt"), "心里很受用", "用", "yong"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "还有些女人", "人", "rén"),
 ]
+# 人家 "a household" after what kind of family it is (富贵人家), else "other people";
+# 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
+HOUSEHOLDS_AND_EVENTS = [
+    (("corpus", "hongloumeng.txt"), "富贵人家养的孩子都娇嫩", "家", "jiā"),
+    (("corpus", "hongloumeng.txt"), "那庄农人家", "家", "jiā"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "帮了人家的忙", "家", "jia"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "吓出一场病来", "场", "cháng"),
+    (("seeds", "000_6077f70e12453669.txt"), "一场战争", "场", "cháng"),
+]
 READINGS_IN_REAL_TEXT = (
-    NEUTRAL_ADJECTIVE_AFTER_DEGREE
+    HOUSEHOLDS_AND_EVENTS
+    + NEUTRAL_ADJECTIVE_AFTER_DEGREE
     + NALI_FOR_WHERE
     + DI_THE_GROUND
     + LONE_SURNAMES
