@@ -738,7 +738,7 @@ _MAIN_VERB_HOSTS = frozenset(
     "要 想 会 能 可以 应该 应当 该 得 愿意 肯 敢 让 叫 请 使 令 准 许 打算 准备 不要 别".split()
 )
 # Demonstratives with their measure word, after which a noun stands (others: is_count_word).
-_DETERMINERS = frozenset(("这个", "那个", "哪个"))
+_DETERMINERS = frozenset(("这个", "那个", "哪个", "什么", "任何", "某个", "每个"))
 
 
 class _SentenceReader:
@@ -903,7 +903,7 @@ class _SentenceReader:
         if self.ctx.pos(i).startswith(("a", "b")):
             return False  # an adjective before its noun keeps its own reading (地道老好人)
         return (
-            following.startswith(("n", "s"))
+            following.startswith(("n", "s", "vn"))
             and not following.startswith(("nr", "ns", "nt"))
             and not self.nominal(i)
             and not self.ctx.edge(i + 1)

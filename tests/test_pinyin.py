@@ -523,8 +523,17 @@ HOUSEHOLDS_AND_EVENTS = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "吓出一场病来", "场", "cháng"),
     (("seeds", "000_6077f70e12453669.txt"), "一场战争", "场", "cháng"),
 ]
+# A two-reading word before a noun or a verbal noun takes the reading that modifies
+# (正当利益 "legitimate", 東西衝殺 "east and west"); after 什么 it is the noun (什么东西).
+BEFORE_AND_AFTER_A_NOUN = [
+    (("seeds", "000_6077f70e12453669.txt"), "中方正当利益", "当", "dàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "布東西衝殺", "西", "xī"),
+    (("corpus", "hongloumeng.txt"), "我是个什么东西儿", "西", "xi"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "什么地方有空", "方", "fang"),
+]
 READINGS_IN_REAL_TEXT = (
-    HOUSEHOLDS_AND_EVENTS
+    BEFORE_AND_AFTER_A_NOUN
+    + HOUSEHOLDS_AND_EVENTS
     + NEUTRAL_ADJECTIVE_AFTER_DEGREE
     + NALI_FOR_WHERE
     + DI_THE_GROUND
