@@ -531,8 +531,16 @@ BEFORE_AND_AFTER_A_NOUN = [
     (("corpus", "hongloumeng.txt"), "我是个什么东西儿", "西", "xi"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "什么地方有空", "方", "fang"),
 ]
+# 将 ending a clause is the noun "general" (jiang4); 一通 after a verb is "a bout" (tong4).
+CLAUSE_ENDS = [
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "我正要捉拿賊將", "將", "jiàng"),
+    (("corpus", "hongloumeng.txt"), "便点兵派将", "将", "jiàng"),
+    (("corpus", "luxun-nahan.txt"), "飘飘然的飞了一通", "通", "tòng"),
+    (("corpus", "luxun-nahan.txt"), "想了一通", "通", "tòng"),
+]
 READINGS_IN_REAL_TEXT = (
-    BEFORE_AND_AFTER_A_NOUN
+    CLAUSE_ENDS
+    + BEFORE_AND_AFTER_A_NOUN
     + HOUSEHOLDS_AND_EVENTS
     + NEUTRAL_ADJECTIVE_AFTER_DEGREE
     + NALI_FOR_WHERE
