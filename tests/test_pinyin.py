@@ -538,8 +538,16 @@ CLAUSE_ENDS = [
     (("corpus", "luxun-nahan.txt"), "飘飘然的飞了一通", "通", "tòng"),
     (("corpus", "luxun-nahan.txt"), "想了一通", "通", "tòng"),
 ]
+# 大夫 after an official's rank is da4 fu1 (an official), else dai4 fu5 (a doctor);
+# 当夜 "that same night" is dang4 ye4, as 现代汉语词典 gives it.
+OFFICIALS_AND_NIGHTS = [
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "諫議大夫劉陶", "夫", "fū"),
+    (("corpus", "hongloumeng.txt"), "请大夫", "夫", "fu"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "當夜三更", "當", "dàng"),
+]
 READINGS_IN_REAL_TEXT = (
-    CLAUSE_ENDS
+    OFFICIALS_AND_NIGHTS
+    + CLAUSE_ENDS
     + BEFORE_AND_AFTER_A_NOUN
     + HOUSEHOLDS_AND_EVENTS
     + NEUTRAL_ADJECTIVE_AFTER_DEGREE
