@@ -545,8 +545,15 @@ OFFICIALS_AND_NIGHTS = [
     (("corpus", "hongloumeng.txt"), "请大夫", "夫", "fu"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "當夜三更", "當", "dàng"),
 ]
+# Classical 說 shui4 "persuade" (往說之), beside the storyteller's 卻說 shuo1.
+PERSUADE = [
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "願往說之", "說", "shuì"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "往說張繡", "說", "shuì"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "卻說袁紹興兵", "說", "shuō"),
+]
 READINGS_IN_REAL_TEXT = (
-    OFFICIALS_AND_NIGHTS
+    PERSUADE
+    + OFFICIALS_AND_NIGHTS
     + CLAUSE_ENDS
     + BEFORE_AND_AFTER_A_NOUN
     + HOUSEHOLDS_AND_EVENTS
