@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.constants import RE_HANS
 
 from .cache import cached_table
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
@@ -273,6 +274,17 @@ def _pypinyin_run(text: str) -> list[str]:
             for c in text
         ]
     return [_clean(s) if is_han(c) else s for c, s in zip(text, out, strict=True)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _pypinyin_of_run(run: str) -> tuple[str, ...]:
+    # Clauses come again in a long text (宝玉道, 笑道): each is read once.
+    return tuple(_pypinyin_run(run))
+
+
+def _pypinyin_reads(ch: str) -> bool:
+    """Is ``ch`` one of the characters pypinyin reads (its own test, as it cuts a text)?"""
+    return RE_HANS.match(ch) is not None
 
 
 @dataclass(frozen=True)
@@ -713,17 +725,18 @@ class _SentenceReader:
         self.overrides = overrides
         self.ctx = _Context(tokens)
         self.table = rule_table()
-        self._sentence_pinyin: list[str] | None = None
         self._model: dict[int, str] | None = None
         self._offsets: list[int] = []
+        self._joined: str | None = None
 
     def _text(self) -> str:
-        if not self._offsets:
+        if self._joined is None:
             pos = 0
             for t in self.ctx.tokens:
                 self._offsets.append(pos)
                 pos += len(t.simplified or t.text)
-        return "".join(t.simplified or t.text for t in self.ctx.tokens)
+            self._joined = "".join(t.simplified or t.text for t in self.ctx.tokens)
+        return self._joined
 
     def model_reading(self, i: int, k: int, ch: str, allowed: Sequence[str]) -> str | None:
         """The model's reading of character ``k`` of token ``i``, if it is one we allow.
@@ -754,12 +767,33 @@ class _SentenceReader:
         return found
 
     def pypinyin_in_sentence(self, i: int) -> list[str]:
-        """pypinyin's reading of token ``i``'s characters within the whole sentence."""
-        if self._sentence_pinyin is None:
-            self._sentence_pinyin = _pypinyin_run(self._text())
+        """pypinyin's reading of token ``i``'s characters within the whole sentence.
+
+        pypinyin cuts a text into runs of the characters it reads and matches its phrases
+        inside a run, never across one (pypinyin.seg.simpleseg): reading only the runs the
+        token stands in gives what reading the whole sentence would, for less.
+        """
+        text = self._text()
         start = self._offsets[i]
         tok = self.ctx.tokens[i]
-        return self._sentence_pinyin[start : start + len(tok.simplified or tok.text)]
+        end = start + len(tok.simplified or tok.text)
+        out: list[str] = []
+        pos = start
+        while pos < end:
+            ch = text[pos]
+            if not _pypinyin_reads(ch):
+                out.append(_clean(ch) if is_han(ch) else ch)  # what pypinyin gives back
+                pos += 1
+                continue
+            lo, hi = pos, pos + 1
+            while lo > 0 and _pypinyin_reads(text[lo - 1]):
+                lo -= 1
+            while hi < len(text) and _pypinyin_reads(text[hi]):
+                hi += 1
+            upto = min(end, hi)
+            out.extend(_pypinyin_of_run(text[lo:hi])[pos - lo : upto - lo])
+            pos = upto
+        return out
 
     def read(self, i: int) -> str | None:
         tok = self.ctx.tokens[i]

@@ -364,6 +364,25 @@ def test_model_inference_matches_g2pm_own_code():
     assert compared >= 8
 
 
+def test_pypinyin_in_sentence_reads_as_the_whole_sentence_does(dictionary, seed_path):
+    """pypinyin is asked only about the runs of Han characters a token stands in: every
+    token's characters come out as pypinyin reads them in the whole sentence."""
+    from flashcards.pinyin import _pypinyin_run, _SentenceReader
+
+    novel = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")[:20000]
+    text = seed_path.read_text("utf-8") + novel + "他在KTV唱卡拉OK，唱了3个 小时。長得很快"
+    compared = 0
+    for sentence in re.split(r"(?<=[。！？\n])", text):
+        reader = _SentenceReader(segment_text(sentence, dictionary), dictionary, False, {})
+        whole = _pypinyin_run(reader._text())
+        for i, tok in enumerate(reader.ctx.tokens):
+            start = reader._offsets[i]
+            word = tok.simplified or tok.text
+            assert reader.pypinyin_in_sentence(i) == whole[start : start + len(word)], word
+            compared += 1
+    assert compared > 5000
+
+
 def test_model_is_only_a_fallback(dictionary):
     """The model reads 他长得很快 with chang2; the rules must still win where they apply."""
     text = "他长得很快，请把书还给我。"
