@@ -28,7 +28,7 @@ AHEAD = 3
 # done before a second process would have started.
 BYTES_PER_JOB = 256_000
 
-_work: Callable[[Sentence], Any] | None = None  # set before forking
+_work: Callable[[list[Sentence]], list[Any]] | None = None  # set before forking
 
 
 def can_fork() -> bool:
@@ -63,21 +63,24 @@ def _batches(sentences: Iterable[Sentence]) -> Iterator[list[Sentence]]:
 
 def _work_batch(batch: list[Sentence]) -> list:
     assert _work is not None
-    return [_work(s) for s in batch]
+    return _work(batch)
 
 
 def map_in_order(
     sentences: Iterable[Sentence],
-    work: Callable[[Sentence], T],
+    work: Callable[[list[Sentence]], list[T]],
     jobs: int,
     warm: Callable[[], None] | None = None,
 ) -> Iterator[T]:
-    """``work`` applied to every sentence, in order, by ``jobs`` processes.
+    """``work`` applied to batches of the sentences (one result a sentence), the results
+    in order, by ``jobs`` processes. A batch is worked on as a whole (the model reads its
+    sentences side by side), so one process takes the same batches as several.
 
     ``warm`` loads in the parent what every worker needs, so that they share it."""
     global _work
     if jobs <= 1 or not can_fork():
-        yield from map(work, sentences)
+        for batch in _batches(sentences):
+            yield from work(batch)
         return
     if warm is not None:
         warm()
