@@ -823,12 +823,15 @@ class _SentenceReader:
         """
         text = self._text()
         skip = usual_beats_model()
+        model = _context_model()
+        knows = model.readings if model is not None else {}  # what model.knows() asks
+        offsets = self._offsets
         wanted = [
-            self._offsets[j] + k
+            offsets[j] + k
             for j, tok in enumerate(self.ctx.tokens)
             if len(tok.simplified or tok.text) == 1 or not tok.in_dictionary or tok.proper
             for k, c in enumerate(tok.simplified or tok.text)
-            if _model_knows(c) and not (c in skip and tok.in_dictionary and not tok.proper)
+            if c in knows and not (c in skip and tok.in_dictionary and not tok.proper)
         ]
         return text, wanted
 
