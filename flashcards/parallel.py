@@ -1,9 +1,11 @@
 """Work through a long text over several processes, the sentences coming back in order.
 
-Each sentence is segmented and read on its own, so the deck does not depend on how the
-sentences are shared out: any number of jobs gives the same notes. The parent reads and
-splits the text and collects the words; forked workers, which share the parent's loaded
-dictionary, tagger and model, annotate batches of sentences.
+Each sentence is segmented and read on its own (the model that reads rare polyphones runs
+a batch's sentences side by side, each to the same numbers as alone), so the deck does not
+depend on how the sentences are shared out: any number of jobs gives the same notes. The
+parent reads and splits the text and collects the words; forked workers, which share the
+parent's loaded dictionary, tagger and model, annotate batches of sentences; one job
+annotates the same batches itself.
 """
 
 from __future__ import annotations
