@@ -73,6 +73,26 @@ def annotate_sentence(
     return AnnotatedSentence(sentence, read_sentence(tokens, dictionary, overrides=readings))
 
 
+def annotate_sentences(
+    sentences: Sequence[Sentence],
+    dictionary: Dictionary,
+    *,
+    segmenter: str | None = None,
+    user_dict: str | None = None,
+    readings: Mapping[str, str] | None = None,
+) -> list[AnnotatedSentence]:
+    """``annotate_sentence`` of each sentence, the same for less CPU: the model that reads
+    rare polyphones reads the sentences side by side (see pinyin.read_sentences)."""
+    from .pinyin import read_sentences
+
+    tokens = [
+        segment_sentence(s, dictionary, segmenter=segmenter, user_dict=user_dict)
+        for s in sentences
+    ]
+    read = read_sentences(tokens, dictionary, overrides=readings)
+    return [AnnotatedSentence(s, r) for s, r in zip(sentences, read, strict=True)]
+
+
 def iter_annotated(
     inputs: Sequence[Input],
     *,
@@ -97,9 +117,9 @@ def iter_annotated(
     """
     dictionary = dictionary or load_dictionary()
 
-    def annotate(sentence: Sentence) -> AnnotatedSentence:
-        return annotate_sentence(
-            sentence, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
+    def annotate(sentences: list[Sentence]) -> list[AnnotatedSentence]:
+        return annotate_sentences(
+            sentences, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
         )
 
     return _in_processes(inputs, encoding, errors, progress, jobs, annotate, input_format)
@@ -111,12 +131,13 @@ def _in_processes(
     errors: str,
     progress: Callable[[int], None] | None,
     jobs: int | None,
-    work: Callable[[Sentence], T],
+    work: Callable[[list[Sentence]], list[T]],
     input_format: str | None = None,
 ) -> Iterator[T]:
-    """``work(sentence)`` for every sentence of ``inputs``, in order, over ``jobs``
-    processes (None: one a core, fewer for a short input). ``work`` annotates the
-    sentence; run once on a warm-up sentence first, it loads every table in the parent."""
+    """``work(batch)`` for batches of the sentences of ``inputs``, one result a sentence, in
+    order, over ``jobs`` processes (None: one a core, fewer for a short input). ``work``
+    annotates the sentences; run once on a warm-up sentence first, it loads every table in
+    the parent."""
     from .parallel import default_jobs, map_in_order
 
     if jobs is None:
@@ -126,7 +147,7 @@ def _in_processes(
         from .pinyin import model_is_available
 
         model_is_available()
-        work(Sentence(0, _WARM_UP, "warm-up", 0))
+        work([Sentence(0, _WARM_UP, "warm-up", 0)])
 
     sentences = _sentences(inputs, encoding, errors, progress, input_format)
     return map_in_order(sentences, work, jobs, warm)
@@ -204,12 +225,13 @@ def annotate_text(
 ) -> list[AnnotatedSentence]:
     """Every sentence of ``text`` with its tokens read in context."""
     dictionary = dictionary or load_dictionary()
-    return [
-        annotate_sentence(
-            s, dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
-        )
-        for s in split_sentences([clean_text(text)], source)
-    ]
+    return annotate_sentences(
+        list(split_sentences([clean_text(text)], source)),
+        dictionary,
+        segmenter=segmenter,
+        user_dict=user_dict,
+        readings=readings,
+    )
 
 
 def segment(
@@ -636,25 +658,26 @@ def make_deck(
     collector = VocabularyCollector(study_sentences=options.sentences > 0)
     readings = load_reading_overrides(options.readings) if options.readings else None
 
-    def annotate(sentence: Sentence) -> AnnotatedSentence:
-        return annotate_sentence(
-            sentence,
-            dictionary,
-            segmenter=options.segmenter,
-            user_dict=options.user_dict,
-            readings=readings,
-        )
-
     from .parallel import can_fork, default_jobs
 
     jobs = options.jobs if options.jobs is not None else default_jobs(_input_bytes(inputs))
     in_workers = jobs > 1 and can_fork()
 
-    def work(sentence: Sentence) -> tuple[bool, SentenceWords]:
-        # In a worker process, the sentence's words go back ready-made: the parent only
+    def work(sentences: list[Sentence]) -> list[tuple[bool, SentenceWords]]:
+        # In a worker process, the sentences' words go back ready-made: the parent only
         # adds them up, and little has to be sent.
-        words = sentence_words(annotate(sentence))
-        return has_han(sentence.text), words.freeze() if in_workers else words
+        annotated = annotate_sentences(
+            sentences,
+            dictionary,
+            segmenter=options.segmenter,
+            user_dict=options.user_dict,
+            readings=readings,
+        )
+        out = []
+        for a in annotated:
+            words = sentence_words(a)
+            out.append((has_han(a.sentence.text), words.freeze() if in_workers else words))
+        return out
 
     seen_han = False
     for han, words in _in_processes(

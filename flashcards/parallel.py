@@ -1,9 +1,11 @@
 """Work through a long text over several processes, the sentences coming back in order.
 
-Each sentence is segmented and read on its own, so the deck does not depend on how the
-sentences are shared out: any number of jobs gives the same notes. The parent reads and
-splits the text and collects the words; forked workers, which share the parent's loaded
-dictionary, tagger and model, annotate batches of sentences.
+Each sentence is segmented and read on its own (the model that reads rare polyphones runs
+a batch's sentences side by side, each to the same numbers as alone), so the deck does not
+depend on how the sentences are shared out: any number of jobs gives the same notes. The
+parent reads and splits the text and collects the words; forked workers, which share the
+parent's loaded dictionary, tagger and model, annotate batches of sentences; one job
+annotates the same batches itself.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ AHEAD = 3
 # done before a second process would have started.
 BYTES_PER_JOB = 256_000
 
-_work: Callable[[Sentence], Any] | None = None  # set before forking
+_work: Callable[[list[Sentence]], list[Any]] | None = None  # set before forking
 
 
 def can_fork() -> bool:
@@ -63,21 +65,24 @@ def _batches(sentences: Iterable[Sentence]) -> Iterator[list[Sentence]]:
 
 def _work_batch(batch: list[Sentence]) -> list:
     assert _work is not None
-    return [_work(s) for s in batch]
+    return _work(batch)
 
 
 def map_in_order(
     sentences: Iterable[Sentence],
-    work: Callable[[Sentence], T],
+    work: Callable[[list[Sentence]], list[T]],
     jobs: int,
     warm: Callable[[], None] | None = None,
 ) -> Iterator[T]:
-    """``work`` applied to every sentence, in order, by ``jobs`` processes.
+    """``work`` applied to batches of the sentences (one result a sentence), the results
+    in order, by ``jobs`` processes. A batch is worked on as a whole (the model reads its
+    sentences side by side), so one process takes the same batches as several.
 
     ``warm`` loads in the parent what every worker needs, so that they share it."""
     global _work
     if jobs <= 1 or not can_fork():
-        yield from map(work, sentences)
+        for batch in _batches(sentences):
+            yield from work(batch)
         return
     if warm is not None:
         warm()

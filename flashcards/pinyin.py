@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.constants import RE_HANS
 
 from .cache import cached_table
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
@@ -286,6 +287,17 @@ def _pypinyin_run(text: str) -> list[str]:
     return [_clean(s) if is_han(c) else s for c, s in zip(text, out, strict=True)]
 
 
+@lru_cache(maxsize=1 << 14)
+def _pypinyin_of_run(run: str) -> tuple[str, ...]:
+    # Clauses come again in a long text (宝玉道, 笑道): each is read once.
+    return tuple(_pypinyin_run(run))
+
+
+def _pypinyin_reads(ch: str) -> bool:
+    """Is ``ch`` one of the characters pypinyin reads (its own test, as it cuts a text)?"""
+    return RE_HANS.match(ch) is not None
+
+
 @dataclass(frozen=True)
 class _Candidates:
     common: tuple[str, ...]  # readings of real entries, dictionary order
@@ -480,48 +492,108 @@ class PolyphoneModel:
     def knows(self, ch: str) -> bool:
         return ch in self.readings
 
-    def _run(self, inputs, direction, steps: int):
-        """Hidden states of an LSTM over the first ``steps`` rows of ``inputs``."""
+    def _run(self, inputs: Sequence, direction, steps: Sequence[int]) -> list:
+        """Hidden states of an LSTM over the first ``steps[k]`` rows of each ``inputs[k]``,
+        the sequences side by side, a step at a time (a step's numpy calls, not a
+        sequence's, are what costs).
+
+        The recurrent product is a stack of vector-matrix products, one BLAS call a
+        sequence as when each ran alone, not one matrix product: a sequence's states are
+        the same bits whatever it runs beside. The longest go first, so that those still
+        running at a step are the first rows.
+        """
         np = self.np
         w_ih, w_hh, bias = direction
-        gates_in = inputs[:steps] @ w_ih + bias
         size = w_hh.shape[0]
-        h = np.zeros(size, dtype=np.float32)
-        c = np.zeros(size, dtype=np.float32)
-        out = np.empty((steps, size), dtype=np.float32)
         two, three = 2 * size, 3 * size
-        for t in range(steps):
-            g = gates_in[t] + h @ w_hh
-            # The sigmoid of all four gates in one call (the cell gate's is not used): fewer
-            # numpy calls a step, the same numbers.
-            s = 1 / (1 + np.exp(-g))
-            c = s[size:two] * c + s[:size] * np.tanh(g[two:three])
-            h = s[three:] * np.tanh(c)
-            out[t] = h
+        order = sorted(range(len(inputs)), key=lambda k: -steps[k])
+        out: list = [None] * len(inputs)
+        at = 0
+        while at < len(order):
+            longest = steps[order[at]]
+            group = order[at : at + max(1, _MODEL_ROWS // longest)]
+            at += len(group)
+            lengths = [steps[k] for k in group]
+            gates_in = np.zeros((longest, len(group), 4 * size), dtype=np.float32)
+            for b, k in enumerate(group):
+                gates_in[: lengths[b], b] = inputs[k][: lengths[b]] @ w_ih + bias
+            h = np.zeros((len(group), size), dtype=np.float32)
+            c = np.zeros((len(group), size), dtype=np.float32)
+            states = np.empty((longest, len(group), size), dtype=np.float32)
+            running = len(group)
+            for t in range(longest):
+                while lengths[running - 1] <= t:
+                    running -= 1
+                g = gates_in[t, :running] + (h[:running, None, :] @ w_hh)[:, 0]
+                # The sigmoid of all four gates in one call (the cell gate's is not used):
+                # fewer numpy calls a step, the same numbers.
+                s = 1 / (1 + np.exp(-g))
+                c = s[:, size:two] * c[:running] + s[:, :size] * np.tanh(g[:, two:three])
+                h = s[:, three:] * np.tanh(c)
+                states[t, :running] = h
+            for b, k in enumerate(group):
+                out[k] = states[: lengths[b], b]
         return out
 
     def predict(self, text: str, positions: Sequence[int]) -> dict[int, str]:
         """The reading of the character at each of ``positions`` the model knows."""
+        return self.predict_many([(text, positions)])[0]
+
+    def predict_many(
+        self, questions: Sequence[tuple[str, Sequence[int]]]
+    ) -> list[dict[int, str]]:
+        """``predict(text, positions)`` for each question, the sentences run together."""
+        if len(questions) > _MODEL_SENTENCES:  # a bounded batch's embeddings and states
+            return [
+                answer
+                for at in range(0, len(questions), _MODEL_SENTENCES)
+                for answer in self.predict_many(questions[at : at + _MODEL_SENTENCES])
+            ]
         np = self.np
-        wanted = [p for p in positions if text[p] in self.readings]
-        if not wanted:
-            return {}
-        ids = [self.begin, *(self.char_ids.get(c, self.unknown) for c in text), self.end]
-        emb = self.embedding[np.array(ids)]
-        n = len(ids)
-        first, last = min(wanted) + 1, max(wanted) + 1  # +1: the start token
-        fw = self._run(emb, self.forward, last + 1)
-        bw = self._run(emb[::-1], self.backward, n - first)
-        out = {}
-        for p in wanted:
-            t = p + 1
-            state = np.concatenate([fw[t], bw[n - 1 - t]])
-            hidden = np.maximum(state @ self.hidden[0] + self.hidden[1], 0)
-            logits = hidden @ self.output[0] + self.output[1]
-            choices = self.readings[text[p]]
-            best = max(choices, key=lambda cr: logits[cr[0]])
-            out[p] = best[1]
+        asked = []  # (question, text, wanted, length with the start and end tokens)
+        embedded, forward_steps, backward_steps = [], [], []
+        for q, (text, positions) in enumerate(questions):
+            wanted = [p for p in positions if text[p] in self.readings]
+            if not wanted:
+                continue
+            ids = [self.begin, *(self.char_ids.get(c, self.unknown) for c in text), self.end]
+            n = len(ids)
+            embedded.append(self.embedding[np.array(ids)])
+            # The forward pass stops at the last character asked about, the backward pass
+            # at the first (+1: the start token).
+            forward_steps.append(max(wanted) + 2)
+            backward_steps.append(n - 1 - min(wanted))
+            asked.append((q, text, wanted, n))
+        out: list[dict[int, str]] = [{} for _ in questions]
+        if not asked:
+            return out
+        fw = self._run(embedded, self.forward, forward_steps)
+        bw = self._run([e[::-1] for e in embedded], self.backward, backward_steps)
+        states = np.stack(
+            [
+                np.concatenate([fw[k][p + 1], bw[k][n - 2 - p]])
+                for k, (_, _, wanted, n) in enumerate(asked)
+                for p in wanted
+            ]
+        )
+        # Stacks of vector-matrix products again: each position's numbers as if alone.
+        hidden = np.maximum((states[:, None, :] @ self.hidden[0])[:, 0] + self.hidden[1], 0)
+        logits = (hidden[:, None, :] @ self.output[0])[:, 0] + self.output[1]
+        row = 0
+        for q, text, wanted, _ in asked:
+            for p in wanted:
+                scores = logits[row]
+                best = max(self.readings[text[p]], key=lambda cr: scores[cr[0]])
+                out[q][p] = best[1]
+                row += 1
         return out
+
+
+# Rows of LSTM steps the model runs side by side at most (sequences x their longest): a
+# few megabytes of gates, however long a sentence is.
+_MODEL_ROWS = 16384
+# Sentences the model reads side by side at most.
+_MODEL_SENTENCES = 256
 
 
 @lru_cache(maxsize=1)
@@ -754,53 +826,84 @@ class _SentenceReader:
         self.overrides = overrides
         self.ctx = _Context(tokens)
         self.table = rule_table()
-        self._sentence_pinyin: list[str] | None = None
         self._model: dict[int, str] | None = None
         self._offsets: list[int] = []
+        self._joined: str | None = None
 
     def _text(self) -> str:
-        if not self._offsets:
+        if self._joined is None:
             pos = 0
             for t in self.ctx.tokens:
                 self._offsets.append(pos)
                 pos += len(t.simplified or t.text)
-        return "".join(t.simplified or t.text for t in self.ctx.tokens)
+            self._joined = "".join(t.simplified or t.text for t in self.ctx.tokens)
+        return self._joined
 
     def model_reading(self, i: int, k: int, ch: str, allowed: Sequence[str]) -> str | None:
         """The model's reading of character ``k`` of token ``i``, if it is one we allow.
 
-        The model is run once a sentence, for every polyphone it knows in it.
+        The model is run once a sentence, for every polyphone it knows in it (or once for
+        many sentences, by read_sentences, before they are read).
         """
         if not self.use_model or not _model_knows(ch):
             return None
         if self._model is None:
-            text = self._text()
-            # Only characters the model may decide: a word of one character, a name, or a
-            # word the dictionary lacks; the shorter the span, the fewer LSTM steps. A
-            # dictionary word of one character whose usual reading beats the model never
-            # asks it (read_char); the states elsewhere do not depend on what is asked.
-            skip = usual_beats_model()
-            wanted = [
-                self._offsets[j] + k
-                for j, tok in enumerate(self.ctx.tokens)
-                if len(tok.simplified or tok.text) == 1 or not tok.in_dictionary or tok.proper
-                for k, c in enumerate(tok.simplified or tok.text)
-                if _model_knows(c)
-                and not (c in skip and tok.in_dictionary and not tok.proper and j != i)
-            ]
-            self._model = _context_model().predict(text, wanted)  # type: ignore[union-attr]
+            self._model = _context_model().predict(*self.model_question())  # type: ignore[union-attr]
         found = self._model.get(self._offsets[i] + k)
         if found is None or (allowed and found not in allowed):
             return None
         return found
 
+    def model_question(self) -> tuple[str, list[int]]:
+        """The sentence's text and the positions the model may be asked about in it.
+
+        Only characters the model may decide: a word of one character, a name, or a word
+        the dictionary lacks; the shorter the span, the fewer LSTM steps. A dictionary word
+        of one character whose usual reading beats the model never asks it (read_char);
+        the states elsewhere do not depend on what is asked.
+        """
+        text = self._text()
+        skip = usual_beats_model()
+        model = _context_model()
+        knows = model.readings if model is not None else {}  # what model.knows() asks
+        offsets = self._offsets
+        wanted = [
+            offsets[j] + k
+            for j, tok in enumerate(self.ctx.tokens)
+            if len(tok.simplified or tok.text) == 1 or not tok.in_dictionary or tok.proper
+            for k, c in enumerate(tok.simplified or tok.text)
+            if c in knows and not (c in skip and tok.in_dictionary and not tok.proper)
+        ]
+        return text, wanted
+
     def pypinyin_in_sentence(self, i: int) -> list[str]:
-        """pypinyin's reading of token ``i``'s characters within the whole sentence."""
-        if self._sentence_pinyin is None:
-            self._sentence_pinyin = _pypinyin_run(self._text())
+        """pypinyin's reading of token ``i``'s characters within the whole sentence.
+
+        pypinyin cuts a text into runs of the characters it reads and matches its phrases
+        inside a run, never across one (pypinyin.seg.simpleseg): reading only the runs the
+        token stands in gives what reading the whole sentence would, for less.
+        """
+        text = self._text()
         start = self._offsets[i]
         tok = self.ctx.tokens[i]
-        return self._sentence_pinyin[start : start + len(tok.simplified or tok.text)]
+        end = start + len(tok.simplified or tok.text)
+        out: list[str] = []
+        pos = start
+        while pos < end:
+            ch = text[pos]
+            if not _pypinyin_reads(ch):
+                out.append(_clean(ch) if is_han(ch) else ch)  # what pypinyin gives back
+                pos += 1
+                continue
+            lo, hi = pos, pos + 1
+            while lo > 0 and _pypinyin_reads(text[lo - 1]):
+                lo -= 1
+            while hi < len(text) and _pypinyin_reads(text[hi]):
+                hi += 1
+            upto = min(end, hi)
+            out.extend(_pypinyin_of_run(text[lo:hi])[pos - lo : upto - lo])
+            pos = upto
+        return out
 
     def read(self, i: int) -> str | None:
         tok = self.ctx.tokens[i]
@@ -1071,6 +1174,31 @@ def read_sentence(
     written, or simplified) to the reading it always has (see load_reading_overrides).
     """
     reader = _SentenceReader(tokens, dictionary, use_model, overrides or {})
+    return _read_all(reader, tokens, dictionary)
+
+
+def read_sentences(
+    sentences: Sequence[Sequence[Token]],
+    dictionary: Dictionary,
+    *,
+    use_model: bool = True,
+    overrides: Mapping[str, str] | None = None,
+) -> list[tuple[Reading, ...]]:
+    """``read_sentence`` of each sentence's tokens, the same readings for less: the model
+    reads all the sentences side by side first (a sentence at a time, its numpy calls
+    cost more than its sums)."""
+    readers = [_SentenceReader(t, dictionary, use_model, overrides or {}) for t in sentences]
+    model = _context_model() if use_model else None
+    if model is not None:
+        answers = model.predict_many([r.model_question() for r in readers])
+        for reader, answer in zip(readers, answers, strict=True):
+            reader._model = answer
+    return [_read_all(r, t, dictionary) for r, t in zip(readers, sentences, strict=True)]
+
+
+def _read_all(
+    reader: _SentenceReader, tokens: Sequence[Token], dictionary: Dictionary
+) -> tuple[Reading, ...]:
     index = {id(t): k for k, t in enumerate(reader.ctx.tokens)}
     out = []
     for tok in tokens:

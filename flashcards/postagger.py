@@ -99,8 +99,16 @@ class PosCutter:
     """Cuts text into (word, tag) pairs as ``jieba.posseg.cut`` does."""
 
     def __init__(self, shard: Callable[[str], Shard], total: int) -> None:
-        self._shard = shard  # the tables for the words starting with a character
+        self._shard_of = shard  # the tables for the words starting with a character
         self._log_total = log(total)
+        # Each character's shard, found once: the cut asks for it at every character.
+        self._shards: dict[str, Shard] = {}
+
+    def _shard(self, ch: str) -> Shard:
+        found = self._shards.get(ch)
+        if found is None:
+            found = self._shards[ch] = self._shard_of(ch)
+        return found
 
     @classmethod
     def cached(cls) -> PosCutter:
@@ -149,29 +157,37 @@ class PosCutter:
     def _route(self, sentence: str) -> list[int]:
         """jieba's DAG and best route: where the word starting at each position ends."""
         n = len(sentence)
-        dag: list[list[int]] = []
-        shards: list[dict] = []
-        for k in range(n):
-            freqs = self._shard(sentence[k])[0]
-            shards.append(freqs)
-            ends = []
+        # jieba builds the whole DAG first, then scores it from the end; a position's
+        # words do not depend on the route after it, so both are done in one pass here.
+        # The sums are jieba's, term for term, and a tie goes to the later end as in
+        # jieba's max over (score, end) pairs.
+        scores = [0.0] * (n + 1)
+        ends = [0] * n
+        log_total = self._log_total
+        shards = self._shards
+        for k in range(n - 1, -1, -1):
+            ch = sentence[k]
+            found = shards.get(ch)
+            freqs = found[0] if found is not None else self._shard(ch)[0]
+            best_score = best_end = None
             i = k
-            frag = sentence[k]
+            frag = ch
             while i < n and frag in freqs:
-                if freqs[frag]:
-                    ends.append(i)
+                freq = freqs[frag]
+                if freq:
+                    score = log(freq) - log_total + scores[i + 1]
+                    if best_score is None or score > best_score or (
+                        score == best_score and i > best_end
+                    ):
+                        best_score, best_end = score, i
                 i += 1
                 frag = sentence[k : i + 1]
-            dag.append(ends or [k])
-        route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
-        log_total = self._log_total
-        for idx in range(n - 1, -1, -1):
-            freqs = shards[idx]
-            route[idx] = max(
-                (log(freqs.get(sentence[idx : x + 1]) or 1) - log_total + route[x + 1][0], x)
-                for x in dag[idx]
-            )
-        return [end for _, end in route]
+            if best_score is None:  # no word starts here: the character alone
+                best_score = log(freqs.get(ch) or 1) - log_total + scores[k + 1]
+                best_end = k
+            scores[k] = best_score
+            ends[k] = best_end
+        return ends
 
     def _flush(self, buf: str) -> Iterator[tuple[str, str]]:
         if len(buf) == 1:

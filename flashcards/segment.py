@@ -358,6 +358,7 @@ def _non_han_kind(text: str, group: str) -> str:
     return SYMBOL
 
 
+@lru_cache(maxsize=16384)
 def never_a_name(word: str, dictionary: Dictionary) -> bool:
     """A word on an HSK list, or one CC-CEDICT reads in lower case (太尉, 菩萨)."""
     return bool(
@@ -556,16 +557,23 @@ def _join_split_words(
 ) -> list[_Piece]:
     """Join two or three whole tokens into the dictionary word the text makes of them."""
     out: list[_Piece] = []
+    # Each piece's part in a join, worked out once rather than once a window it is in.
+    bound = [len(p.word) < 2 for p in pieces]
+    opens = [_joins(p, True) for p in pieces]
+    follows = [_joins(p, False) for p in pieces]
+    count = len(pieces)
     i = 0
-    while i < len(pieces):
+    while i < count:
         joined = None
         for n in (2, 3):
-            window = pieces[i : i + n]
             # A word made of words only (经济 增长, 生活 水平) is a phrase: the learner
             # learns its words. A bound piece is what a joined word needs (中 美, 碳 中和).
-            if all(len(p.word) > 1 for p in window):
+            if i + n > count:
+                break
+            if not any(bound[i : i + n]):
                 continue
-            if len(window) == n and all(_joins(p, k == 0) for k, p in enumerate(window)):
+            if opens[i] and all(follows[i + 1 : i + n]):
+                window = pieces[i : i + n]
                 word = "".join(p.word for p in window)
                 if (
                     len(word) <= 4

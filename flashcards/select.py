@@ -56,12 +56,6 @@ _UNBALANCED_PENALTY = 500
 _QUOTE_PAIRS = ("“”", "「」", "『』", "‘’", "《》", "（）")
 
 
-def _at_edge(text: str, start: int, word: str) -> bool:
-    """Is the word the first or the last thing in ``text`` (closing punctuation aside)?"""
-    body = text.rstrip(_TRAILING)
-    return start <= 0 or start + len(word) >= len(body)
-
-
 _TRAILING = "。！？；…,.!?;”’」』）)》 "
 
 
@@ -364,6 +358,7 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
     edges = _cut_edges(sentence, keys)
     uses: list[tuple] = []
     question = asks(annotated.readings)
+    bodies: dict[int, int] = {}  # a span's length without its closing punctuation
     for i, (r, key) in enumerate(keys):
         if key is None:
             continue
@@ -387,11 +382,17 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         if span not in shown:
             shown[span] = len(spans)
             spans.append(_Shown(sentence, *span, keys, *marks))
-        example = spans[shown[span]]
+        which = shown[span]
+        example = spans[which]
         if excerpt and not example.balanced:
             continue
         at = r.token.start - example.offset
-        if _at_edge(example.sentence.text, at, r.token.text):
+        body = bodies.get(which)
+        if body is None:
+            body = bodies[which] = len(example.sentence.text.rstrip(_TRAILING))
+        if at <= 0 or at + len(r.token.text) >= body:
+            # The word is the first or the last thing in the example (closing
+            # punctuation aside).
             own_penalty += _EDGE_PENALTY
         if not example.balanced:
             own_penalty += _UNBALANCED_PENALTY

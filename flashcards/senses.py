@@ -17,8 +17,9 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
@@ -87,6 +88,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     """The use of the token at ``index`` of ``readings`` (one sentence); ``question``:
     whether the sentence asks (:func:`asks`), when the caller already knows."""
     tok = readings[index].token
+    n = len(readings)
     j = index - 1
     while j >= 0 and readings[j].token.kind == SPACE:
         j -= 1
@@ -95,12 +97,12 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     if prev is not None and not counted and prev.text in _APPROXIMATELY and j > 0:
         counted = _counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
     k = index + 1
-    while k < len(readings) and readings[k].token.kind == SPACE:
+    while k < n and readings[k].token.kind == SPACE:
         k += 1
-    following = readings[k].token.text if k < len(readings) else ""
+    next_token = readings[k].token if k < n else None
+    following = next_token.text if next_token is not None else ""
     # 长得很高, 长了, 干着: a verb, whatever jieba's tag (it often says adjective).
     pos = "v" if following in _VERB_MARKERS else tok.pos
-    next_token = readings[k].token if k < len(readings) else None
     next_pos = next_token.pos if next_token is not None else ""
     before_noun = next_pos.startswith(("n", "r")) and not next_pos.startswith("nr")
     # A verbal noun before a noun names a thing (行动纪念馆); a verb after an adjective is
@@ -111,31 +113,46 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     ):
         pos = "n"
     # Only a sentence's end: before a comma, 了 still marks a completed action (才来了，就…).
-    rest = []
-    at = k
-    while at < len(readings) and len(rest) < 2:  # the next two tokens, by index: no copies
-        if readings[at].token.kind != SPACE:
-            rest.append(readings[at].token)
-        at += 1
-    clause_final = all(t.kind == PUNCT for t in rest[:2]) and (
-        not rest or any(ch in _SENTENCE_ENDS for t in rest[:2] for ch in t.text) or len(rest) == 1
-    )
+    # The next two tokens but white space, by index: no copies.
+    if next_token is None:
+        clause_final = True
+    elif next_token.kind != PUNCT:
+        clause_final = False
+    else:
+        at = k + 1
+        while at < n and readings[at].token.kind == SPACE:
+            at += 1
+        after = readings[at].token if at < n else None
+        if after is None:
+            clause_final = True  # one punctuation mark, then the end
+        elif after.kind != PUNCT:
+            clause_final = False
+        else:
+            clause_final = any(ch in _SENTENCE_ENDS for ch in next_token.text) or any(
+                ch in _SENTENCE_ENDS for ch in after.text
+            )
     before_measure = next_token is not None and (
         next_token.kind == NUMBER
         or next_pos.startswith("q")
         or (next_pos.startswith("m") and all(ch in _NUMERALS for ch in next_token.text))
     )
-    return Use(
+    return _use(
         pos,
         counted or tok.pos.startswith("q"),
         before_noun,
         # jieba tags many verbs adjectives (落实好): either may take a complement.
-        after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
-        clause_final=clause_final,
-        before_measure=before_measure,
-        question=asks(readings) if question is None else question,
-        after_word=prev is not None and prev.kind != PUNCT,
+        prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
+        clause_final,
+        before_measure,
+        asks(readings) if question is None else question,
+        prev is not None and prev.kind != PUNCT,
     )
+
+
+@lru_cache(maxsize=4096)
+def _use(*fields: Any) -> Use:
+    # A text has a few hundred distinct uses: each made once, not once a token.
+    return Use(*fields)
 
 
 _SENTENCE_ENDS = frozenset("。！？!?…；;")
@@ -143,8 +160,13 @@ _SENTENCE_ENDS = frozenset("。！？!?…；;")
 
 def _counts(token) -> bool:
     return token.kind != PUNCT and (
-        token.kind == NUMBER or is_count_word(token.simplified or token.text)
+        token.kind == NUMBER or _is_count_word(token.simplified or token.text)
     )
+
+
+@lru_cache(maxsize=65536)
+def _is_count_word(word: str) -> bool:
+    return is_count_word(word)
 _QUESTION_PARTICLES = frozenset(["吗", "嗎", "么", "麼", "呢"])
 
 

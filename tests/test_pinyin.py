@@ -366,6 +366,54 @@ def test_model_inference_matches_g2pm_own_code():
     assert compared >= 8
 
 
+def test_pypinyin_in_sentence_reads_as_the_whole_sentence_does(dictionary, seed_path):
+    """pypinyin is asked only about the runs of Han characters a token stands in: every
+    token's characters come out as pypinyin reads them in the whole sentence."""
+    from flashcards.pinyin import _pypinyin_run, _SentenceReader
+
+    novel = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")[:20000]
+    text = seed_path.read_text("utf-8") + novel + "他在KTV唱卡拉OK，唱了3个 小时。長得很快"
+    compared = 0
+    for sentence in re.split(r"(?<=[。！？\n])", text):
+        reader = _SentenceReader(segment_text(sentence, dictionary), dictionary, False, {})
+        whole = _pypinyin_run(reader._text())
+        for i, tok in enumerate(reader.ctx.tokens):
+            start = reader._offsets[i]
+            word = tok.simplified or tok.text
+            assert reader.pypinyin_in_sentence(i) == whole[start : start + len(word)], word
+            compared += 1
+    assert compared > 5000
+
+
+def test_sentences_read_together_read_as_each_alone(dictionary, seed_path):
+    """read_sentences runs the model over many sentences side by side: every reading, and
+    every answer of the model, is what the sentence read alone gives."""
+    from flashcards.pinyin import _context_model, _SentenceReader, read_sentences
+
+    novel = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")[:15000]
+    text = seed_path.read_text("utf-8") + novel
+    sentences = [segment_text(s, dictionary) for s in re.split(r"(?<=[。！？\n])", text)]
+    together = read_sentences(sentences, dictionary)
+    assert together == [read_sentence(t, dictionary) for t in sentences]
+    model = _context_model()
+    questions = [_SentenceReader(t, dictionary, True, {}).model_question() for t in sentences]
+    answers = model.predict_many(questions)
+    assert answers == [model.predict(text, wanted) for text, wanted in questions]
+    assert sum(len(a) for a in answers) > 500
+    # Not only the same answers: the same bits of every LSTM state, sentences of any length.
+    import numpy as np
+
+    embedded = [
+        model.embedding[[model.char_ids.get(c, model.unknown) for c in s]]
+        for s in re.split(r"[，。！？\n]", novel)
+        if s
+    ][:300]
+    steps = [len(e) for e in embedded]
+    side_by_side = model._run(embedded, model.forward, steps)
+    for e, n, states in zip(embedded, steps, side_by_side, strict=True):
+        assert np.array_equal(states, model._run([e], model.forward, [n])[0])
+
+
 def test_model_is_only_a_fallback(dictionary):
     """The model reads 他长得很快 with chang2; the rules must still win where they apply."""
     text = "他长得很快，请把书还给我。"
