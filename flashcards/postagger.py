@@ -31,7 +31,7 @@ _ENG = re.compile("[a-zA-Z0-9]+")
 _NUM = re.compile("[\\.0-9]+")
 
 SHARDS = 256
-_VERSION = "1"  # bump when what is cached changes
+_VERSION = "2"  # bump when what is cached changes
 
 Shard = tuple[dict, dict]  # (word or prefix -> frequency, word -> tag)
 
@@ -49,6 +49,10 @@ def _build_dictionary() -> tuple[int, list[Shard]]:
     shards: list[Shard] = [({}, {}) for _ in range(SHARDS)]
     of_char: dict[str, Shard] = {}
     total = 0
+    # One object for each distinct frequency, tag and word: marshal writes a shared object
+    # once and loads it as one (349,046 tags are 55 strings, their frequencies 5,088 ints),
+    # a third of the memory of the loaded tables.
+    same: dict = {}
     text = (_jieba_folder() / "dict.txt").read_bytes().decode("utf-8")
     for line in text.splitlines():
         parts = line.strip().split(" ")
@@ -59,15 +63,16 @@ def _build_dictionary() -> tuple[int, list[Shard]]:
         if shard is None:
             shard = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
         freqs = shard[0]
+        word = same.setdefault(word, word)
         freq = int(parts[1])
-        freqs[word] = freq
+        freqs[word] = same.setdefault(freq, freq)
         total += freq
         for k in range(1, len(word)):
-            prefix = word[:k]
+            prefix = same.setdefault(word[:k], word[:k])
             if prefix not in freqs:
                 freqs[prefix] = 0
         if len(parts) == 3:
-            shard[1][word] = parts[2]
+            shard[1][word] = same.setdefault(parts[2], parts[2])
     return total, shards
 
 
