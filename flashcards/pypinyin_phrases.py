@@ -69,10 +69,14 @@ class PhraseTable(MutableMapping):
     """
 
     def __init__(self) -> None:
-        self._seen: dict[str, str | list | None] = {}
+        self._seen: dict[str, str | list | None] = {}  # read from the table
+        self._own: dict[str, str | list] = {}  # added by a caller, with their prefixes
 
     def _value(self, key: str) -> str | list | None:
         """The phrase's value, ``_PREFIX`` for the start of a phrase, None for neither."""
+        own = self._own.get(key)
+        if own is not None:
+            return own
         try:
             return self._seen[key]
         except KeyError:
@@ -94,17 +98,17 @@ class PhraseTable(MutableMapping):
         return value  # type: ignore[return-value]
 
     def __setitem__(self, key: str, value: list[list[str]]) -> None:
-        self._seen[key] = value
+        self._own[key] = value
         for end in range(1, len(key)):
             if self._value(key[:end]) is None:
-                self._seen[key[:end]] = _PREFIX
+                self._own[key[:end]] = _PREFIX
 
     def __delitem__(self, key: str) -> None:
         raise TypeError("pypinyin's phrases cannot be removed")
 
     def _all(self) -> dict[str, None]:
         keys = {k: None for k, v in _table().items() if v != _PREFIX}
-        keys.update((k, None) for k, v in self._seen.items() if isinstance(v, list))
+        keys.update((k, None) for k, v in self._own.items() if v != _PREFIX)
         return keys
 
     def __iter__(self) -> Iterator[str]:
@@ -115,6 +119,10 @@ class PhraseTable(MutableMapping):
 
     def __bool__(self) -> bool:
         return True
+
+    def forget(self) -> None:
+        """Let go of what was read from the table; phrases a caller added stay."""
+        self._seen = {}
 
     def is_prefix(self, key: str) -> bool:
         """Is ``key`` a phrase or the start of one (pypinyin's prefix set)?"""
@@ -132,7 +140,14 @@ class _PrefixSet:
 
     def add(self, key: str) -> None:
         if not self._phrases.is_prefix(key):
-            self._phrases._seen[key] = _PREFIX
+            self._phrases._own[key] = _PREFIX
+
+
+def forget() -> None:
+    """Let go of the phrases read so far (read again when asked for)."""
+    phrases = getattr(sys.modules.get("pypinyin.constants"), "PHRASES_DICT", None)
+    if isinstance(phrases, PhraseTable):
+        phrases.forget()
 
 
 def _import_pypinyin_without_phrases() -> None:
