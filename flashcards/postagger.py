@@ -16,11 +16,10 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from math import log
 from pathlib import Path
 
-from .cache import cached_shards, cached_table, shard_of_char
+from .cache import cached_shards, shard_of_char
 
 # jieba.posseg's own patterns, as it splits a text before and inside the HMM.
 _HAN_INTERNAL = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
@@ -92,12 +91,16 @@ def _build_hmm() -> tuple[dict, ...]:
     return tuple(tables)
 
 
-@lru_cache(maxsize=1)
-def hmm_tables() -> tuple[dict, dict, dict, dict]:
-    """jieba.posseg's HMM: (char -> states, start, transition, emission)."""
+def hmm_sources() -> list[Path]:
+    """The files of jieba.posseg's HMM."""
     folder = _jieba_folder() / "posseg"
-    sources = [folder / f"{name}.p" for name in _HMM_FILES]
-    return tuple(cached_table("jieba-hmm", sources, _VERSION, _build_hmm))  # type: ignore
+    return [folder / f"{name}.p" for name in _HMM_FILES]
+
+
+def hmm_tables() -> tuple[dict, dict, dict, dict]:
+    """jieba.posseg's HMM: (char -> states, start, transition, emission), read from
+    jieba's files (posviterbi caches it in a compact form)."""
+    return _build_hmm()  # type: ignore[return-value]
 
 
 class PosCutter:
