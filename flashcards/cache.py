@@ -370,13 +370,15 @@ def _write_key_table(
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v, o INTEGER) WITHOUT ROWID")
-            db.executemany(
-                "INSERT INTO kv VALUES (?, ?, ?)", ((k, v, i) for i, (k, v) in enumerate(rows))
-            )
+            # In key order: each row goes at the end of the tree, several times faster than
+            # in the given order, and the pages come out full.
+            # (Keys are unique: tuples compare by key alone.)
+            ordered = sorted((k, v, i) for i, (k, v) in enumerate(rows))
+            db.executemany("INSERT INTO kv VALUES (?, ?, ?)", ordered)
+            del ordered
             db.execute("CREATE TABLE meta (v BLOB)")
             db.execute("INSERT INTO meta VALUES (?)", (marshal.dumps(meta),))
             db.commit()
-            db.execute("VACUUM")
         finally:
             db.close()
         with open(tmp, "rb+") as fh:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from math import log
 from pathlib import Path
 from typing import Any
@@ -43,13 +44,13 @@ def _jieba_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _dictionary_lines() -> Iterator[list[str]]:
-    """The fields of each line of jieba's dict.txt: word, frequency and maybe a tag."""
+@lru_cache(maxsize=1)
+def _dictionary_lines() -> list[list[str]]:
+    """The fields of each line of jieba's dict.txt: word, frequency and maybe a tag (read
+    once for both tables built from it, when the cache is built)."""
     text = (_jieba_folder() / "dict.txt").read_bytes().decode("utf-8")
-    for line in text.splitlines():
-        parts = line.strip().split(" ")
-        if parts[0]:
-            yield parts
+    lines = [line.strip().split(" ") for line in text.splitlines()]
+    return [parts for parts in lines if parts[0]]
 
 
 def _build_dictionary() -> tuple[int, list[dict]]:
@@ -139,6 +140,7 @@ class PosCutter:
         sources = [_jieba_folder() / "dict.txt"]
         table = cached_shards("jieba", sources, _VERSION, _build_dictionary)
         tags = _Tags(cached_key_table("jieba-tags", sources, _VERSION, _build_tags))
+        _dictionary_lines.cache_clear()
         total = table.meta
 
         def shard(ch: str) -> Shard:
