@@ -688,6 +688,9 @@ def make_deck(
     if not seen_han and not options.allow_empty:
         names = ", ".join("stdin" if str(p) == "-" else str(p) for p in inputs)
         raise FlashcardsError(f"no Chinese text found in {names}; no deck written")
+    from .memory import after_annotating
+
+    after_annotating(collector.tokens)  # planning and writing the deck need none of it
     selection = replace(
         SelectionOptions(
             **{name: getattr(options, name) for name in SelectionOptions.__dataclass_fields__}

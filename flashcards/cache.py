@@ -1,21 +1,27 @@
 """A cache of parsed data tables on disk, so that start-up stays fast.
 
-Tables are stored with marshal (plain tuples, lists, dicts and strings load several times
-faster than they parse) under the user's cache folder, or ``$FLASHCARDS_CACHE``. A table
-is keyed by the files it came from (path, size, modification time) and a version of the
-code that built it, so a changed source or parser never serves stale data.
+Small tables are stored with marshal (plain tuples, lists, dicts and strings load several
+times faster than they parse); large ones that are read a key at a time (CC-CEDICT,
+wordfreq) in a sqlite file, so that a process holds only the rows it asked for instead of
+the whole table as Python objects. Both live under the user's cache folder, or
+``$FLASHCARDS_CACHE``. A table is keyed by the files it came from (path, size,
+modification time) and a version of the code that built it, so a changed source or parser
+never serves stale data.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import marshal
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
+import weakref
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -114,9 +120,10 @@ def _write(target: Path, payload: bytes) -> None:
 
 def _remove_older(name: str, keep: str) -> None:
     """Caches of this table built from other sources or by another version of the code."""
-    own = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}(?:\.marshal)?")
+    own = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}(?:\.marshal|\.sqlite|\.check)?")
+    keep_stem = keep.split(".")[0]  # a sqlite table and its checksum file go together
     for old in cache_dir().iterdir():
-        if old.name != keep and own.fullmatch(old.name):
+        if old.name.split(".")[0] != keep_stem and own.fullmatch(old.name):
             if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
             else:
@@ -214,3 +221,171 @@ def _write_folder(folder: Path, meta: Any, shards: list[Any]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if not folder.exists():
             raise
+
+
+# --- tables in sqlite ---------------------------------------------------------------------
+
+Value = str | int | float | bytes
+
+
+class KeyTable:
+    """A table of key -> value in a sqlite file of the cache, read a key at a time.
+
+    The file is checked whole against its checksum file when opened (sqlite reads a page
+    only when a key on it is asked for, so it would not see a garbled page until then);
+    a damaged or missing file is rebuilt, once. Forked workers open their own connection:
+    sqlite's may not cross a fork.
+    """
+
+    def __init__(self, path: Path, rebuild: Callable[[], None] | None = None) -> None:
+        self._path = path
+        self._rebuild = rebuild
+        self._db: sqlite3.Connection | None = None
+        self.meta: Any = None
+        self._open()
+        _open_tables.add(self)
+
+    def _open(self) -> None:
+        if not _verified(self._path):
+            raise ValueError(f"damaged cache file {self._path}")
+        db = sqlite3.connect(f"file:{self._path}?mode=ro&immutable=1", uri=True,
+                             check_same_thread=False)
+        try:
+            (meta,) = db.execute("SELECT v FROM meta").fetchone()
+            self.meta = marshal.loads(meta)
+        except (sqlite3.Error, TypeError, ValueError, EOFError):
+            db.close()
+            raise ValueError(f"damaged cache file {self._path}") from None
+        self._db = db
+
+    def _query(self, sql: str, args: tuple = ()) -> list:
+        if self._db is None:
+            self._open()
+        assert self._db is not None
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError:
+            if self._rebuild is None:
+                raise
+        rebuild, self._rebuild = self._rebuild, None
+        self._db.close()
+        self._db = None
+        rebuild()
+        return self._query(sql, args)
+
+    def get(self, key: str) -> Value | None:
+        rows = self._query("SELECT v FROM kv WHERE k = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def keys(self) -> Iterator[str]:
+        """Every key, in the order the table was built in."""
+        for (key,) in self._query("SELECT k FROM kv ORDER BY o"):
+            yield key
+
+    def items(self) -> Iterator[tuple[str, Value]]:
+        """Every (key, value), in the order the table was built in."""
+        return iter(self._query("SELECT k, v FROM kv ORDER BY o"))
+
+    def _forget_connection(self) -> None:
+        self._db = None  # the parent's, in a forked child: left alone, never closed here
+
+
+_open_tables: weakref.WeakSet[KeyTable] = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        after_in_child=lambda: [t._forget_connection() for t in list(_open_tables)]
+    )
+
+
+def _file_crc(path: Path) -> tuple[int, int]:
+    crc = size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    return crc, size
+
+
+def _check_path(path: Path) -> Path:
+    return path.with_suffix(".check")
+
+
+def _verified(path: Path) -> bool:
+    try:
+        crc, size = marshal.loads(_check_path(path).read_bytes())
+        return (crc, size) == _file_crc(path)
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+
+
+def cached_key_table(
+    name: str,
+    sources: Sequence[Path],
+    version: str,
+    build: Callable[[], tuple[Any, Iterable[tuple[str, Value]]]],
+) -> KeyTable:
+    """``build()`` gives (meta, (key, value) pairs); they are kept in a sqlite file of the
+    cache, built once while ``sources`` and ``version`` are unchanged. Keys are unique;
+    ``keys()`` gives them in the order ``build`` did."""
+    target = cache_dir() / f"{name}-{_stamp(sources, version)}.sqlite"
+
+    def rebuild(folder: Path) -> None:
+        _building(name)
+        meta, rows = build()
+        _write_key_table(folder, target.name, meta, rows)
+
+    try:
+        return KeyTable(target, rebuild=lambda: rebuild(target.parent))
+    except ValueError:
+        pass
+    try:
+        rebuild(target.parent)
+        _remove_older(name, keep=target.name)
+    except OSError:
+        # A cache folder that can't be written only costs time: the table goes to a
+        # temporary folder, removed when the process ends.
+        folder = Path(tempfile.mkdtemp(prefix=f"flashcards-{name}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        target = folder / target.name
+        rebuild(folder)
+        return KeyTable(target)
+    return KeyTable(target, rebuild=lambda: rebuild(target.parent))
+
+
+def _write_key_table(
+    folder: Path, name: str, meta: Any, rows: Iterable[tuple[str, Value]]
+) -> None:
+    """The table, written under a temporary name and renamed into place; its checksum
+    file last (a table without one is incomplete, and rebuilt)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=".tmp")
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v, o INTEGER) WITHOUT ROWID")
+            # In key order: each row goes at the end of the tree, several times faster than
+            # in the given order, and the pages come out full.
+            # (Keys are unique: tuples compare by key alone.)
+            ordered = sorted((k, v, i) for i, (k, v) in enumerate(rows))
+            db.executemany("INSERT INTO kv VALUES (?, ?, ?)", ordered)
+            del ordered
+            db.execute("CREATE TABLE meta (v BLOB)")
+            db.execute("INSERT INTO meta VALUES (?)", (marshal.dumps(meta),))
+            db.commit()
+        finally:
+            db.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        _check_path(target).unlink(missing_ok=True)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _write(_check_path(target), marshal.dumps(_file_crc(target)))

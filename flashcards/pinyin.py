@@ -35,15 +35,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.constants import RE_HANS
-
 from .cache import cached_table
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
 from .han import has_han, is_han
 from .learner import learner_reading
 from .levels import zipf_frequency
 from .models import NUMBER, PUNCT, SPACE, Reading, Token
+from .pypinyin_phrases import RE_HANS, Style, lazy_pinyin, pinyin
 from .segment import split_by_dictionary, to_simplified
 from .senses import is_count_word
 from .tones import mark, normalise_u

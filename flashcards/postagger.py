@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from math import log
 from pathlib import Path
+from typing import Any
 
-from .cache import cached_shards, cached_table, shard_of_char
+from .cache import KeyTable, cached_key_table, cached_shards, shard_of_char
 
 # jieba.posseg's own patterns, as it splits a text before and inside the HMM.
 _HAN_INTERNAL = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
@@ -31,9 +32,9 @@ _ENG = re.compile("[a-zA-Z0-9]+")
 _NUM = re.compile("[\\.0-9]+")
 
 SHARDS = 256
-_VERSION = "1"  # bump when what is cached changes
+_VERSION = "3"  # bump when what is cached changes
 
-Shard = tuple[dict, dict]  # (word or prefix -> frequency, word -> tag)
+Shard = tuple[dict, Any]  # (word or prefix -> frequency, word -> tag: has .get)
 
 
 def _jieba_folder() -> Path:
@@ -43,32 +44,60 @@ def _jieba_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _build_dictionary() -> tuple[int, list[Shard]]:
-    """jieba's dict.txt as jieba reads it: frequencies with every prefix of a word (at 0
-    where it is no word itself), the total, and the word-tag table of jieba.posseg."""
-    shards: list[Shard] = [({}, {}) for _ in range(SHARDS)]
-    of_char: dict[str, Shard] = {}
-    total = 0
+@lru_cache(maxsize=1)
+def _dictionary_lines() -> list[list[str]]:
+    """The fields of each line of jieba's dict.txt: word, frequency and maybe a tag (read
+    once for both tables built from it, when the cache is built)."""
     text = (_jieba_folder() / "dict.txt").read_bytes().decode("utf-8")
-    for line in text.splitlines():
-        parts = line.strip().split(" ")
+    lines = [line.strip().split(" ") for line in text.splitlines()]
+    return [parts for parts in lines if parts[0]]
+
+
+def _build_dictionary() -> tuple[int, list[dict]]:
+    """jieba's dict.txt as jieba reads it: frequencies with every prefix of a word (at 0
+    where it is no word itself), and the total."""
+    shards: list[dict] = [{} for _ in range(SHARDS)]
+    of_char: dict[str, dict] = {}
+    total = 0
+    # One object for each distinct frequency and word: marshal writes a shared object
+    # once and loads it as one (349,046 frequencies are 5,088 ints).
+    same: dict = {}
+    for parts in _dictionary_lines():
         word = parts[0]
-        if not word:
-            continue
-        shard = of_char.get(word[0])
-        if shard is None:
-            shard = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
-        freqs = shard[0]
+        freqs = of_char.get(word[0])
+        if freqs is None:
+            freqs = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
+        word = same.setdefault(word, word)
         freq = int(parts[1])
-        freqs[word] = freq
+        freqs[word] = same.setdefault(freq, freq)
         total += freq
         for k in range(1, len(word)):
-            prefix = word[:k]
+            prefix = same.setdefault(word[:k], word[:k])
             if prefix not in freqs:
                 freqs[prefix] = 0
-        if len(parts) == 3:
-            shard[1][word] = parts[2]
     return total, shards
+
+
+def _build_tags() -> tuple[None, list[tuple[str, str]]]:
+    """The word-tag table of jieba.posseg (a word given twice: its last tag)."""
+    tags = {parts[0]: parts[2] for parts in _dictionary_lines() if len(parts) == 3}
+    return None, list(tags.items())
+
+
+class _Tags:
+    """jieba.posseg's word-tag table, read from the cache a word at a time: the tags are
+    asked for the words a cut gives, a few thousand of the 349,046."""
+
+    def __init__(self, table: KeyTable) -> None:
+        self._table = table
+        self._seen: dict[str, str | None] = {}
+
+    def get(self, word: str, default: str | None = None) -> str | None:
+        try:
+            tag = self._seen[word]
+        except KeyError:
+            tag = self._seen[word] = self._table.get(word)  # type: ignore[assignment]
+        return default if tag is None else tag
 
 
 _HMM_FILES = ("char_state_tab", "prob_start", "prob_trans", "prob_emit")
@@ -87,12 +116,16 @@ def _build_hmm() -> tuple[dict, ...]:
     return tuple(tables)
 
 
-@lru_cache(maxsize=1)
-def hmm_tables() -> tuple[dict, dict, dict, dict]:
-    """jieba.posseg's HMM: (char -> states, start, transition, emission)."""
+def hmm_sources() -> list[Path]:
+    """The files of jieba.posseg's HMM."""
     folder = _jieba_folder() / "posseg"
-    sources = [folder / f"{name}.p" for name in _HMM_FILES]
-    return tuple(cached_table("jieba-hmm", sources, _VERSION, _build_hmm))  # type: ignore
+    return [folder / f"{name}.p" for name in _HMM_FILES]
+
+
+def hmm_tables() -> tuple[dict, dict, dict, dict]:
+    """jieba.posseg's HMM: (char -> states, start, transition, emission), read from
+    jieba's files (posviterbi caches it in a compact form)."""
+    return _build_hmm()  # type: ignore[return-value]
 
 
 class PosCutter:
@@ -112,12 +145,14 @@ class PosCutter:
 
     @classmethod
     def cached(cls) -> PosCutter:
-        folder = _jieba_folder()
-        table = cached_shards("jieba", [folder / "dict.txt"], _VERSION, _build_dictionary)
+        sources = [_jieba_folder() / "dict.txt"]
+        table = cached_shards("jieba", sources, _VERSION, _build_dictionary)
+        tags = _Tags(cached_key_table("jieba-tags", sources, _VERSION, _build_tags))
+        _dictionary_lines.cache_clear()
         total = table.meta
 
         def shard(ch: str) -> Shard:
-            return table.shard(shard_of_char(ch, SHARDS))
+            return table.shard(shard_of_char(ch, SHARDS)), tags
 
         return cls(shard, total)
 

@@ -18,26 +18,64 @@ import numpy as np
 MIN_FLOAT = -3.14e100  # jieba's score for an emission the model never saw
 
 
+def _compact_tables() -> tuple:
+    """jieba.posseg's HMM as few objects: the states in sorted order, the transition and
+    start scores as bytes of float64, and per character the states it may take and its
+    emission scores as bytes (state indices, then their float64 scores). jieba's dicts
+    of dicts held 89,000 emission scores as Python floats: 17 MiB; these take 2."""
+    from array import array
+
+    from .postagger import hmm_tables
+
+    char_state_tab_P, start_P, trans_P, emit_P = hmm_tables()
+    states = sorted(trans_P)
+    index = {s: i for i, s in enumerate(states)}
+    n = len(states)
+    trans = array("d", [-np.inf]) * (n * n)
+    for y0, row in trans_P.items():
+        for y, p in row.items():
+            trans[index[y0] * n + index[y]] = p
+    has_next = bytes(bool(trans_P[s]) for s in states)
+    start = array("d", [start_P[s] for s in states])
+    emissions: dict[str, tuple[list[int], list[float]]] = {}
+    for i, s in enumerate(states):
+        for ch, p in emit_P[s].items():
+            at, scores = emissions.setdefault(ch, ([], []))
+            at.append(i)
+            scores.append(p)
+    emit = {
+        ch: (array("H", at).tobytes(), array("d", scores).tobytes())
+        for ch, (at, scores) in emissions.items()
+    }
+    allowed = {
+        ch: array("H", [index[s] for s in ch_states]).tobytes()
+        for ch, ch_states in char_state_tab_P.items()
+    }
+    return (tuple(states), trans.tobytes(), start.tobytes(), has_next, emit, allowed)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple:
+    from .cache import cached_table
+    from .postagger import hmm_sources
+
+    # The name of the dicts cached before, so that their file goes when this one comes.
+    return cached_table("jieba-hmm", hmm_sources(), "compact-1", _compact_tables)
+
+
 class PosHMM:
     """The model of ``jieba.posseg`` as arrays, and a decoder for it."""
 
     def __init__(self) -> None:
-        from .postagger import hmm_tables
-
-        char_state_tab_P, start_P, trans_P, emit_P = hmm_tables()
-        self.states = sorted(trans_P)
-        index = {s: i for i, s in enumerate(self.states)}
+        states, trans, start, has_next, emit, allowed = _tables()
+        self.states = list(states)
         n = len(self.states)
-        self.trans = np.full((n, n), -np.inf)
-        for y0, row in trans_P.items():
-            for y, p in row.items():
-                self.trans[index[y0], index[y]] = p
+        self.trans = np.frombuffer(trans, dtype=np.float64).reshape(n, n).copy()
         self.follows = np.isfinite(self.trans)  # jieba's trans_p[y0].keys()
-        self.has_next = np.array([bool(trans_P[s]) for s in self.states])
-        self.start = np.array([start_P[s] for s in self.states])
-        self._emit_p = [emit_P[s] for s in self.states]
-        self._char_states = char_state_tab_P
-        self._index = index
+        self.has_next = np.frombuffer(has_next, dtype=np.uint8).astype(bool)
+        self.start = np.frombuffer(start, dtype=np.float64).copy()
+        self._emit = emit
+        self._char_states = allowed
         self._all = np.ones(n, dtype=bool)
         # Per character, filled as characters come: at most the few thousand a text uses.
         self._emissions: dict[str, np.ndarray] = {}
@@ -46,7 +84,13 @@ class PosHMM:
     def _emission(self, ch: str) -> np.ndarray:
         found = self._emissions.get(ch)
         if found is None:
-            found = self._emissions[ch] = np.array([e.get(ch, MIN_FLOAT) for e in self._emit_p])
+            found = np.full(len(self.states), MIN_FLOAT)
+            packed = self._emit.get(ch)
+            if packed is not None:
+                found[np.frombuffer(packed[0], dtype=np.uint16)] = np.frombuffer(
+                    packed[1], dtype=np.float64
+                )
+            self._emissions[ch] = found
         return found
 
     def _allowed(self, ch: str) -> np.ndarray:
@@ -57,7 +101,7 @@ class PosHMM:
                 found = self._all
             else:
                 found = np.zeros(len(self.states), dtype=bool)
-                found[[self._index[s] for s in states]] = True
+                found[np.frombuffer(states, dtype=np.uint16)] = True
             self._masks[ch] = found
         return found
 

@@ -233,12 +233,10 @@ def test_a_long_field_with_no_closing_bracket_is_cleaned_and_cut(tmp_path):
 # 8. a damaged dictionary cache heals ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garble", "delete", "meta"])
+@pytest.mark.parametrize("damage", ["truncate", "garble", "delete", "check"])
 def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
     import subprocess
     import sys
-
-    from flashcards.dictionary import shard_of
 
     env = {**os.environ, "FLASHCARDS_CACHE": str(tmp_path / "cache"), "FLASHCARDS_HOME": str(
         tmp_path / "home"
@@ -252,26 +250,29 @@ def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
 
     good = lookup()
     assert good.returncode == 0 and "bank" in good.stdout, good.stderr
-    (folder,) = (tmp_path / "cache").glob("cedict-*")
-    shard = folder / f"{shard_of('银行')}.marshal"
-    data = shard.read_bytes()
+    (table,) = (tmp_path / "cache").glob("cedict-*.sqlite")
+    check = table.with_suffix(".check")
+    data = table.read_bytes()
     if damage == "truncate":
-        shard.write_bytes(data[: len(data) // 2])
+        table.write_bytes(data[: len(data) // 2])
     elif damage == "garble":
-        shard.write_bytes(data[:100] + bytes(b ^ 0x55 for b in data[100:200]) + data[200:])
+        # Inside the rows, where sqlite itself would notice nothing until the page is read.
+        middle = len(data) // 2
+        table.write_bytes(data[:middle] + bytes(b ^ 0x55 for b in data[middle : middle + 100])
+                          + data[middle + 100 :])
     elif damage == "delete":
-        shard.unlink()
+        table.unlink()
     else:
-        (folder / "meta.marshal").write_bytes(b"\x00garbage")
+        check.write_bytes(b"\x00garbage")
     healed = lookup()
     assert healed.returncode == 0, healed.stderr
     assert healed.stdout == good.stdout and "Interrupted" not in healed.stderr
-    assert shard.read_bytes() == data  # rebuilt, whole
+    assert table.read_bytes() == data  # rebuilt, whole
     # Healed for good: the next run reads the cache and builds nothing.
-    stamp = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    stamp = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()}
     assert lookup().stdout == good.stdout
-    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamp
-    assert len(list((tmp_path / "cache").glob("cedict-*"))) == 1
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()} == stamp
+    assert len(list((tmp_path / "cache").glob("cedict-*.sqlite"))) == 1
 
 
 # 2. the atomic rename replaces what it should not --------------------------------------------

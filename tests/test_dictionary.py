@@ -132,14 +132,47 @@ def test_packaged_file_is_the_full_dictionary(dictionary):
     assert len(dictionary) > 100_000
 
 
-def test_looking_up_one_word_reads_one_shard_of_the_cache(tmp_path, monkeypatch):
+def test_looking_up_one_word_reads_that_word_alone_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
     cedict._load.cache_clear()
-    cedict.load_dictionary()  # builds the cache
+    built = cedict.load_dictionary()  # builds the cache
     cedict._load.cache_clear()
     d = cedict.load_dictionary()  # from the cache
     assert d.readings("银行") == ["yin2 hang2"]
-    loaded = [s for s in d._table._shards if s is not None]
-    assert len(loaded) == 1
-    assert len(d) > 100_000  # the entry count needs no shard
+    assert list(d._packed) == ["银行"]
+    assert len(d) == len(built) > 100_000  # the entry count needs no look-up
+    assert "银" in d and "不是一个词" not in d
+    assert list(d._packed) == ["银行", "银", "不是一个词"]
+    cedict._load.cache_clear()
+
+
+def test_the_cached_dictionary_holds_what_the_parser_gives(tmp_path, monkeypatch):
+    """Every headword and its entries, in the same order, from the cache as from a
+    dictionary built in memory from the same lines."""
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
+    path = tmp_path / "cedict_ts.u8"
+    lines = SMALL + "還 还 [huan2] /to return/\n還 还 [hai2] /still/\n妳 你 [ni3] /variant of 你/\n"
+    path.write_text(lines, encoding="utf-8")
+    in_memory = cedict.Dictionary(cedict.parse(lines.splitlines()), str(path))
+    cedict._load.cache_clear()
+    cedict.load_dictionary(path)  # builds the cache
+    cedict._load.cache_clear()
+    cached = cedict.load_dictionary(path)
+    assert list(cached.words()) == list(in_memory.words())
+    assert len(list(cached.words())) == 8  # 长 長 银行 銀行 还 還 你 妳
+    for word in in_memory.words():
+        assert cached.lookup(word) == in_memory.lookup(word)
+    cedict._load.cache_clear()
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv(ENV_CACHE, str(cache))
+    path = tmp_path / "cedict_ts.u8"
+    path.write_text(SMALL, encoding="utf-8")
+    cedict._load.cache_clear()
+    d = cedict.load_dictionary(path)
+    assert d.readings("长") == ["chang2", "zhang3"]
+    assert len(d) == 3
     cedict._load.cache_clear()
