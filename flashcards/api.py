@@ -66,11 +66,10 @@ def annotate_sentence(
     user_dict: str | None = None,
     readings: Mapping[str, str] | None = None,
 ) -> AnnotatedSentence:
-    # Imported here: pypinyin's tables cost start-up time that `lookup` never needs.
-    from .pinyin import read_sentence
-
-    tokens = segment_sentence(sentence, dictionary, segmenter=segmenter, user_dict=user_dict)
-    return AnnotatedSentence(sentence, read_sentence(tokens, dictionary, overrides=readings))
+    (annotated,) = annotate_sentences(
+        [sentence], dictionary, segmenter=segmenter, user_dict=user_dict, readings=readings
+    )
+    return annotated
 
 
 def annotate_sentences(
@@ -83,6 +82,7 @@ def annotate_sentences(
 ) -> list[AnnotatedSentence]:
     """``annotate_sentence`` of each sentence, the same for less CPU: the model that reads
     rare polyphones reads the sentences side by side (see pinyin.read_sentences)."""
+    # Imported here: pypinyin's tables cost start-up time that `lookup` never needs.
     from .pinyin import read_sentences
 
     tokens = [

@@ -807,7 +807,8 @@ _PERSON_TAGS = frozenset(("nr", "nrfg"))
 _MAIN_VERB_HOSTS = frozenset(
     "要 想 会 能 可以 应该 应当 该 得 愿意 肯 敢 让 叫 请 使 令 准 许 打算 准备 不要 别".split()
 )
-# Demonstratives with their measure word, after which a noun stands (others: is_count_word).
+# Words after which a noun stands: demonstratives with their measure word, 什么, 任何
+# (others: is_count_word).
 _DETERMINERS = frozenset(("这个", "那个", "哪个", "什么", "任何", "某个", "每个"))
 
 

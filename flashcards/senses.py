@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
 
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
@@ -30,6 +29,7 @@ _APPROXIMATELY = frozenset("余餘多来來")
 _COUNTING = frozenset([*_NUMERALS, *"每这那哪某整各此该", "这些", "那些", "好几"])
 
 
+@lru_cache(maxsize=65536)
 def is_count_word(word: str) -> bool:
     """Does ``word`` count what follows: a numeral (两, 二十), an ordinal (第一), a
     demonstrative with or without a number (这, 那三)? Not a word that merely ends in
@@ -84,22 +84,28 @@ class Use:
     after_word: bool = False
 
 
+def _skip_space(readings: Sequence[Reading], k: int, step: int) -> int:
+    """The index of the first token from ``k`` on (by ``step``) that is no white space."""
+    while 0 <= k < len(readings) and readings[k].token.kind == SPACE:
+        k += step
+    return k
+
+
+def _token(readings: Sequence[Reading], k: int):
+    return readings[k].token if 0 <= k < len(readings) else None
+
+
 def use_of(readings: Sequence[Reading], index: int, question: bool | None = None) -> Use:
     """The use of the token at ``index`` of ``readings`` (one sentence); ``question``:
     whether the sentence asks (:func:`asks`), when the caller already knows."""
     tok = readings[index].token
-    n = len(readings)
-    j = index - 1
-    while j >= 0 and readings[j].token.kind == SPACE:
-        j -= 1
-    prev = readings[j].token if j >= 0 else None
+    j = _skip_space(readings, index - 1, -1)
+    prev = _token(readings, j)
     counted = prev is not None and _counts(prev)
     if prev is not None and not counted and prev.text in _APPROXIMATELY and j > 0:
         counted = _counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
-    k = index + 1
-    while k < n and readings[k].token.kind == SPACE:
-        k += 1
-    next_token = readings[k].token if k < n else None
+    k = _skip_space(readings, index + 1, 1)
+    next_token = _token(readings, k)
     following = next_token.text if next_token is not None else ""
     # 长得很高, 长了, 干着: a verb, whatever jieba's tag (it often says adjective).
     pos = "v" if following in _VERB_MARKERS else tok.pos
@@ -112,25 +118,6 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         pos.startswith("v") and after_adjective and following not in _VERB_MARKERS
     ):
         pos = "n"
-    # Only a sentence's end: before a comma, 了 still marks a completed action (才来了，就…).
-    # The next two tokens but white space, by index: no copies.
-    if next_token is None:
-        clause_final = True
-    elif next_token.kind != PUNCT:
-        clause_final = False
-    else:
-        at = k + 1
-        while at < n and readings[at].token.kind == SPACE:
-            at += 1
-        after = readings[at].token if at < n else None
-        if after is None:
-            clause_final = True  # one punctuation mark, then the end
-        elif after.kind != PUNCT:
-            clause_final = False
-        else:
-            clause_final = any(ch in _SENTENCE_ENDS for ch in next_token.text) or any(
-                ch in _SENTENCE_ENDS for ch in after.text
-            )
     before_measure = next_token is not None and (
         next_token.kind == NUMBER
         or next_pos.startswith("q")
@@ -141,18 +128,33 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         counted or tok.pos.startswith("q"),
         before_noun,
         # jieba tags many verbs adjectives (落实好): either may take a complement.
-        prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
-        clause_final,
-        before_measure,
-        asks(readings) if question is None else question,
-        prev is not None and prev.kind != PUNCT,
+        after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
+        clause_final=_clause_final(readings, k),
+        before_measure=before_measure,
+        question=asks(readings) if question is None else question,
+        after_word=prev is not None and prev.kind != PUNCT,
     )
 
 
-@lru_cache(maxsize=4096)
-def _use(*fields: Any) -> Use:
-    # A text has a few hundred distinct uses: each made once, not once a token.
-    return Use(*fields)
+def _clause_final(readings: Sequence[Reading], k: int) -> bool:
+    """Does the sentence end at token ``k`` (the one after the word): nothing, or at most
+    two punctuation marks, one of them a sentence's end? Before a comma, 了 still marks a
+    completed action (才来了，就…)."""
+    first = _token(readings, k)
+    if first is None:
+        return True
+    if first.kind != PUNCT:
+        return False
+    second = _token(readings, _skip_space(readings, k + 1, 1))
+    if second is None:
+        return True  # one punctuation mark, then the end
+    if second.kind != PUNCT:
+        return False
+    return any(ch in _SENTENCE_ENDS for ch in first.text + second.text)
+
+
+# A text has a few hundred distinct uses: each made once, not once a token.
+_use = lru_cache(maxsize=4096)(Use)
 
 
 _SENTENCE_ENDS = frozenset("。！？!?…；;")
@@ -160,13 +162,9 @@ _SENTENCE_ENDS = frozenset("。！？!?…；;")
 
 def _counts(token) -> bool:
     return token.kind != PUNCT and (
-        token.kind == NUMBER or _is_count_word(token.simplified or token.text)
+        token.kind == NUMBER or is_count_word(token.simplified or token.text)
     )
 
-
-@lru_cache(maxsize=65536)
-def _is_count_word(word: str) -> bool:
-    return is_count_word(word)
 _QUESTION_PARTICLES = frozenset(["吗", "嗎", "么", "麼", "呢"])
 
 

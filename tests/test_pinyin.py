@@ -26,6 +26,7 @@ from flashcards.pinyin import (
     rule_table,
 )
 from flashcards.segment import segment_text
+from flashcards.sentences import split_sentences
 from flashcards.tones import mark_syllable, numbered_syllable
 
 HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -479,12 +480,12 @@ def test_cpp_accuracy(dictionary):
 
 
 def _first_sentence_with(parts: tuple[str, ...], needle: str) -> str:
-    """The first sentence of a ../shared text that contains ``needle``, verbatim."""
+    """The first sentence of a ../shared text that contains ``needle``, cut as a build
+    cuts it."""
     text = shared_path(*parts).read_text("utf-8")
     at = text.index(needle)
-    start = max(text.rfind(p, 0, at) for p in "。！？\n") + 1
-    ends = [e for e in (text.find(p, at) for p in "。！？\n") if e >= 0]
-    return text[start : min(ends) + 1].strip()
+    line = text[text.rfind("\n", 0, at) + 1 : text.find("\n", at)]
+    return next(s.text for s in split_sentences([line + "\n"], "test") if needle in s.text)
 
 
 # A surname jieba cuts off from its given name: its reading as a surname, though its
