@@ -41,6 +41,7 @@ def is_count_word(word: str) -> bool:
     if len(word) > 1 and word[-1] in _APPROXIMATELY and all(ch in _NUMERALS for ch in word[:-1]):
         return True  # 百余骑, 十多个, 二十来岁
     return word[0] in "第这那每哪" and all(ch in _NUMERALS for ch in word[1:])
+# A classifier sense; searched, it also finds a unit anywhere ("tael, unit of weight").
 _CLASSIFIER = re.compile(r"^(?:classifier|measure word)\b|\bunit of\b", re.IGNORECASE)
 _VERB = re.compile(r"^to\b", re.IGNORECASE)
 # What a function word's senses look like in CC-CEDICT: a grammatical note, or a
@@ -82,6 +83,12 @@ class Use:
     before_measure: bool = False
     question: bool = False
     after_word: bool = False
+    before_verb: bool = False
+    before_name: bool = False
+    after_time: bool = False
+    in_when_clause: bool = False
+    standalone: int = 0
+    after_yi: bool = False
 
 
 def _skip_space(readings: Sequence[Reading], k: int, step: int) -> int:
@@ -110,6 +117,8 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     # 长得很高, 长了, 干着: a verb, whatever jieba's tag (it often says adjective).
     pos = "v" if following in _VERB_MARKERS else tok.pos
     next_pos = next_token.pos if next_token is not None else ""
+    if _verb_here(readings, index, j, k):
+        pos = "v"
     before_noun = next_pos.startswith(("n", "r")) and not next_pos.startswith("nr")
     # A verbal noun before a noun names a thing (行动纪念馆); a verb after an adjective is
     # one too (新冷战): a noun's senses, not a verb's.
@@ -127,12 +136,144 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         pos,
         counted or tok.pos.startswith("q"),
         before_noun,
+        before_verb=_before_verb(readings, k, complements=not tok.pos.startswith("d")),
+        before_name=next_pos.startswith("nr"),
+        after_time=prev is not None and prev.pos.startswith("t"),
+        in_when_clause=_ends_with_time(readings, index + 1),
+        standalone=_standalone(prev, next_token),
+        after_yi=_after_yi(readings, index),
         # jieba tags many verbs adjectives (落实好): either may take a complement.
         after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
         clause_final=_clause_final(readings, k),
         before_measure=before_measure,
         question=asks(readings) if question is None else question,
         after_word=prev is not None and prev.kind != PUNCT,
+    )
+
+
+def _standalone(prev, following) -> int:
+    """Is the word a clause of its own: 2 said first (“救命，……”, 肅曰：「不然。), 1 set
+    off by commas (大婶，等等，我拿; …睡觉，吓，不是好东西), 0 not (交流，等等。 ends a
+    list; 「帥」字旗 quotes a word by name)."""
+    if following is not None and (
+        following.kind != PUNCT or following.text[:1] not in "，,！!？?。…—~～"
+    ):
+        return 0
+    if prev is None or (prev.kind == PUNCT and prev.text[-1:] not in "，,、；;"):
+        return 2
+    if prev.kind == PUNCT and (following is None or following.text[:1] != "。"):
+        return 1
+    return 0
+
+
+def _after_yi(readings: Sequence[Reading], index: int) -> bool:
+    """Does 以 stand earlier in the clause (以人民为中心: 为 "to take as")?"""
+    for j in range(index - 1, max(index - 8, -1), -1):
+        tok = readings[j].token
+        if tok.kind == PUNCT:
+            return False
+        if tok.text == "以":
+            return True
+    return False
+
+
+def _after_preposition(readings: Sequence[Reading], index: int) -> bool:
+    """Is the token at ``index`` inside the object of a preposition (从 秋爽 斋)?"""
+    for j in range(index - 1, max(index - 4, -1), -1):
+        tok = readings[j].token
+        if tok.kind == PUNCT:
+            return False
+        if tok.pos == "p":
+            return True
+    return False
+
+
+def _before_verb(readings: Sequence[Reading], k: int, complements: bool = True) -> bool:
+    """Is token ``k`` a verb, or an adverb or two before one (当先死, 应该马上走)?
+    ``complements``: whether a complement there (把她要回来) completes the word before it
+    rather than being a verb it governs; not after an adverb (将到新年)."""
+    for _ in range(3):
+        tok = _token(readings, k)
+        if tok is None or tok.kind == PUNCT or (complements and tok.text in _COMPLEMENTS):
+            return False
+        if (tok.pos.startswith("v") and tok.pos != "vn") or tok.pos == "p":
+            return True  # a verb, or the preposition that opens its phrase (不该把粪落在…)
+        if not (tok.pos.startswith("d") or tok.text in _MANNER):
+            return False
+        k = _skip_space(readings, k + 1, 1)
+    return False
+
+
+def _ends_with_time(readings: Sequence[Reading], k: int) -> bool:
+    """Does the clause from token ``k`` end with 时 or 的时候 (当…时: "when")?"""
+    for j in range(k, len(readings)):
+        tok = readings[j].token
+        if tok.kind == PUNCT:
+            return False
+        if tok.text in _TIME_CLOSERS:
+            nxt = _token(readings, _skip_space(readings, j + 1, 1))
+            return nxt is None or nxt.kind == PUNCT
+    return False
+
+
+_DEGREE = frozenset(
+    [*"很太更最挺极好真越还颇甚较蛮超特", "非常", "十分", "比较", "特别", "相当", "有点", "最为",
+     "更加", "越发", "极其"]
+)
+# Pronouns that stand where an adverb does (不该如此胡说).
+_MANNER = frozenset(["如此", "这样", "那样", "这么", "那么", "這樣", "那樣", "這麼", "那麼"])
+_CHANGE_OF_STATE = frozenset(["起来", "起來", "下来", "下來", "下去"])
+_TIME_CLOSERS = frozenset(["时", "時", "时候", "時候", "之时", "之時", "时分", "時分"])
+# Result and direction complements that only follow a verb (长到, 传出, 站起, 收进).
+_COMPLEMENTS = frozenset(
+    ["到", "成", "出", "起", "进", "進", "完", "住", "掉", "起来", "起來", "下来", "下來",
+     "下去", "上来", "上來", "出来", "出來", "进来", "進來", "回来", "回來", "过来", "過來"]
+)
+
+
+def _verb_here(readings: Sequence[Reading], index: int, j: int, k: int) -> bool:
+    """Is the token at ``index`` (the one before it at ``j``, after it at ``k``) the verb
+    of its clause, whatever jieba's tag?"""
+    tok = readings[index].token
+    prev = _token(readings, j)
+    next_token = _token(readings, k)
+    following = next_token.text if next_token is not None else ""
+    next_pos = next_token.pos if next_token is not None else ""
+    # 一年一年地过去, 长到四五岁: after the adverbial 地 or before a result or direction
+    # complement, the word is a verb whatever its tag (jieba says time word, adjective).
+    # 地 marks an adverbial only after one (一年一年地过去); at a clause's start it is
+    # the noun (‘地灵人杰).
+    before_prev = _token(readings, _skip_space(readings, j - 1, -1)) if prev is not None else None
+    after_de = (
+        prev is not None
+        and prev.text == "地"
+        and prev.pos == "uv"
+        and before_prev is not None
+        and before_prev.kind != PUNCT
+    )
+    # 只差人去, 呂蒙屯兵陸口: between an adverb or a subject and its object, a word jieba
+    # calls an adjective or a noun is the clause's verb (an adjective after a subject
+    # describes the noun after it: 这样穷朋友).
+    takes_object = (
+        tok.pos in ("a", "n", "ng", "ag")
+        and prev is not None
+        and prev.kind != PUNCT
+        and (
+            (prev.pos.startswith(("nr", "r")) and tok.pos.startswith("n"))
+            or (prev.pos == "d" and prev.text not in _DEGREE)
+        )
+        and next_pos.startswith(("n", "r"))
+        and not next_pos.startswith("nz")
+        # One character before a noun is more often the start of a compound (乌油头发,
+        # 制艺) than a verb; before a person (战湘云, 信他) it is a verb.
+        and (len(tok.text) > 1 or not tok.pos.startswith("n") or next_pos.startswith(("nr", "r")))
+    )
+    return takes_object or after_de or (
+        following in _COMPLEMENTS
+        and not tok.pos.startswith(("v", "f", "m", "q", "p", "d", "c"))
+        # An adjective changes state (热起来), it does not go somewhere (黑到头儿, 轻进).
+        and (not tok.pos.startswith("a") or following in _CHANGE_OF_STATE)
+        and not _after_preposition(readings, index)  # 从秋爽斋出来: a place
     )
 
 
@@ -206,19 +347,52 @@ _POSITION = re.compile(
     re.I,
 )
 _OBJECT_MARKER = re.compile(r"\bobject\b.*\b(?:verb|object)\b|\bin the same way as 把", re.I)
+# What is said as a clause of its own: an interjection; a reply.
+_EXCLAMATION = re.compile(r"^\(interj|!$", re.I)
+_REPLY = re.compile(r"^(?:yes|no|OK|okay|hello|hi)$", re.I)
+_TAKE_AS = re.compile(r"^to (?:take|regard|consider|treat) (?:sth |sb )?as\b", re.I)
+_WHEN = re.compile(r"^(?:when|while|during)\b", re.I)
+_DURING = re.compile(r"^(?:while|during)\b|\bwithin a definite time\b|\(doing sth\); during", re.I)
+# A modal sense as a whole ("should", "must not", "can only"), not one that begins like
+# one ("cannot be more (after adjectival)", "might" the noun).
+_MODAL_SENSE = re.compile(
+    r"^(?:will|shall|should|ought to|must|need to|(?:to )?have to|can(?:not|'t)?"
+    r"|to be (?:likely|sure) to)(?:$|[;,]| not\b| only\b| but\b)",
+    re.I,
+)
 _ASKING = re.compile(r"^(?:how|what|which|who|why)\b(?!ever)|\?$", re.I)
 
 
 def _construction(sense: str, use: Use) -> int:
     """0 for a sense that the word's place in the sentence calls for, 2 for one it rules
     out, 1 where its place says nothing."""
+    if use.counted and _CLASSIFIER.search(sense):
+        return 0  # 五间大屋子, 几两银子: what a number counts before where it stands
+    if use.in_when_clause and _WHEN.match(sense):
+        return 0  # 当…时
+    if use.before_verb and _MODAL_SENSE.match(sense):
+        return 0  # 应锡, 吾当先死, 刚刚要跪下去: a modal before its verb
     if use.clause_final and use.pos.startswith(("u", "y")) and _CLAUSE_FINAL.search(sense):
         return 0
     if use.after_verb and _COMPLEMENT.search(sense):
         return 0
+    # An exclamation said alone (嚇，你看), a reply said first (「不然。」); neither inside a
+    # clause (既已行在先); at a clause's end (都行。) either may be meant.
+    if _EXCLAMATION.search(sense):
+        return 0 if use.standalone else 1 if use.clause_final else 2
+    if _REPLY.match(sense):
+        return 0 if use.standalone == 2 else 1 if use.clause_final else 2
+    if use.after_yi and _TAKE_AS.match(sense):
+        return 0  # 以人民为中心
+    if use.pos.startswith("f") and (use.after_time or use.after_verb):
+        return 0 if _DURING.search(sense) else 1  # 八月间, 正在进行中: a time, not a place
     if use.pos.startswith("f") and use.after_word and _POSITION.match(sense):
         return 0  # 会晤中, 宴会厅里: a place word after what it places
-    if use.before_noun and use.pos.startswith(("p", "d")) and _OBJECT_MARKER.search(sense):
+    if (
+        (use.before_noun or use.before_name)
+        and use.pos.startswith(("p", "d"))
+        and _OBJECT_MARKER.search(sense)
+    ):
         return 0  # 将妖收下, 把书还给我: the preposition that moves the object forward
     if use.before_measure and not use.question and _QUANTITY.match(sense):
         return 0

@@ -178,7 +178,8 @@ def test_every_everyday_sense_is_a_sense_of_its_reading_in_cc_cedict():
 
 def test_dates_and_place_words_in_the_news_page_read_as_such(tmp_path):
     """Every 月 and 日 of a date on the seed page is month and day (CC-CEDICT leads with
-    moon and sun); 中, 里 and 后 after a word place it (会晤中: within, not middle)."""
+    moon and sun); 中, 里 and 后 after a word place it (会晤中: within, not middle), or
+    after a verb, in time (正在进行中: while doing it)."""
     seed = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
     dates = re.findall(r"[^。！？\n]*\d+月\d+日[^。！？\n]*[。！？]", seed)[:6]
     assert len(dates) >= 3
@@ -192,5 +193,110 @@ def test_dates_and_place_words_in_the_news_page_read_as_such(tmp_path):
         got = first_senses(clause + "。", tmp_path, {word})
         if word in got:
             checked += 1
-            assert got[word][0].startswith(("within", "inside", "after", "in")), (clause, got)
+            assert got[word][0].startswith(("within", "inside", "after", "in", "while")), (
+                clause,
+                got,
+            )
     assert checked >= 4
+
+
+def _real(name: str, sentence: str) -> str:
+    """``sentence``, checked to stand verbatim in ../shared/corpus/``name``."""
+    assert sentence in shared_path("corpus", name).read_text("utf-8"), sentence
+    return sentence
+
+
+def test_a_number_counts_rooms_before_a_place_word_places(tmp_path):
+    """五间房子: 间 after a number is the measure word for rooms, not "among"."""
+    sentences = _corpus_sentences(MODERN, r"[一二三四五六七八九十两几]间(?=[屋房])", 10)
+    assert len(sentences) >= 3
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"间"})
+        if "间" in got:
+            assert got["间"][0].startswith("classifier"), (sentence, got)
+
+
+def test_dang_closing_with_shi_is_when(tmp_path):
+    """当…时 / 當…的時候: 当 is "when", in every such clause of the corpus."""
+    names = ("luxun-nahan.txt", "luxun-traditional.txt", "xiaohong-hulanhezhuan.txt")
+    clause = r"[当當][^，。！？]{2,14}(?:时|時|的时候|的時候)[，。]"
+    sentences = _corpus_sentences(names, clause, 8)
+    checked = 0
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"当"})
+        if "当" in got and sentence.count("当") + sentence.count("當") == 1:
+            checked += 1
+            assert got["当"][0] == "when", (sentence, got)
+    assert checked >= 4
+
+
+def test_a_modal_before_its_verb_leads_with_the_modal_sense(tmp_path):
+    """不该 + verb is "should not" (not "to owe nothing"); 要 ending a resolve is "will"."""
+    sentences = _corpus_sentences(MODERN + ("hongloumeng.txt",), r"不该[\u4e00-\u9fff]", 8)
+    checked, wrong = 0, []
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"不该"})
+        if "不该" in got:
+            checked += 1
+            if got["不该"][0] != "should not":
+                # 不该如此胡说: jieba tags 胡说 a name; 今儿不该我的班儿: "not my turn".
+                wrong.append(sentence)
+    assert checked >= 5 and len(wrong) <= checked // 3, (checked, wrong)
+    resolve = _real("luxun-traditional.txt", "無論如何，我明天決計要走了。")
+    assert first_senses(resolve, tmp_path, {"要"})["要"][0].startswith("will")
+    # A direction complement completes 要; it is no verb for a modal: 把她要回来.
+    back = _real("xiaohong-hulanhezhuan.txt", "所以请了不少的二神来，设法从大神那里把她要回来。")
+    assert first_senses(back, tmp_path, {"要"})["要"][0].startswith("to want")
+
+
+@pytest.mark.parametrize(
+    "name, sentence, word, starts",
+    [
+        # Before a result or direction complement, or after the adverbial 地, a verb.
+        ("hongloumeng.txt", "说着，便又委屈，禁不住泪流下来。", "流", "to flow"),
+        ("luxun-nahan.txt", "舂了一会，他热起来了，又歇了手脱衣服。", "热", "to warm up"),
+        ("luxun-nahan.txt", "这祭祀，说是三十多年才能轮到一回，所以很郑重；", "轮", "to take"),
+        ("xiaohong-hulanhezhuan.txt", "就这样一年一年地过去，", "过去", "to go over"),
+        # Between an adverb or a subject and its object, a verb whatever jieba's tag.
+        ("luxun-traditional.txt", "我不信你這麽大的力氣，真會拗他不過。", "信", "to trust"),
+        ("hongloumeng.txt", "别人又笑话他是假的了。", "笑话", "to laugh at"),
+        # After a time word, a place word tells a time: 八月间.
+        ("luxun-nahan.txt", "或者在八月间做过生日，那一定是阿桂了；", "间", "within a definite"),
+    ],
+)
+def test_the_verb_or_time_sense_where_the_sentence_calls_for_it(
+    tmp_path, name, sentence, word, starts
+):
+    got = first_senses(_real(name, sentence), tmp_path, {word})
+    assert got[word][0].startswith(starts), got
+
+
+def test_yi_x_wei_y_takes_x_as_y(tmp_path):
+    """以联合国为核心, 以人民为中心 on the seed page: 为 "to take sth as"."""
+    seed = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*以[^，。为]{1,6}为[^。！？\n]*[。！？]", seed)[:6]
+    assert len(sentences) >= 2
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"为"})
+        assert got["为"][0] == "to take sth as", (sentence, got)
+
+
+@pytest.mark.parametrize(
+    "name, sentence, word, fits",
+    [
+        ("luxun-traditional.txt", "嚇，你看，這多麽好打算？", "吓", lambda s: "interjection" in s),
+        ("laoshe-chaguan.txt", "大婶，等等，我拿件衣服去！", "等等", lambda s: s[:4] == "wait"),
+        # Not said alone: inside a clause, or ending a list.
+        ("hongloumeng.txt", "既已行在先，更比我明白了。", "行", lambda s: s != "OK!"),
+        ("sanguozhiyanyi-traditional.txt", "徐庶受命而行，至樊城。", "行", lambda s: s != "OK!"),
+    ],
+)
+def test_an_exclamation_only_where_it_is_said_alone(tmp_path, name, sentence, word, fits):
+    got = first_senses(_real(name, sentence), tmp_path, {word})
+    assert fits(got[word][0]), got
+
+
+def test_a_list_ends_with_etc_not_wait(tmp_path):
+    seed = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
+    sentence = next(s for s in re.findall(r"[^。！？\n]*，等等。", seed))
+    assert first_senses(sentence, tmp_path, {"等等"})["等等"][0].startswith("and so on")
