@@ -89,6 +89,7 @@ class Use:
     in_when_clause: bool = False
     standalone: int = 0
     after_yi: bool = False
+    pivot: bool = False
 
 
 def _skip_space(readings: Sequence[Reading], k: int, step: int) -> int:
@@ -142,6 +143,9 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         in_when_clause=_ends_with_time(readings, index + 1),
         standalone=_standalone(prev, next_token),
         after_yi=_after_yi(readings, index),
+        pivot=pos.startswith("v")
+        and next_pos.startswith(("r", "nr"))
+        and _before_verb(readings, _skip_space(readings, k + 1, 1)),
         # jieba tags many verbs adjectives (落实好): either may take a complement.
         after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
         clause_final=_clause_final(readings, k),
@@ -350,6 +354,8 @@ _OBJECT_MARKER = re.compile(r"\bobject\b.*\b(?:verb|object)\b|\bin the same way 
 # What is said as a clause of its own: an interjection; a reply.
 _EXCLAMATION = re.compile(r"^\(interj|!$", re.I)
 _REPLY = re.compile(r"^(?:yes|no|OK|okay|hello|hi)$", re.I)
+# A pivot verb's senses that make someone do something (not 使's "to send": 使我不能安住).
+_ORDER = re.compile(r"^to (?:order|command|ask|tell)\b", re.I)
 _TAKE_AS = re.compile(r"^to (?:take|regard|consider|treat) (?:sth |sb )?as\b", re.I)
 _WHEN = re.compile(r"^(?:when|while|during)\b", re.I)
 _DURING = re.compile(r"^(?:while|during)\b|\bwithin a definite time\b|\(doing sth\); during", re.I)
@@ -382,6 +388,8 @@ def _construction(sense: str, use: Use) -> int:
         return 0 if use.standalone else 1 if use.clause_final else 2
     if _REPLY.match(sense):
         return 0 if use.standalone == 2 else 1 if use.clause_final else 2
+    if use.pivot and _ORDER.match(sense):
+        return 0  # 命他一往, 令典韋引百餘騎出: someone is made to do the next verb
     if use.after_yi and _TAKE_AS.match(sense):
         return 0  # 以人民为中心
     if use.pos.startswith("f") and (use.after_time or use.after_verb):
