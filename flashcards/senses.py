@@ -224,6 +224,11 @@ _DEGREE = frozenset(
     [*"很太更最挺极好真越还颇甚较蛮超特", "非常", "十分", "比较", "特别", "相当", "有点", "最为",
      "更加", "越发", "极其"]
 )
+_VERB_GOVERNORS = frozenset(
+    "让 叫 使 令 要 想 会 能 可以 应该 应当 该 敢 肯 愿意 得以 打算 准备 开始 继续 不要 别".split()
+)
+# Verbs that open a phrase as prepositions do: after a modal they head it (想往后退).
+_COVERBS = frozenset("往 向 朝 对 對 给 給 跟 和 在 从 從 到 被 把 由 为 為 替 比 离 離 沿".split())
 # Pronouns that stand where an adverb does (不该如此胡说).
 _MANNER = frozenset(["如此", "这样", "那样", "这么", "那么", "這樣", "那樣", "這麼", "那麼"])
 _CHANGE_OF_STATE = frozenset(["起来", "起來", "下来", "下來", "下去"])
@@ -272,7 +277,14 @@ def _verb_here(readings: Sequence[Reading], index: int, j: int, k: int) -> bool:
         # 制艺) than a verb; before a person (战湘云, 信他) it is a verb.
         and (len(tok.text) > 1 or not tok.pos.startswith("n") or next_pos.startswith(("nr", "r")))
     )
-    return takes_object or after_de or (
+    # 让过去听戏, 要长大: after a modal or causative verb comes the verb it governs.
+    after_modal = (
+        prev is not None
+        and prev.text in _VERB_GOVERNORS
+        and tok.text not in _COVERBS
+        and not tok.pos.startswith(("r", "m", "q", "p", "d", "c", "u", "nr"))
+    )
+    return takes_object or after_de or after_modal or (
         following in _COMPLEMENTS
         and not tok.pos.startswith(("v", "f", "m", "q", "p", "d", "c"))
         # An adjective changes state (热起来), it does not go somewhere (黑到头儿, 轻进).

@@ -260,6 +260,9 @@ def test_a_modal_before_its_verb_leads_with_the_modal_sense(tmp_path):
         # Between an adverb or a subject and its object, a verb whatever jieba's tag.
         ("luxun-traditional.txt", "我不信你這麽大的力氣，真會拗他不過。", "信", "to trust"),
         ("hongloumeng.txt", "别人又笑话他是假的了。", "笑话", "to laugh at"),
+        # After a modal or a causative verb, the verb it governs.
+        ("hongloumeng.txt", "别的一家子爷们被琏二叔并蔷大爷都让过去听戏去了。", "过去", "to go"),
+        ("luxun-nahan.txt", "当时我并不想到他们为什么年年要演戏。", "演戏", "to put on a play"),
         # A verb between its object and that object's verb makes someone do it.
         ("luxun-nahan.txt", "但也藏着许多凄凉的神情，教我坐下，歇息，喝茶", "教", "to tell"),
         ("laoshe-chaguan.txt", "他说这儿的老掌柜托他请个女招待。", "托", "to ask"),
