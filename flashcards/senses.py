@@ -44,6 +44,12 @@ def is_count_word(word: str) -> bool:
 # A classifier sense; searched, it also finds a unit anywhere ("tael, unit of weight").
 _CLASSIFIER = re.compile(r"^(?:classifier|measure word)\b|\bunit of\b", re.IGNORECASE)
 _VERB = re.compile(r"^to\b", re.IGNORECASE)
+# No sense for a noun or an adjective: a verb's that says first what it is said of ("(of
+# silkworms) to go up bundles of straw", "(fig.) to burst"), a grammatical note ("(used
+# between two identical verbs) despite").
+_NO_NOUN_SENSE = re.compile(
+    r"^\((?:(?:of|esp\.|usu\.|fig\.|coll\.|lit\.)[^)]*\) to\b|used\b)", re.I
+)
 # What a function word's senses look like in CC-CEDICT: a grammatical note, or a
 # preposition, adverb or conjunction in English.
 _FUNCTION = re.compile(
@@ -344,7 +350,11 @@ def _fits(sense: str, use: Use) -> bool:
     if use.pos.startswith("v"):
         return bool(_VERB.match(sense))
     if use.pos.startswith(("n", "a", "b", "t", "s", "f")):
-        return not _VERB.match(sense) and not _CLASSIFIER.match(sense)
+        return (
+            not _VERB.match(sense)
+            and not _NO_NOUN_SENSE.match(sense)
+            and not _CLASSIFIER.match(sense)
+        )
     return False
 
 

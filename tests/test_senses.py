@@ -277,6 +277,23 @@ def test_the_verb_or_time_sense_where_the_sentence_calls_for_it(
     assert got[word][0].startswith(starts), got
 
 
+@pytest.mark.parametrize(
+    "name, sentence, word, starts",
+    [
+        ("sanguozhiyanyi-traditional.txt", "許褚大怒，引軍尋路上山。", "上山", "to climb a hill"),
+        ("xiaohong-hulanhezhuan.txt", "因为没有开花，就不结樱桃。", "开花", "to bloom"),
+        ("xiaohong-hulanhezhuan.txt", "我们上树爬墙，几乎连房顶也要上去了。", "爬墙", "to climb"),
+    ],
+)
+def test_a_verb_tagged_otherwise_does_not_lead_with_a_sense_said_of_something_else(
+    tmp_path, name, sentence, word, starts
+):
+    """jieba tags these nouns; "(of silkworms) to go up bundles of straw" and "(fig.) to
+    be unfaithful" are verbs' senses all the same, no better for a noun than "to climb"."""
+    got = first_senses(_real(name, sentence), tmp_path, {word})
+    assert got[word][0].startswith(starts), got
+
+
 def test_yi_x_wei_y_takes_x_as_y(tmp_path):
     """以联合国为核心, 以人民为中心 on the seed page: 为 "to take sth as"."""
     seed = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
