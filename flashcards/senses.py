@@ -69,6 +69,11 @@ _RARE = re.compile(
     r"Tw|Internet slang|derog\.|offensive|old usage|arch\.)\)|^(?:old|archaic|obsolete) ",
     re.IGNORECASE,
 )
+# A bracket that says what kind of word the sense is, not how it is used: "(specifier)
+# that", "(pronoun) this".
+_WORD_CLASS_LABEL = re.compile(
+    r"^\((?:specifier|pronoun|demonstrative|bound form|adjective|noun|adverb)\)", re.I
+)
 _FUNCTION_TAGS = ("p", "d", "c", "u", "r")
 _MODAL = re.compile(r"^(?:will|shall|would|can|could|must|should|may|might)\b", re.I)
 _VERB_MARKERS = frozenset("得了着著过過")
@@ -345,6 +350,12 @@ def asks(readings: Sequence[Reading]) -> bool:
 def _fits(sense: str, use: Use) -> bool:
     if use.counted:
         return bool(_CLASSIFIER.match(sense))
+    if use.pos.startswith("r"):
+        # A pronoun's own sense (他 "he; him"), not a note on a use of it ("(used before
+        # sb's name for emphasis)"), which a function word's senses often are.
+        return (
+            not sense.startswith("(") or bool(_WORD_CLASS_LABEL.match(sense))
+        ) and not _VERB.match(sense)
     if use.pos.startswith(_FUNCTION_TAGS):
         return bool(_FUNCTION.search(sense)) and not _VERB.match(sense)
     if use.pos.startswith("v"):

@@ -323,3 +323,18 @@ def test_a_list_ends_with_etc_not_wait(tmp_path):
     seed = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
     sentence = next(s for s in re.findall(r"[^。！？\n]*，等等。", seed))
     assert first_senses(sentence, tmp_path, {"等等"})["等等"][0].startswith("and so on")
+
+
+def test_a_pronoun_leads_with_what_it_stands_for_not_a_note_on_a_use(tmp_path):
+    """他 "he; him", not "(used before sb's name for emphasis)"; 为什么 "why?"; 那
+    keeps "(specifier) that" (a word-class label is no note)."""
+    text = shared_path("corpus", "luxun-nahan.txt").read_text("utf-8")
+    checked = 0
+    cases = (("他", "he"), ("为什么", "why"), ("那", "(specifier) that"))
+    for word, starts in cases:
+        for sentence in re.findall(r"[^。！？\n]*" + word + r"[^。！？\n]*[。！？]", text)[:4]:
+            got = first_senses(sentence, tmp_path, {word})
+            if word in got:
+                checked += 1
+                assert got[word][0].startswith(starts), (sentence, got)
+    assert checked >= 6
