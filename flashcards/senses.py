@@ -74,6 +74,7 @@ _RARE = re.compile(
 _WORD_CLASS_LABEL = re.compile(
     r"^\((?:specifier|pronoun|demonstrative|bound form|adjective|noun|adverb)\)", re.I
 )
+_LITERARY = re.compile(r"^\((?:literary|classical)\)", re.I)
 _FUNCTION_TAGS = ("p", "d", "c", "u", "r")
 _MODAL = re.compile(r"^(?:will|shall|would|can|could|must|should|may|might)\b", re.I)
 _VERB_MARKERS = frozenset("得了着著过過")
@@ -357,6 +358,7 @@ def _fits(sense: str, use: Use) -> bool:
             not sense.startswith("(") or bool(_WORD_CLASS_LABEL.match(sense))
         ) and not _VERB.match(sense)
     if use.pos.startswith(_FUNCTION_TAGS):
+        sense = _LITERARY.sub("", sense, count=1).lstrip()
         return bool(_FUNCTION.search(sense)) and not _VERB.match(sense)
     if use.pos.startswith("v"):
         return bool(_VERB.match(sense))
@@ -447,7 +449,14 @@ def _construction(sense: str, use: Use) -> int:
 def _tier(sense: str, use: Use | None) -> int:
     if is_reference_sense(sense) or _NOTE.match(sense):
         return 3
-    if _RARE.search(sense):
+    if _RARE.search(sense) and not (
+        # 则 "(literary) … then", 乃 "(literary) to be": a function word's literary sense
+        # is how the texts that use it use it.
+        use is not None
+        and use.pos.startswith(("c", "d", "p"))
+        and _LITERARY.match(sense)
+        and _fits(sense, use)
+    ):
         return 2
     if use is not None and _fits(sense, use):
         if use.before_noun and use.pos.startswith(("p", "d")) and _MODAL.match(sense):

@@ -338,3 +338,15 @@ def test_a_pronoun_leads_with_what_it_stands_for_not_a_note_on_a_use(tmp_path):
                 checked += 1
                 assert got[word][0].startswith(starts), (sentence, got)
     assert checked >= 6
+
+
+def test_a_function_word_keeps_its_literary_sense_first(tmp_path):
+    """则 between clauses is "(literary) … but; then", not "(bound form) standard"."""
+    sentences = _corpus_sentences(("luxun-nahan.txt", "xiaohong-hulanhezhuan.txt"), r"，则", 8)
+    checked = 0
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {"则"})
+        if "则" in got:
+            checked += 1
+            assert "then" in got["则"][0], (sentence, got)
+    assert checked >= 2
