@@ -20,7 +20,7 @@ from collections.abc import Collection, Sequence
 import genanki
 
 from .errors import FlashcardsError
-from .gloss import clean_sense, split_gloss
+from .gloss import clean_sense, front_sense, split_gloss
 from .models import SentenceItem, Vocab
 from .tones import VOWEL_INITIAL, mark_syllable, normalise_u, reading_key, tone_of
 
@@ -293,7 +293,7 @@ def vocab_fields(
     sentence, sentence_pinyin, sentence_blank = _sentence_fields(v, script)
     headword = _headword(v, script)
     variant = v.simplified if script == "traditional" else v.traditional
-    meaning, more = split_gloss(clean_senses(v, script))
+    meaning, more = _meaning_and_more(v, script)
     sources = v.sources or ((v.sentence.source,) if v.sentence is not None else ())
     fields = {
         "Simplified": escape_field(v.simplified),
@@ -372,15 +372,36 @@ def sentence_guid(item: SentenceItem) -> str:
     return genanki.guid_for(GUID_NAMESPACE, "sentence", sentence_key(item))
 
 
-def clean_senses(v: Vocab, script: str = "simplified") -> list[str]:
-    """The note's senses as a card shows them: CC-CEDICT's markup rendered, the word
-    itself never in its own gloss (see flashcards.gloss)."""
-    cleaned = (clean_sense(s, (v.simplified, v.traditional), v.numbered, script) for s in v.senses)
+def clean_senses(v: Vocab, script: str = "simplified", *, hide: bool = True) -> list[str]:
+    """The note's senses as a card shows them: CC-CEDICT's markup rendered; with ``hide``,
+    the word itself never in its own gloss (see flashcards.gloss)."""
+    forms = (v.simplified, v.traditional)
+    cleaned = (clean_sense(s, forms, v.numbered, script, hide=hide) for s in v.senses)
     return list(dict.fromkeys(s for s in cleaned if s))
 
 
+def _meaning_and_more(v: Vocab, script: str) -> tuple[list[str], list[str]]:
+    """``Meaning``, which a recall card's front shows: each sense without what names the
+    word, or hidden by ～ where it is nothing but that; ``MoreMeanings``, on the back only:
+    the other senses whole, and first the whole of any the front had to cut."""
+    forms = (v.simplified, v.traditional)
+    # The front's form of each sense -> (the sense with the word hidden, the sense whole).
+    front: dict[str, tuple[str, str]] = {}
+    for sense in v.senses:
+        hidden = clean_sense(sense, forms, v.numbered, script)
+        shown = front_sense(hidden)
+        if shown:
+            front.setdefault(
+                shown, (hidden, clean_sense(sense, forms, v.numbered, script, hide=False))
+            )
+    meaning, rest = split_gloss(list(front))
+    cut = [front[s][1] for s in meaning if s != front[s][0] or "～" in s]
+    return meaning, list(dict.fromkeys(cut + [front[s][1] for s in rest]))
+
+
 def _gloss(v: Vocab, script: str, senses: int = 2) -> str:
-    return "; ".join(escape_field(s) for s in clean_senses(v, script)[:senses])
+    # A sentence note's list of its words: on the back, nothing to hide.
+    return "; ".join(escape_field(s) for s in clean_senses(v, script, hide=False)[:senses])
 
 
 def sentence_fields(

@@ -791,7 +791,7 @@ def _write_markdown(
             str(n),
             word,
             _md(pinyin_plain(v.numbered)),
-            _md("; ".join(clean_senses(v, script))),
+            _md("; ".join(clean_senses(v, script, hide=False))),
             measure,
             str(v.levels.hsk2 or ""),
             hsk3_label(v.levels.hsk3),

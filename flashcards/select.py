@@ -534,7 +534,8 @@ def _senses(
 
 
 _VARIANT_OF = re.compile(
-    r"variant of (?P<trad>[^\s\[\]|,;]+?)(?:\|(?P<simp>[^\s\[\]|,;]+?))?"
+    r"(?:variant of|\bsee|^same as|^abbr\. for|equivalent (?:of|to)) "
+    r"(?P<trad>[^\s\[\]|,;]+?)(?:\|(?P<simp>[^\s\[\]|,;]+?))?"
     r"(?:\[(?P<pinyin>[^\]]+)\])?(?:[\s,;]|$)"
 )
 
@@ -542,8 +543,9 @@ _VARIANT_OF = re.compile(
 def _resolved_variant(
     senses: Sequence[str], use: Use | None, dictionary: Dictionary
 ) -> tuple[str, ...]:
-    """A word CC-CEDICT gives only as "variant of X" (一点儿: erhua variant of 一点): X's
-    senses, in that reading where one is given."""
+    """A word CC-CEDICT gives only as "variant of X" (一点儿: erhua variant of 一点), "see
+    X" (上房: see 正房), "same as X" or "abbr. for X": X's senses, in that reading where
+    one is given."""
     for sense in senses:
         m = _VARIANT_OF.search(sense)
         if not m:

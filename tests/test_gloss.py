@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 
 from flashcards import api
 from flashcards.gloss import clean_sense, split_gloss
@@ -119,3 +120,28 @@ def test_a_traditional_text_keeps_its_own_characters_in_a_traditional_deck(tmp_p
     deck = api.make_deck([source], api.BuildOptions(script="traditional"))
     sentences = {plain(vocab_fields(v, "traditional")["Sentence"]) for v in deck.vocab}
     assert sentences == {"我住在台灣的台北，才不是呢。"}
+
+
+def test_a_gloss_naming_the_word_reads_whole_on_the_back_and_without_it_on_the_front(
+    seed_notes,
+):
+    """亚洲 "Asia (abbr. for 亚细亚洲)": the recall front shows "Asia", not
+    "Asia (abbr. for ～细～～)"; the back's MoreMeanings has the whole sense."""
+    by_word = {v.simplified: f for v, f in seed_notes}
+    asia = by_word["亚洲"]
+    assert plain(asia["Meaning"]).startswith("Asia") and "～" not in asia["Meaning"]
+    assert "亚细亚洲" in plain(asia["MoreMeanings"])
+    hidden = [v.simplified for v, f in seed_notes if "～" in f["Meaning"]]
+    assert len(hidden) <= len(seed_notes) // 200, hidden
+
+
+def test_a_word_glossed_only_as_see_another_shows_that_words_senses(tmp_path):
+    """上房 "see 正房" (红楼梦): the senses of 正房, not "see 正～"."""
+    sentence = "大家来至王夫人上房，只见黑压压的一地。"
+    assert sentence in shared_path("corpus", "hongloumeng.txt").read_text("utf-8")
+    source = tmp_path / "t.txt"
+    source.write_text(sentence, "utf-8")
+    deck = api.make_deck([source], api.BuildOptions())
+    for word in ("上房", "黑压压"):
+        fields = vocab_fields(next(v for v in deck.vocab if v.simplified == word))
+        assert "～" not in fields["Meaning"] and "see" not in fields["Meaning"], fields["Meaning"]
