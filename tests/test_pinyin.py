@@ -586,6 +586,9 @@ CLAUSE_ENDS = [
     (("corpus", "hongloumeng.txt"), "便点兵派将", "将", "jiàng"),
     (("corpus", "luxun-nahan.txt"), "飘飘然的飞了一通", "通", "tòng"),
     (("corpus", "luxun-nahan.txt"), "想了一通", "通", "tòng"),
+    # 耶 before a question mark is the classical question particle yé.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "何言反耶？", "耶", "yé"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "游說東吳耶？", "耶", "yé"),
 ]
 # 大夫 after an official's rank is da4 fu1 (an official), else dai4 fu5 (a doctor);
 # 当夜 "that same night" is dang4 ye4, as 现代汉语词典 gives it.
