@@ -41,6 +41,11 @@ _REFERENCE = re.compile(
 _SURNAME = re.compile(r"^surname \S+$", re.IGNORECASE)
 
 
+def _is_aabb(word: str) -> bool:
+    """忙忙碌碌: two characters, each doubled."""
+    return len(word) == 4 and word[0] == word[1] != word[2] == word[3]
+
+
 def is_reference_sense(sense: str) -> bool:
     """True for "variant of X", "old variant of X", "see X", "surname X" and the like."""
     return bool(_REFERENCE.match(sense)) or bool(_SURNAME.match(sense))
@@ -254,14 +259,54 @@ class Dictionary:
         return _unpack(packed) if packed else ()
 
     def __contains__(self, word: str) -> bool:
-        return self._packed_rows(word) is not None
+        return self._packed_rows(word) is not None or bool(
+            _is_aabb(word) and self.lookup(word)
+        )
 
     def lookup(self, word: str) -> list[DictEntry]:
-        """Every entry whose simplified or traditional form is ``word``, real ones first."""
+        """Every entry whose simplified or traditional form is ``word``, real ones first;
+        for a reduplicated AABB form CC-CEDICT lacks (忙忙碌碌, 孤孤单单), the entries of its
+        word AB, doubled."""
         made = self._made.get(word)
         if made is None:
-            made = self._made[word] = [_from_row(r) for r in self._rows(word)]
+            made = [_from_row(r) for r in self._rows(word)]
+            if not made and _is_aabb(word):
+                made = self._reduplicated(word)
+            self._made[word] = made
         return list(made)
+
+    def _reduplicated(self, word: str) -> list[DictEntry]:
+        out = []
+        for e in self.lookup(word[1:3]):
+            syllables = e.numbered.split()
+            if e.proper or len(syllables) != 2 or all(is_reference_sense(s) for s in e.senses):
+                continue
+            a, b = syllables
+            if b.endswith("5"):
+                # 规矩 gui1 ju5, but 规规矩矩 gui1 gui1 ju3 ju3: the character's own tone.
+                b = self._full_tone(e.simplified[1], b[:-1]) or b
+            out.append(
+                DictEntry(
+                    traditional="".join(ch * 2 for ch in e.traditional),
+                    simplified="".join(ch * 2 for ch in e.simplified),
+                    numbered=f"{a} {a} {b} {b}",
+                    # AABB describes how (孤孤单单 lonely, 规规矩矩 well-behaved): a
+                    # literal sense of AB ("lit. compass and set square") it never has.
+                    senses=tuple(
+                        s
+                        for s in e.senses
+                        if not is_reference_sense(s) and not s.startswith("lit.")
+                    ),
+                )
+            )
+        return out
+
+    def _full_tone(self, ch: str, toneless: str) -> str | None:
+        for e in self.lookup(ch):
+            r = e.numbered.lower()
+            if r[:-1] == toneless and r[-1:] in "1234":
+                return r
+        return None
 
     def readings(self, word: str) -> list[str]:
         """The distinct readings of ``word``, lowercase, in entry order (real entries first)."""

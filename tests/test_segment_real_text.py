@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 
+from flashcards import api
+from flashcards.dictionary import load_dictionary
 from flashcards.models import HAN, NUMBER
 from flashcards.read.plain import read_text
 from flashcards.segment import segment_text
@@ -149,3 +151,27 @@ def test_a_name_made_of_a_word_and_a_rare_character_stays_a_name(dictionary):
     for s in found:
         names = [t for t in tokens(s, dictionary) if t.simplified == "王子腾"]
         assert names and names[0].proper, s
+
+
+@pytest.mark.parametrize(
+    "name, sentence, word, base, reading",
+    [
+        ("hongloumeng.txt", "此时荣宁二府内外上下，皆是忙忙碌碌。", "忙忙碌碌", "忙碌",
+         "mang2 mang2 lu4 lu4"),
+        ("xiaohong-hulanhezhuan.txt", "所以就孤孤单单地，凄凄凉凉在大土坑那里把那扎彩人烧了。",
+         "孤孤单单", "孤单", "gu1 gu1 dan1 dan1"),
+    ],
+)
+def test_an_aabb_form_is_one_word_with_the_senses_of_ab(tmp_path, name, sentence, word, base,
+                                                         reading):
+    """jieba keeps 忙忙碌碌 whole; CC-CEDICT lacks it, which cut it into 忙 忙碌 碌 and
+    carded 碌 "(bound form used in 忙碌)". It is one word, read and glossed as 忙碌."""
+    assert sentence in shared_path("corpus", name).read_text("utf-8")
+    source = tmp_path / "t.txt"
+    source.write_text(sentence, "utf-8")
+    deck = api.make_deck([source], api.BuildOptions())
+    notes = {v.simplified: v for v in deck.vocab}
+    assert notes[word].numbered == reading
+    base_senses = {s for e in load_dictionary().lookup(base) for s in e.senses}
+    assert notes[word].senses[0] in base_senses
+    assert not {word[0], word[2]} & set(notes), sorted(notes)
