@@ -132,6 +132,11 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     next_pos = next_token.pos if next_token is not None else ""
     if _verb_here(readings, index, j, k):
         pos = "v"
+    clause_final = _clause_final(readings, k)
+    if clause_final and pos.startswith(("p", "d")) and following not in _VERB_MARKERS:
+        # 鱼贯入朝。, 还不自觉。: a preposition or an adverb ends no clause; jieba's tag
+        # is wrong there, so no sense is preferred for it (朝 "court", 自觉 "conscious").
+        pos = ""
     before_noun = next_pos.startswith(("n", "r")) and not next_pos.startswith("nr")
     # A verbal noun before a noun names a thing (行动纪念馆); a verb after an adjective is
     # one too (新冷战): a noun's senses, not a verb's.
@@ -160,7 +165,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         and _before_verb(readings, _skip_space(readings, k + 1, 1)),
         # jieba tags many verbs adjectives (落实好): either may take a complement.
         after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
-        clause_final=_clause_final(readings, k),
+        clause_final=clause_final,
         before_measure=before_measure,
         question=asks(readings) if question is None else question,
         after_word=prev is not None and prev.kind != PUNCT,

@@ -280,6 +280,24 @@ def test_the_verb_or_time_sense_where_the_sentence_calls_for_it(
 @pytest.mark.parametrize(
     "name, sentence, word, starts",
     [
+        ("xiaohong-hulanhezhuan.txt", "旁边的人听到这里都笑了，可是有二伯还不自觉。", "自觉",
+         "conscious"),
+        ("sanguozhiyanyi-traditional.txt", "只恐將軍狐疑不定。", "不定", "indefinite"),
+        ("laoshe-chaguan.txt", "他还硬朗，穿的可很不整齐。", "整齐", "orderly"),
+    ],
+)
+def test_a_word_ending_its_clause_is_no_adverb_or_preposition(
+    tmp_path, name, sentence, word, starts
+):
+    """jieba tags these adverbs; nothing follows them to modify, so the adverb's senses
+    ("on one's own initiative", "(botany) adventitious") are no better than the others."""
+    got = first_senses(_real(name, sentence), tmp_path, {word})
+    assert got[word][0].startswith(starts), got
+
+
+@pytest.mark.parametrize(
+    "name, sentence, word, starts",
+    [
         ("sanguozhiyanyi-traditional.txt", "許褚大怒，引軍尋路上山。", "上山", "to climb a hill"),
         ("xiaohong-hulanhezhuan.txt", "因为没有开花，就不结樱桃。", "开花", "to bloom"),
         ("xiaohong-hulanhezhuan.txt", "我们上树爬墙，几乎连房顶也要上去了。", "爬墙", "to climb"),
