@@ -20,6 +20,7 @@ from .dictionary import Dictionary, load_dictionary
 from .errors import FlashcardsError
 from .han import has_han
 from .levels import levels_of
+from .memory import rare_collections
 from .models import AnnotatedSentence, Reading, Sentence, SentenceItem, Token, Vocab
 from .read import FORMATS as INPUT_FORMATS
 from .read import folder_files, open_input
@@ -646,6 +647,7 @@ def expand_inputs(
     return paths, options
 
 
+@rare_collections()
 def make_deck(
     inputs: Sequence[Input],
     options: BuildOptions = BuildOptions(),
@@ -728,6 +730,7 @@ def _refuse_to_overwrite_an_input(paths: Sequence[Input], output: Path) -> None:
             )
 
 
+@rare_collections()
 def build(
     inputs: Sequence[Input],
     output: Input,

@@ -12,7 +12,6 @@ field may only ever be added at the end of a list.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
@@ -68,13 +67,21 @@ SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
 # The namespace every GUID starts from. Changing it would orphan every note ever imported.
 GUID_NAMESPACE = "flashcards"
 
-# Beyond HTML's < > & " ': square brackets start [sound:], [latex], [$], [anki:tts];
-# braces start {{c1::}} and template syntax; a backslash starts MathJax's \( and \[.
-_ANKI_SYNTAX = str.maketrans(
-    {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"}
+# escape_field in one pass, a character at a time: HTML's < > & " ' as html.escape writes
+# them; square brackets start [sound:], [latex], [$], [anki:tts]; braces start {{c1::}}
+# and template syntax; a backslash starts MathJax's \( and \[; C0/C1 controls never belong
+# in a field (\x1f is even Anki's field separator in its database); a line break is <br>.
+_CONTROLS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+_FIELD_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+        "[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "\\": "&#92;",
+        "\n": "<br>",
+        **{chr(c): None for c in _CONTROLS},
+    }
 )
-# C0/C1 controls never belong in a field; \x1f is even Anki's field separator in its database.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What escape_field changes: those characters and \r. Most fields have none.
+_ESCAPED = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f&<>\"'\[\]{}\\]")
 _NUMBERED_SYLLABLE = re.compile(r"^[A-Za-zÜüÊê:]+[1-5]$")
 # Anki puts tags into a card raw where a template says {{Tags}}: no markup, entity or
 # Anki syntax may come through from a file name (<svg/onload=...>.txt).
@@ -91,9 +98,11 @@ def escape_field(text: str) -> str:
     ``[sound:x.mp3]`` is shown rather than played and ``{{c1::x}}`` shown rather than clozed.
     Line breaks become ``<br>``; control characters are dropped.
     """
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
-    return escaped.replace("\n", "<br>")
+    if _ESCAPED.search(text) is None:
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_FIELD_ESCAPES)
 
 
 def sound_field(media_name: str) -> str:

@@ -233,8 +233,9 @@ def build_records(
     # order of their due numbers, which follow this order (a GUID never depends on it).
     after: dict[str, list[NoteRecord]] = {}
     trailing: list[NoteRecord] = []
-    words = _unique(vocab, vocab_guid)
-    guids = {vocab_guid(v) for v in words}
+    # A GUID is a SHA-256: worked out once a word.
+    words = _unique([(vocab_guid(v), v) for v in vocab], lambda item: item[0])
+    guids = {guid for guid, _ in words}
     for s in _unique(sentences, sentence_guid):
         record = NoteRecord(
             SENTENCE_MODEL_NAME,
@@ -249,8 +250,7 @@ def build_records(
         else:
             trailing.append(record)
     records = []
-    for v in words:
-        guid = vocab_guid(v)
+    for guid, v in words:
         kinds = set(cards) | set(keep.get(guid, ()))
         fields = vocab_fields(
             v,

@@ -10,6 +10,7 @@ annotates the same batches itself.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -89,10 +90,17 @@ def map_in_order(
     _work = work
     context = multiprocessing.get_context("fork")
     pending: deque = deque()
-    with context.Pool(jobs) as pool:
-        for batch in _batches(sentences):
-            pending.append(pool.apply_async(_work_batch, (batch,)))
-            if len(pending) >= jobs * AHEAD:
+    # What the parent loaded is left out of the cycle collector's passes while the workers
+    # run: a worker's pass would write to every object it shares with the parent, copying
+    # the pages the fork shared, and find nothing to free in the tables.
+    gc.freeze()
+    try:
+        with context.Pool(jobs) as pool:
+            for batch in _batches(sentences):
+                pending.append(pool.apply_async(_work_batch, (batch,)))
+                if len(pending) >= jobs * AHEAD:
+                    yield from pending.popleft().get()
+            while pending:
                 yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    finally:
+        gc.unfreeze()

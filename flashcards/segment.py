@@ -635,7 +635,8 @@ def _han_tokens(
     after_number: bool,
 ) -> Iterator[Token]:
     pieces = _pieces(jb.tag(simplified), dictionary, jb, after_number)
-    _split_units(pieces, dictionary, after_number)
+    if after_number or not boundary_rules().numerals.isdisjoint(simplified):
+        _split_units(pieces, dictionary, after_number)
     pieces = _join_split_words(pieces, dictionary, jb)
     pos = 0
     for p in pieces:
@@ -685,7 +686,10 @@ def segment_text(
             jb,
             after_number,
         )
-        tokens.extend(_merge_numeral_tokens(list(han)))
+        if boundary_rules().numerals.isdisjoint(m.group()):
+            tokens.extend(han)  # no numeral to join, nor a unit after one to cut off
+        else:
+            tokens.extend(_merge_numeral_tokens(list(han)))
         pos = m.end()
     tokens.extend(_other_tokens(text, pos, len(text), sentence))
     return tuple(_flag_name_parts(tokens))
@@ -729,13 +733,27 @@ def _flag_name_parts(tokens: list[Token]) -> list[Token]:
             if run is not None:
                 for j in run:
                     tokens[j] = replace(tokens[j], proper=True)
+    # The flags only spread, so where they end up does not depend on the order tokens are
+    # looked at: only those a flag can reach are, again while one spreads.
+    last = len(tokens) - 1
+    waiting = [
+        i
+        for i, tok in enumerate(tokens)
+        if tok.kind == HAN
+        and not tok.proper
+        and (
+            (len(tok.text) == 1 and tok.pos.startswith(_PROPER_TAGS))
+            or (i > 0 and tokens[i - 1].text in _NAME_DOTS)
+            or (i < last and tokens[i + 1].text in _NAME_DOTS)
+        )
+    ]
     changed = True
-    while changed:
+    while changed and waiting:
         changed = False
-        for i, tok in enumerate(tokens):
-            if tok.kind != HAN or tok.proper:
-                continue
-            neighbours = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+        still = []
+        for i in waiting:
+            tok = tokens[i]
+            neighbours = [tokens[j] for j in (i - 1, i + 1) if 0 <= j <= last]
             by_dot = any(n.text in _NAME_DOTS for n in neighbours)
             by_name = (
                 len(tok.text) == 1
@@ -745,6 +763,9 @@ def _flag_name_parts(tokens: list[Token]) -> list[Token]:
             if by_dot or by_name:
                 tokens[i] = replace(tok, proper=True)
                 changed = True
+            else:
+                still.append(i)
+        waiting = still
     return tokens
 
 
