@@ -589,6 +589,7 @@ CLAUSE_ENDS = [
     # 耶 before a question mark is the classical question particle yé.
     (("corpus", "sanguozhiyanyi-traditional.txt"), "何言反耶？", "耶", "yé"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "游說東吳耶？", "耶", "yé"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "汝敢小覷我耶！", "耶", "yé"),
 ]
 # 大夫 after an official's rank is da4 fu1 (an official), else dai4 fu5 (a doctor);
 # 当夜 "that same night" is dang4 ye4, as 现代汉语词典 gives it.
