@@ -402,7 +402,8 @@ _DURING = re.compile(r"^(?:while|during)\b|\bwithin a definite time\b|\(doing st
 # A modal sense as a whole ("should", "must not", "can only"), not one that begins like
 # one ("cannot be more (after adjectival)", "might" the noun).
 _MODAL_SENSE = re.compile(
-    r"^(?:will|shall|should|ought to|must|need to|(?:to )?have to|can(?:not|'t)?"
+    r"^(?:will|shall|should|ought to|must|need(?: to| not)|(?:to |does not )?have to"
+    r"|can(?:not|'t)?"
     r"|to be (?:likely|sure) to)(?:$|[;,]| not\b| only\b| but\b)",
     re.I,
 )

@@ -242,6 +242,8 @@ def test_a_modal_before_its_verb_leads_with_the_modal_sense(tmp_path):
                 # 不该如此胡说: jieba tags 胡说 a name; 今儿不该我的班儿: "not my turn".
                 wrong.append(sentence)
     assert checked >= 5 and len(wrong) <= checked // 3, (checked, wrong)
+    need_not = _real("hongloumeng.txt", "你就进去罢，不必送我。")
+    assert first_senses(need_not, tmp_path, {"不必"})["不必"][0] == "need not"
     resolve = _real("luxun-traditional.txt", "無論如何，我明天決計要走了。")
     assert first_senses(resolve, tmp_path, {"要"})["要"][0].startswith("will")
     # A direction complement completes 要; it is no verb for a modal: 把她要回来.
