@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from .coverage import CoveragePlan, plan_coverage, reaches
 from .dictionary import Dictionary, is_reference_sense
-from .levels import hsk_level, levels_of
+from .levels import hsk_level, levels_of, zipf_frequency
 from .models import (
     HAN,
     PUNCT,
@@ -26,7 +26,7 @@ from .models import (
     SentenceItem,
     Vocab,
 )
-from .segment import traditional_converter
+from .segment import boundary_rules, traditional_converter
 from .senses import (
     Use,
     asks,
@@ -364,7 +364,8 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
             continue
         use = use_of(annotated.readings, i, question)
         whole = i not in edges
-        uses.append((key, r.token.text, r.token.proper, whole, use, None))
+        proper = r.token.proper or _given_name(annotated.readings, i)
+        uses.append((key, r.token.text, proper, whole, use, None))
         if penalty is not None:
             start = speech if speech is not None and r.token.start >= speech else lead
             span = (start, len(sentence.text) - trail)
@@ -646,6 +647,28 @@ def select_vocabulary(
 ) -> list[Vocab]:
     """The words to learn, filtered and ordered as the options say."""
     return list(plan_vocabulary(collector, dictionary, options).vocab)
+
+
+# Below this, a character right after a lone surname is its given name more often than
+# a word of its own (纨 of 李纨, 琮 of 刘琮).
+_GIVEN_NAME_ZIPF = 3.6
+
+
+def _given_name(readings: Sequence[Reading], i: int) -> bool:
+    """Is the token at ``i`` a rare character alone right after a lone surname jieba tags
+    as a person (李 纨, where jieba cut the name apart)? Counted as a use in a name: a
+    character that is such a piece in most of its uses in the text is not carded."""
+    tok = readings[i].token
+    if len(tok.text) != 1 or i == 0 or tok.pos.startswith(("v", "d", "p", "c", "u", "r", "m")):
+        return False
+    prev = readings[i - 1].token
+    return (
+        prev.kind == HAN
+        and len(prev.text) == 1
+        and prev.pos.startswith("nr")
+        and prev.simplified in boundary_rules().surnames
+        and zipf_frequency(tok.simplified) < _GIVEN_NAME_ZIPF
+    )
 
 
 def _is_name(st: _WordStats) -> bool:

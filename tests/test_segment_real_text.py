@@ -175,3 +175,17 @@ def test_an_aabb_form_is_one_word_with_the_senses_of_ab(tmp_path, name, sentence
     base_senses = {s for e in load_dictionary().lookup(base) for s in e.senses}
     assert notes[word].senses[0] in base_senses
     assert not {word[0], word[2]} & set(notes), sorted(notes)
+
+
+def test_a_given_name_cut_from_its_surname_is_not_carded(tmp_path):
+    """红楼梦 writes 李纨 often and jieba cuts it 李 纨; 纨 "white silk" is never a word of
+    the text, so it is no card (with --names it is)."""
+    text = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*李纨[^。！？\n]*[。！？]", text)[:12]
+    assert len(sentences) >= 6
+    source = tmp_path / "t.txt"
+    source.write_text("\n".join(sentences), "utf-8")
+    words = {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+    assert "纨" not in words
+    named = api.make_deck([source], api.BuildOptions(names=True)).vocab
+    assert "纨" in {v.simplified for v in named}
