@@ -429,6 +429,9 @@ class VocabularyCollector:
         sentence cards (a build without sentence cards needs none of them)."""
         self._study_sentences = study_sentences
         self._stats: dict[tuple[str, str], _WordStats] = {}
+        # The last character of each person's name in the text (琮 of 刘琮): alone, a rare
+        # one is that person called by the given name.
+        self._given_names: dict[str, int] = {}
         self._order = 0
         self.sentences = 0
         self.tokens = 0
@@ -453,6 +456,9 @@ class VocabularyCollector:
             st.count += 1
             st.forms[form] = st.forms.get(form, 0) + 1
             st.proper_count += proper
+            if proper and len(key[0]) in (2, 3) and use.pos.startswith("nr"):
+                given = key[0][-1]
+                self._given_names[given] = self._given_names.get(given, 0) + 1
             st.whole += whole
             st.sources.setdefault(words.source, None)
             if st.first_use is None:
@@ -475,6 +481,14 @@ class VocabularyCollector:
             words.spans[span].freeze()
 
     def stats(self) -> list[_WordStats]:
+        for st in self._stats.values():
+            if (
+                len(st.simplified) == 1
+                and self._given_names.get(st.simplified, 0) >= _NAME_USES
+                and not (st.first_use is not None and st.first_use.pos.startswith("v"))
+                and zipf_frequency(st.simplified) < _RARE_GIVEN_NAME_ZIPF
+            ):
+                st.proper_count = st.count  # 琮曰: 刘琮 by his given name
         return list(self._stats.values())
 
     def stats_by_key(self) -> dict[tuple[str, str], _WordStats]:
@@ -652,6 +666,12 @@ def select_vocabulary(
 # Below this, a character right after a lone surname is its given name more often than
 # a word of its own (纨 of 李纨, 琮 of 刘琮).
 _GIVEN_NAME_ZIPF = 3.6
+
+
+# A person named this often in the text is one it is about; a character rarer than this
+# is more often their given name than a word.
+_NAME_USES = 3
+_RARE_GIVEN_NAME_ZIPF = 3.0
 
 
 def _given_name(readings: Sequence[Reading], i: int) -> bool:

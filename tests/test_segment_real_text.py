@@ -189,3 +189,16 @@ def test_a_given_name_cut_from_its_surname_is_not_carded(tmp_path):
     assert "纨" not in words
     named = api.make_deck([source], api.BuildOptions(names=True)).vocab
     assert "纨" in {v.simplified for v in named}
+
+
+def test_a_person_called_by_the_given_name_alone_is_not_carded(tmp_path):
+    """三國志演義 names 劉琮 and then calls him 琮 (琮聞命大驚): 琮 is him, no word."""
+    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    named = re.findall(r"[^。！？\n]*劉琮[^。！？\n]*[。！？]", text)[:8]
+    alone = re.findall(r"[^。！？\n劉]琮[^。！？\n]*[。！？]", text)[:2]
+    assert len(named) >= 3 and alone
+    source = tmp_path / "t.txt"
+    source.write_text("\n".join(named + alone), "utf-8")
+    assert "琮" not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+    with_names = api.make_deck([source], api.BuildOptions(names=True)).vocab
+    assert "琮" in {v.simplified for v in with_names}
