@@ -12,6 +12,7 @@ never serves stale data.
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import marshal
 import os
@@ -22,7 +23,9 @@ import tempfile
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,19 @@ def on_build(callback: Callable[[str], None]) -> None:
 def _building(name: str) -> None:
     for callback in _on_build:
         callback(name)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Builds make hundreds of thousands of tuples and strings that all live on: the
+    collector would walk them again and again for nothing (a tenth of a build's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def cache_dir() -> Path:
@@ -95,7 +111,8 @@ def cached_table(name: str, sources: Sequence[Path], version: str, build: Callab
     except _DAMAGED:
         pass
     _building(name)
-    data = build()
+    with _no_gc():
+        data = build()
     try:
         _write(target, _checked(marshal.dumps(data)))
         _remove_older(name, keep=target.name)
@@ -183,7 +200,8 @@ def cached_shards(
 
     def rebuild() -> tuple[Any, list[Any]]:
         _building(name)
-        meta, shards = build()
+        with _no_gc():
+            meta, shards = build()
         try:
             _write_folder(folder, meta, shards)
             _remove_older(name, keep=folder.name)
@@ -282,12 +300,12 @@ class KeyTable:
 
     def keys(self) -> Iterator[str]:
         """Every key, in the order the table was built in."""
-        for (key,) in self._query("SELECT k FROM kv ORDER BY o"):
+        for (key,) in self._query("SELECT k FROM kv ORDER BY rowid"):
             yield key
 
     def items(self) -> Iterator[tuple[str, Value]]:
         """Every (key, value), in the order the table was built in."""
-        return iter(self._query("SELECT k, v FROM kv ORDER BY o"))
+        return iter(self._query("SELECT k, v FROM kv ORDER BY rowid"))
 
     def _forget_connection(self) -> None:
         self._db = None  # the parent's, in a forked child: left alone, never closed here
@@ -321,6 +339,10 @@ def _verified(path: Path) -> bool:
         return False
 
 
+# Bump when the sqlite layout of a KeyTable changes.
+_KEY_TABLE_LAYOUT = "kv2"
+
+
 def cached_key_table(
     name: str,
     sources: Sequence[Path],
@@ -330,12 +352,13 @@ def cached_key_table(
     """``build()`` gives (meta, (key, value) pairs); they are kept in a sqlite file of the
     cache, built once while ``sources`` and ``version`` are unchanged. Keys are unique;
     ``keys()`` gives them in the order ``build`` did."""
-    target = cache_dir() / f"{name}-{_stamp(sources, version)}.sqlite"
+    target = cache_dir() / f"{name}-{_stamp(sources, f'{_KEY_TABLE_LAYOUT}-{version}')}.sqlite"
 
     def rebuild(folder: Path) -> None:
         _building(name)
-        meta, rows = build()
-        _write_key_table(folder, target.name, meta, rows)
+        with _no_gc():
+            meta, rows = build()
+            _write_key_table(folder, target.name, meta, rows)
 
     try:
         return KeyTable(target, rebuild=lambda: rebuild(target.parent))
@@ -355,6 +378,11 @@ def cached_key_table(
     return KeyTable(target, rebuild=lambda: rebuild(target.parent))
 
 
+# Rows go to sqlite this many to a statement: binding is the same, but each statement is
+# stepped once for all of them (a third faster than one statement a row).
+_ROWS_A_STATEMENT = 200
+
+
 def _write_key_table(
     folder: Path, name: str, meta: Any, rows: Iterable[tuple[str, Value]]
 ) -> None:
@@ -369,13 +397,22 @@ def _write_key_table(
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
-            db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v, o INTEGER) WITHOUT ROWID")
-            # In key order: each row goes at the end of the tree, several times faster than
-            # in the given order, and the pages come out full.
-            # (Keys are unique: tuples compare by key alone.)
-            ordered = sorted((k, v, i) for i, (k, v) in enumerate(rows))
-            db.executemany("INSERT INTO kv VALUES (?, ?, ?)", ordered)
-            del ordered
+            # Rows in the order given (the rowid is that order, for keys()), and the keys'
+            # index made at the end: sqlite sorts them in C, where sorting the rows in
+            # Python first and inserting them into a tree keyed by k cost twice as long.
+            db.execute("CREATE TABLE kv (k TEXT NOT NULL, v)")
+            flat = list(chain.from_iterable(rows))
+            if len(flat) % 2:
+                raise ValueError("rows must be (key, value) pairs")
+            step = 2 * _ROWS_A_STATEMENT
+            whole = len(flat) - len(flat) % step
+            insert = "INSERT INTO kv VALUES " + ",".join(["(?, ?)"] * _ROWS_A_STATEMENT)
+            db.executemany(insert, (flat[i : i + step] for i in range(0, whole, step)))
+            if whole < len(flat):
+                rest = (len(flat) - whole) // 2
+                db.execute("INSERT INTO kv VALUES " + ",".join(["(?, ?)"] * rest), flat[whole:])
+            del flat
+            db.execute("CREATE UNIQUE INDEX kv_k ON kv (k)")
             db.execute("CREATE TABLE meta (v BLOB)")
             db.execute("INSERT INTO meta VALUES (?)", (marshal.dumps(meta),))
             db.commit()

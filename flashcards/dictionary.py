@@ -13,7 +13,7 @@ import importlib.util
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -135,12 +135,10 @@ def _to_row(e: DictEntry) -> Row:
 _ROWS, _FIELDS, _ITEMS, _PARTS = "\x1e", "\x1f", "\x1d", "\x1c"
 
 
-def _pack(rows: Sequence[Row]) -> str:
-    packed = []
-    for t, s, n, senses, cls in rows:
-        classifiers = _ITEMS.join([_PARTS.join(c) for c in cls]) if cls else ""
-        packed.append(f"{t}{_FIELDS}{s}{_FIELDS}{n}{_FIELDS}{_ITEMS.join(senses)}{_FIELDS}{classifiers}")
-    return _ROWS.join(packed)
+def _pack_row(row: Row) -> str:
+    t, s, n, senses, cls = row
+    classifiers = _ITEMS.join([_PARTS.join(c) for c in cls]) if cls else ""
+    return f"{t}{_FIELDS}{s}{_FIELDS}{n}{_FIELDS}{_ITEMS.join(senses)}{_FIELDS}{classifiers}"
 
 
 _NO_SEPARATORS = str.maketrans({c: " " for c in (_ROWS, _FIELDS, _ITEMS, _PARTS)})
@@ -168,6 +166,9 @@ def _from_row(row: Row) -> DictEntry:
     return DictEntry(t, s, n, senses, tuple(Classifier(*c) for c in cls))
 
 
+# Dictionary.words() gives the headwords grouped by this hash of theirs, as the cache once
+# kept them in 64 shards: the order is kept, since ties between words found by walking
+# words() (the character readings of pinyin.py) depend on it.
 SHARDS = 64
 
 
@@ -176,17 +177,8 @@ def shard_of(word: str) -> int:
 
 
 def _headword_rows(rows: list[Row]) -> list[tuple[str, str]]:
-    """(headword, its rows packed), in the order ``Dictionary.words`` gives them."""
-    return [item for shard in _shards_of_rows(rows) for item in shard.items()]
-
-
-def _row_rank(row: Row) -> int:
-    # Real entries first, names next, entries that only point elsewhere last.
-    only_references = all(is_reference_sense(s) for s in row[3])
-    return (2 if only_references else 0) + (1 if row[2][:1].isupper() else 0)
-
-
-def _shards_of_rows(rows: list[Row]) -> list[dict[str, str]]:
+    """(headword, its rows packed), in the order ``Dictionary.words`` gives them: by
+    ``shard_of``, then as the headwords first come in the file."""
     index: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         trad, simp = row[0], row[1]
@@ -201,12 +193,27 @@ def _shards_of_rows(rows: list[Row]) -> list[dict[str, str]]:
                 index[trad] = [i]
             else:
                 found.append(i)
-    shards: list[dict[str, str]] = [{} for _ in range(SHARDS)]
+    # Each row packed once, though most are under two headwords (simplified, traditional).
+    packed = [_pack_row(row) for row in rows]
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(SHARDS)]
+    ranks: dict[int, int] = {}
     for word, ids in index.items():
         if len(ids) > 1:
-            ids.sort(key=lambda i: (_row_rank(rows[i]), i))
-        shards[shard_of(word)][word] = _pack([rows[i] for i in ids])
-    return shards
+            for i in ids:
+                if i not in ranks:
+                    ranks[i] = _row_rank(rows[i])
+            ids.sort(key=lambda i: (ranks[i], i))
+            value = _ROWS.join([packed[i] for i in ids])
+        else:
+            value = packed[ids[0]]
+        groups[zlib.crc32(word.encode("utf-8")) % SHARDS].append((word, value))
+    return [item for group in groups for item in group]
+
+
+def _row_rank(row: Row) -> int:
+    # Real entries first, names next, entries that only point elsewhere last.
+    only_references = all(is_reference_sense(s) for s in row[3])
+    return (2 if only_references else 0) + (1 if row[2][:1].isupper() else 0)
 
 
 class Dictionary:
