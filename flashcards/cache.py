@@ -121,14 +121,17 @@ def cached_table(name: str, sources: Sequence[Path], version: str, build: Callab
     return data
 
 
-def _write(target: Path, payload: bytes) -> None:
+def _write(target: Path, payload: bytes, sync: bool = True) -> None:
+    """``payload`` to ``target`` under a temporary name, renamed into place (``sync``:
+    on the disk before the rename; not for a file whose checksum finds it cut short)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -148,23 +151,32 @@ def _remove_older(name: str, keep: str) -> None:
 
 
 class ShardedTable:
-    """A table cached as many small files, each loaded only when first needed.
+    """A table cached as many small files, each loaded only when first needed, and each
+    made only when first needed.
 
-    ``flashcards lookup 银行`` reads one shard of CC-CEDICT instead of all of it; a build,
-    which looks up words of every shard, ends up reading them all, at the same total cost.
-    A damaged shard has the whole table rebuilt (``heal``), once.
+    The table is cut into shards cheaply (``split``) and a shard is made into what its
+    reader uses (``make``: jieba's words with all their prefixes) the first time a process
+    asks for it, then kept in the cache beside its raw form: the first `pinyin 你好` after
+    an install makes the shards of two characters instead of all of them; a build, which
+    reads every shard, ends up making the rest, at the same total cost. A damaged raw
+    shard has the whole table split again (``heal``), once; a damaged made one is made
+    again from its raw form.
     """
 
     def __init__(
         self,
         meta: Any,
-        shards: list[Any | None],
+        count: int,
         folder: Path | None,
+        make: Callable[[Any], Any],
+        raw: list[Any] | None = None,
         heal: Callable[[], list[Any]] | None = None,
     ) -> None:
         self.meta = meta
-        self._shards = shards
+        self._shards: list[Any | None] = [None] * count
         self._folder = folder
+        self._make = make
+        self._raw = raw  # the raw shards, when this process split the table itself
         self._heal = heal
 
     def __len__(self) -> int:
@@ -173,61 +185,80 @@ class ShardedTable:
     def shard(self, i: int) -> Any:
         data = self._shards[i]
         if data is None:
-            assert self._folder is not None
-            try:
-                data = _load_checked(self._folder / f"{i}.marshal")
-            except _DAMAGED:
-                if self._heal is None:
-                    raise
-                healed = self._heal()
-                self._heal = None
-                for k, shard in enumerate(healed):
-                    if self._shards[k] is None:
-                        self._shards[k] = shard
-                data = healed[i]
-            self._shards[i] = data
+            data = self._shards[i] = self._load(i)
         return data
+
+    def _load(self, i: int) -> Any:
+        folder = self._folder
+        if folder is not None:
+            try:
+                return _load_checked(folder / f"{i}.marshal")
+            except _DAMAGED:
+                pass
+        with _no_gc():
+            data = self._make(self._raw_shard(i))
+        if folder is not None:
+            try:
+                _write(folder / f"{i}.marshal", _checked(marshal.dumps(data)), sync=False)
+            except OSError:
+                pass  # a read-only cache folder only costs time
+        return data
+
+    def _raw_shard(self, i: int) -> Any:
+        if self._raw is not None:
+            return self._raw[i]
+        assert self._folder is not None
+        try:
+            return _load_checked(self._folder / f"{i}.raw")
+        except _DAMAGED:
+            if self._heal is None:
+                raise
+        heal, self._heal = self._heal, None
+        self._raw = heal()
+        return self._raw[i]
 
 
 def cached_shards(
     name: str,
     sources: Sequence[Path],
     version: str,
-    build: Callable[[], tuple[Any, list[Any]]],
+    split: Callable[[], tuple[Any, list[Any]]],
+    make: Callable[[Any], Any],
 ) -> ShardedTable:
-    """``build()`` gives (meta, shards); they come from the cache when nothing changed."""
+    """``split()`` gives (meta, raw shards), ``make(raw)`` a shard as its reader uses it;
+    both come from the cache when nothing changed."""
     folder = cache_dir() / f"{name}-{_stamp(sources, version)}"
 
-    def rebuild() -> tuple[Any, list[Any]]:
+    def resplit() -> tuple[Any, list[Any], bool]:
         _building(name)
         with _no_gc():
-            meta, shards = build()
+            meta, raw = split()
         try:
-            _write_folder(folder, meta, shards)
+            _write_folder(folder, meta, raw, suffix=".raw")
             _remove_older(name, keep=folder.name)
         except OSError:
-            pass  # a read-only cache folder only costs start-up time
-        return meta, shards
+            return meta, raw, False  # a read-only cache folder only costs start-up time
+        return meta, raw, True
 
     try:
         meta, count = _load_checked(folder / "meta.marshal")
         if not isinstance(count, int) or count < 0:
             raise ValueError("damaged meta")
-        return ShardedTable(meta, [None] * count, folder, heal=lambda: rebuild()[1])
+        return ShardedTable(meta, count, folder, make, heal=lambda: resplit()[1])
     except _DAMAGED:
         pass
-    meta, shards = rebuild()
-    return ShardedTable(meta, list(shards), None)
+    meta, raw, written = resplit()
+    return ShardedTable(meta, len(raw), folder if written else None, make, raw=raw)
 
 
-def _write_folder(folder: Path, meta: Any, shards: list[Any]) -> None:
+def _write_folder(folder: Path, meta: Any, shards: list[Any], suffix: str = ".marshal") -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
     try:
         for i, shard in enumerate(shards):
             # No fsync a shard (hundreds took seconds): one a crash cut short fails its
             # checksum and the table is rebuilt.
-            (tmp / f"{i}.marshal").write_bytes(_checked(marshal.dumps(shard)))
+            (tmp / f"{i}{suffix}").write_bytes(_checked(marshal.dumps(shard)))
         # meta is written last: a folder with a meta file is complete.
         (tmp / "meta.marshal").write_bytes(_checked(marshal.dumps((meta, len(shards)))))
         if folder.exists():  # a damaged copy: out of the way first (a rename cannot replace it)
