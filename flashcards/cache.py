@@ -390,6 +390,7 @@ def cached_key_table(
         with _no_gc():
             meta, rows = build()
             _write_key_table(folder, target.name, meta, rows)
+            del rows  # before the collector is back, or it walks them all once
 
     try:
         return KeyTable(target, rebuild=lambda: rebuild(target.parent))

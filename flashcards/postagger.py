@@ -44,24 +44,27 @@ def _jieba_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+Raw = tuple[list[str], list[int]]  # a shard's words and their frequencies, in file order
+
+
 @lru_cache(maxsize=1)
-def _dictionary_lines() -> list[list[str]]:
-    """The fields of each line of jieba's dict.txt: word, frequency and maybe a tag (read
-    once for both tables built from it, when the cache is built)."""
+def _read_dictionary() -> tuple[int, list[Raw], list[tuple[str, str]]]:
+    """jieba's dict.txt in one pass, for both tables built from it when the cache is
+    built: the total of all frequencies (a word given twice counts twice, as in jieba),
+    the words and frequencies cut into shards by their first character, and the word
+    tags (a word given twice: its last tag) as rows of ``_build_tags``. Nothing a line
+    holds is kept as a list of its own: 349,046 of them made the garbage collector walk
+    them all after the build."""
     text = (_jieba_folder() / "dict.txt").read_bytes().decode("utf-8")
-    lines = [line.strip().split(" ") for line in text.splitlines()]
-    return [parts for parts in lines if parts[0]]
-
-
-def _split_dictionary() -> tuple[int, list[tuple[list[str], list[int]]]]:
-    """jieba's dict.txt cut into shards by a word's first character: each shard's words
-    and frequencies in the file's order, and the total of all frequencies (a word given
-    twice counts twice, as in jieba)."""
-    shards: list[tuple[list[str], list[int]]] = [([], []) for _ in range(SHARDS)]
-    of_char: dict[str, tuple[list[str], list[int]]] = {}
+    shards: list[Raw] = [([], []) for _ in range(SHARDS)]
+    of_char: dict[str, Raw] = {}
+    tags: dict[str, str] = {}
     total = 0
-    for parts in _dictionary_lines():
+    for line in text.splitlines():
+        parts = line.strip().split(" ")
         word = parts[0]
+        if not word:
+            continue
         shard = of_char.get(word[0])
         if shard is None:
             shard = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
@@ -69,10 +72,24 @@ def _split_dictionary() -> tuple[int, list[tuple[list[str], list[int]]]]:
         shard[0].append(word)
         shard[1].append(freq)
         total += freq
+        if len(parts) == 3:
+            tags[word] = parts[2]
+    groups: dict[str, list[str]] = {}
+    for word, tag in tags.items():
+        group = groups.get(word[0])
+        if group is None:
+            group = groups[word[0]] = [""]
+        group.append(f"{word} {tag}")
+    return total, shards, [(first, "\n".join(lines)) for first, lines in groups.items()]
+
+
+def _split_dictionary() -> tuple[int, list[Raw]]:
+    """jieba's dict.txt cut into shards by a word's first character."""
+    total, shards, _ = _read_dictionary()
     return total, shards
 
 
-def _make_shard(raw: tuple[list[str], list[int]]) -> dict:
+def _make_shard(raw: Raw) -> dict:
     """One shard as jieba reads its dict.txt: frequencies with every prefix of a word
     (at 0 where it is no word itself)."""
     freqs: dict = {}
@@ -92,18 +109,11 @@ def _make_shard(raw: tuple[list[str], list[int]]) -> dict:
 
 
 def _build_tags() -> tuple[None, list[tuple[str, str]]]:
-    """The word-tag table of jieba.posseg (a word given twice: its last tag), a row for
-    each first character: its words and their tags as lines of "word tag" (7,000 rows
-    cost a fraction of 349,000 to write, when the first command after an install builds
-    them; a word of dict.txt holds no space and no line break)."""
-    tags = {parts[0]: parts[2] for parts in _dictionary_lines() if len(parts) == 3}
-    groups: dict[str, list[str]] = {}
-    for word, tag in tags.items():
-        group = groups.get(word[0])
-        if group is None:
-            group = groups[word[0]] = [""]
-        group.append(f"{word} {tag}")
-    return None, [(first, "\n".join(lines)) for first, lines in groups.items()]
+    """The word-tag table of jieba.posseg, a row for each first character: its words and
+    their tags as lines of "word tag" (7,000 rows cost a fraction of 349,000 to write,
+    when the first command after an install builds them; a word of dict.txt holds no
+    space and no line break)."""
+    return None, _read_dictionary()[2]
 
 
 class _Tags:
@@ -184,7 +194,7 @@ class PosCutter:
         sources = [_jieba_folder() / "dict.txt"]
         table = cached_shards("jieba", sources, _VERSION, _split_dictionary, _make_shard)
         tags = _Tags(cached_key_table("jieba-tags", sources, _VERSION, _build_tags))
-        _dictionary_lines.cache_clear()
+        _read_dictionary.cache_clear()
         total = table.meta
 
         def shard(ch: str) -> Shard:
