@@ -227,6 +227,17 @@ def cached_shards(
 ) -> ShardedTable:
     """``split()`` gives (meta, raw shards), ``make(raw)`` a shard as its reader uses it;
     both come from the cache when nothing changed."""
+    return _cached_split(ShardedTable, name, sources, version, split, make)
+
+
+def _cached_split(
+    kind: type[ShardedTable],
+    name: str,
+    sources: Sequence[Path],
+    version: str,
+    split: Callable[[], tuple[Any, list[Any]]],
+    make: Callable[[Any], Any],
+) -> Any:
     folder = cache_dir() / f"{name}-{_stamp(sources, version)}"
 
     def resplit() -> tuple[Any, list[Any], bool]:
@@ -244,11 +255,11 @@ def cached_shards(
         meta, count = _load_checked(folder / "meta.marshal")
         if not isinstance(count, int) or count < 0:
             raise ValueError("damaged meta")
-        return ShardedTable(meta, count, folder, make, heal=lambda: resplit()[1])
+        return kind(meta, count, folder, make, heal=lambda: resplit()[1])
     except _DAMAGED:
         pass
     meta, raw, written = resplit()
-    return ShardedTable(meta, len(raw), folder if written else None, make, raw=raw)
+    return kind(meta, len(raw), folder if written else None, make, raw=raw)
 
 
 def _write_folder(folder: Path, meta: Any, shards: list[Any], suffix: str = ".marshal") -> None:
@@ -368,6 +379,53 @@ def _verified(path: Path) -> bool:
         return (crc, size) == _file_crc(path)
     except (OSError, ValueError, EOFError, TypeError):
         return False
+
+
+class KeyShards(ShardedTable):
+    """A ShardedTable whose shards are KeyTables: ``make(raw)`` gives a shard's (key,
+    value) rows, written to a sqlite file of the table's folder the first time a process
+    reads that shard (`lookup 银行` writes one of CC-CEDICT's 64)."""
+
+    def _load(self, i: int) -> KeyTable:
+        folder = self._folder
+        if folder is not None:
+            try:
+                return KeyTable(folder / f"{i}.sqlite", rebuild=lambda: self._write_shard(i))
+            except ValueError:
+                pass
+        self._write_shard(i)
+        folder = self._folder
+        assert folder is not None
+        return KeyTable(folder / f"{i}.sqlite", rebuild=lambda: self._write_shard(i))
+
+    def _write_shard(self, i: int) -> None:
+        raw = self._raw_shard(i)
+        with _no_gc():
+            rows = self._make(raw)
+            if self._folder is not None:
+                try:
+                    _write_key_table(self._folder, f"{i}.sqlite", None, rows)
+                    return
+                except OSError:
+                    pass
+            # A cache folder that can't be written only costs time: the shards go to a
+            # temporary folder, removed when the process ends.
+            folder = self._folder = Path(tempfile.mkdtemp(prefix="flashcards-shards-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _write_key_table(folder, f"{i}.sqlite", None, rows)
+            del rows
+
+
+def cached_key_shards(
+    name: str,
+    sources: Sequence[Path],
+    version: str,
+    split: Callable[[], tuple[Any, list[Any]]],
+    make: Callable[[Any], Iterable[tuple[str, Value]]],
+) -> KeyShards:
+    """``split()`` gives (meta, raw shards), ``make(raw)`` a shard's (key, value) rows;
+    a shard's KeyTable is written the first time a process reads it."""
+    return _cached_split(KeyShards, name, sources, f"{_KEY_TABLE_LAYOUT}-{version}", split, make)
 
 
 # Bump when the sqlite layout of a KeyTable changes.

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import KeyTable, cached_key_table
+from .cache import KeyShards, cached_key_shards
 from .errors import FlashcardsError
 from .models import Classifier, DictEntry
 from .tones import reading_key
@@ -27,7 +27,7 @@ ENV_CEDICT = "FLASHCARDS_CEDICT"
 PARSER_VERSION = 5
 # Bump when only the cache's layout changes (the parsed rows, and what is computed from
 # them, such as the character readings of pinyin.py, stay as they are).
-LAYOUT_VERSION = 6
+LAYOUT_VERSION = 7
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _CLASSIFIER = re.compile(r"([^\s,|\[]+)(?:\|([^\s,\[]+))?\[([^\]]+)\]")
@@ -176,9 +176,10 @@ def shard_of(word: str) -> int:
     return zlib.crc32(word.encode("utf-8")) % SHARDS
 
 
-def _headword_rows(rows: list[Row]) -> list[tuple[str, str]]:
+def _headword_rows(rows: list[Row], shard: int | None = None) -> list[tuple[str, str]]:
     """(headword, its rows packed), in the order ``Dictionary.words`` gives them: by
-    ``shard_of``, then as the headwords first come in the file."""
+    ``shard_of``, then as the headwords first come in the file (``shard``: only the
+    headwords of that shard)."""
     index: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         trad, simp = row[0], row[1]
@@ -207,6 +208,8 @@ def _headword_rows(rows: list[Row]) -> list[tuple[str, str]]:
         else:
             value = packed[ids[0]]
         groups[zlib.crc32(word.encode("utf-8")) % SHARDS].append((word, value))
+    if shard is not None:
+        return groups[shard]
     return [item for group in groups for item in group]
 
 
@@ -231,7 +234,7 @@ class Dictionary:
         table = dict(_headword_rows([_to_row(e) for e in entries]))
         self._init(table, len(entries), source)
 
-    def _init(self, table: KeyTable | dict[str, str], count: int, source: str) -> None:
+    def _init(self, table: _Shards | dict[str, str], count: int, source: str) -> None:
         self.source = source
         self._table = table
         self._count = count
@@ -241,9 +244,9 @@ class Dictionary:
         self._made: dict[str, list[DictEntry]] = {}
 
     @classmethod
-    def _from_table(cls, table: KeyTable, source: str) -> Dictionary:
+    def _from_table(cls, table: _Shards, count: int, source: str) -> Dictionary:
         self = cls.__new__(cls)
-        self._init(table, table.meta, source)
+        self._init(table, count, source)
         return self
 
     def __len__(self) -> int:
@@ -302,26 +305,65 @@ class Dictionary:
         yield from self._table.keys()
 
 
-def _parse_rows(path: Path) -> list[Row]:
+class _Shards:
+    """The cached dictionary's 64 shards as one table of headwords (``get``, ``keys``)."""
+
+    def __init__(self, shards: KeyShards) -> None:
+        self._shards = shards
+
+    def get(self, word: str) -> str | None:
+        return self._shards.shard(shard_of(word)).get(word)  # type: ignore[return-value]
+
+    def keys(self) -> Iterator[str]:
+        for i in range(len(self._shards)):
+            yield from self._shards.shard(i).keys()
+
+
+def _split(path: Path) -> tuple[int, list[tuple[int, list[str]]]]:
+    """CC-CEDICT's entry lines cut into the shards of their headwords (a line under a
+    traditional and a simplified form of two shards goes to both), as ``_parse_row``
+    reads them; and the number of entries. Only a line's headwords are read here: the
+    rest is parsed when a shard is first read (`pinyin 你好` parses a tenth of the file)."""
+    shards: list[tuple[int, list[str]]] = [(i, []) for i in range(SHARDS)]
+    count = 0
     try:
         with _open_text(path) as fh:
-            return [row for row in map(_parse_row, fh) if row is not None]
+            for line in fh:
+                if not line or line[0] == "#":
+                    continue
+                line = line.rstrip("\r\n")
+                if _SEPARATOR.search(line):
+                    line = line.translate(_NO_SEPARATORS)
+                m = _LINE.match(line)
+                if m is None:
+                    continue
+                count += 1
+                trad, simp = m.group(1, 2)
+                first = shard_of(simp)
+                shards[first][1].append(line)
+                if trad != simp:
+                    second = shard_of(trad)
+                    if second != first:
+                        shards[second][1].append(line)
     except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:
         # gzip raises OSError (BadGzipFile), EOFError (cut short) or zlib.error (garbled).
         raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
+    if not count:
+        raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
+    return count, shards
+
+
+def _shard_rows(raw: tuple[int, list[str]]) -> list[tuple[str, str]]:
+    shard, lines = raw
+    rows = [row for row in map(_parse_row, lines) if row is not None]
+    return _headword_rows(rows, shard)
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Dictionary:
-    def build() -> tuple[int, list[tuple[str, str]]]:
-        rows = _parse_rows(path)
-        if not rows:
-            raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
-        return len(rows), _headword_rows(rows)
-
     version = f"parser-{PARSER_VERSION}-{LAYOUT_VERSION}-{SHARDS}"
-    table = cached_key_table("cedict", [path], version, build)
-    return Dictionary._from_table(table, str(path))
+    shards = cached_key_shards("cedict", [path], version, lambda: _split(path), _shard_rows)
+    return Dictionary._from_table(_Shards(shards), shards.meta, str(path))
 
 
 def load_dictionary(path: str | os.PathLike[str] | None = None) -> Dictionary:
