@@ -3,7 +3,10 @@
 Small tables are stored with marshal (plain tuples, lists, dicts and strings load several
 times faster than they parse); large ones that are read a key at a time (CC-CEDICT,
 wordfreq) in a sqlite file, so that a process holds only the rows it asked for instead of
-the whole table as Python objects. Both live under the user's cache folder, or
+the whole table as Python objects. The largest (CC-CEDICT, jieba's dictionary) are cut
+into shards cheaply when first built, and each shard is made (parsed, its prefixes or its
+sqlite file written) the first time a process reads it: the first command after an
+install makes the few shards it reads. All live under the user's cache folder, or
 ``$FLASHCARDS_CACHE``. A table is keyed by the files it came from (path, size,
 modification time) and a version of the code that built it, so a changed source or parser
 never serves stale data.
@@ -20,6 +23,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import time
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -306,8 +310,14 @@ class KeyTable:
         _open_tables.add(self)
 
     def _open(self) -> None:
-        if not _verified(self._path):
-            raise ValueError(f"damaged cache file {self._path}")
+        for wait in (0.05, 0.2, None):
+            if _verified(self._path):
+                break
+            if wait is None:
+                raise ValueError(f"damaged cache file {self._path}")
+            # Perhaps another process is between renaming its table and its checksum
+            # file into place (tables built differently, by another version of sqlite).
+            time.sleep(wait)
         db = sqlite3.connect(f"file:{self._path}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
         try:
@@ -510,9 +520,12 @@ def _write_key_table(
             db.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _check_path(target).unlink(missing_ok=True)
+        check = marshal.dumps(_file_crc(Path(tmp)))
+        # The old checksum file stays until the new one replaces it: a process building
+        # the same table at the same time writes the same bytes, so a reader between the
+        # two renames finds them matching (removing it first made such a reader fail).
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _write(_check_path(target), marshal.dumps(_file_crc(target)))
+    _write(_check_path(target), check)

@@ -304,6 +304,13 @@ class Dictionary:
         """Every headword, simplified and traditional (reads the whole dictionary)."""
         yield from self._table.keys()
 
+    def headwords(self) -> Iterator[tuple[str, list[DictEntry]]]:
+        """Every headword with its entries, in the order of ``words`` and as ``lookup``
+        gives them, read in one pass and not kept (a look-up a word asks the cache
+        again, and keeps what it made)."""
+        for word, packed in self._table.items():
+            yield word, [_from_row(r) for r in _unpack(packed)]
+
 
 class _Shards:
     """The cached dictionary's 64 shards as one table of headwords (``get``, ``keys``)."""
@@ -317,6 +324,10 @@ class _Shards:
     def keys(self) -> Iterator[str]:
         for i in range(len(self._shards)):
             yield from self._shards.shard(i).keys()
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for i in range(len(self._shards)):
+            yield from self._shards.shard(i).items()  # type: ignore[misc]
 
 
 def _split(path: Path) -> tuple[int, list[tuple[int, list[str]]]]:

@@ -89,3 +89,19 @@ def test_a_cold_cache_and_a_warm_cache_give_the_same_output(tmp_path):
     assert _run(["pinyin", "你好"], partial).stdout.decode("utf-8").strip() == "nǐhǎo"
     assert _outputs(partial) == first
     assert first[0].strip() and first[1].startswith(b"[")
+
+
+def test_processes_building_the_cache_at_once_all_succeed_alike(tmp_path):
+    """Several first commands at once on one empty cache folder (a shell loop, parallel
+    builds): each builds, renames its files into place, and reads them or the others'."""
+    env = _env(tmp_path / "cache", tmp_path / "home")
+    args = [sys.executable, "-m", "flashcards", "pinyin", TEXT]
+    running = [
+        subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    results = [(p.communicate(timeout=180), p.returncode) for p in running]
+    for (_out, err), code in results:
+        assert code == 0 and err == b"", err.decode("utf-8", "replace")[-2000:]
+    alone = _run(["pinyin", TEXT], _env(tmp_path / "alone", tmp_path / "home")).stdout
+    assert {out for (out, _), _ in results} == {alone}
