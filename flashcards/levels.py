@@ -112,11 +112,19 @@ def zipf_frequency(simplified: str) -> float:
     """wordfreq's Zipf value (log10 of uses per billion words), 0.0 for an unseen word."""
     import math
 
+    f = word_frequency(simplified)
+    if f is None:
+        return 0.0
+    return round(math.log10(f) + 9, 2)
+
+
+def word_frequency(simplified: str) -> float | None:
+    """wordfreq's frequency of the word (its ``get_frequency_dict``), None if unseen."""
     index = _frequencies().get(simplified)
     if index is None:
-        return 0.0
-    # wordfreq's frequency of the bucket, as its cB_to_freq(-index) computes it.
-    return round(math.log10(10 ** (-index / 100)) + 9, 2)
+        return None
+    # The frequency of the word's bucket, as wordfreq's cB_to_freq(-index) computes it.
+    return 10 ** (-index / 100)  # type: ignore[operator]
 
 
 def hsk3_label(level: int | None) -> str:
