@@ -78,7 +78,8 @@ def main() -> None:
     cold_too = {
         name
         for name, cmd in commands.items()
-        if cmd[:3] == flashcards and (args.all_cold or (args.cold and "<seed" not in name))
+        if cmd[: len(flashcards)] == flashcards
+        and (args.all_cold or (args.cold and "<seed" not in name))
     }
     scratch = Path(tempfile.mkdtemp(prefix="flashcards-startup-"))
     try:
