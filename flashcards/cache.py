@@ -313,7 +313,7 @@ class KeyTable:
         for wait in (0.05, 0.2, None):
             if _verified(self._path):
                 break
-            if wait is None:
+            if wait is None or not self._path.exists():  # missing: built, not waited for
                 raise ValueError(f"damaged cache file {self._path}")
             # Perhaps another process is between renaming its table and its checksum
             # file into place (tables built differently, by another version of sqlite).
