@@ -3,7 +3,10 @@
 Small tables are stored with marshal (plain tuples, lists, dicts and strings load several
 times faster than they parse); large ones that are read a key at a time (CC-CEDICT,
 wordfreq) in a sqlite file, so that a process holds only the rows it asked for instead of
-the whole table as Python objects. Both live under the user's cache folder, or
+the whole table as Python objects. The largest (CC-CEDICT, jieba's dictionary) are cut
+into shards cheaply when first built, and each shard is made (parsed, its prefixes or its
+sqlite file written) the first time a process reads it: the first command after an
+install makes the few shards it reads. All live under the user's cache folder, or
 ``$FLASHCARDS_CACHE``. A table is keyed by the files it came from (path, size,
 modification time) and a version of the code that built it, so a changed source or parser
 never serves stale data.
@@ -12,6 +15,7 @@ never serves stale data.
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import marshal
 import os
@@ -19,10 +23,13 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import time
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +55,19 @@ def on_build(callback: Callable[[str], None]) -> None:
 def _building(name: str) -> None:
     for callback in _on_build:
         callback(name)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Builds make hundreds of thousands of tuples and strings that all live on: the
+    collector would walk them again and again for nothing (a tenth of a build's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def cache_dir() -> Path:
@@ -95,7 +115,8 @@ def cached_table(name: str, sources: Sequence[Path], version: str, build: Callab
     except _DAMAGED:
         pass
     _building(name)
-    data = build()
+    with _no_gc():
+        data = build()
     try:
         _write(target, _checked(marshal.dumps(data)))
         _remove_older(name, keep=target.name)
@@ -104,14 +125,17 @@ def cached_table(name: str, sources: Sequence[Path], version: str, build: Callab
     return data
 
 
-def _write(target: Path, payload: bytes) -> None:
+def _write(target: Path, payload: bytes, sync: bool = True) -> None:
+    """``payload`` to ``target`` under a temporary name, renamed into place (``sync``:
+    on the disk before the rename; not for a file whose checksum finds it cut short)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -131,23 +155,32 @@ def _remove_older(name: str, keep: str) -> None:
 
 
 class ShardedTable:
-    """A table cached as many small files, each loaded only when first needed.
+    """A table cached as many small files, each loaded only when first needed, and each
+    made only when first needed.
 
-    ``flashcards lookup 银行`` reads one shard of CC-CEDICT instead of all of it; a build,
-    which looks up words of every shard, ends up reading them all, at the same total cost.
-    A damaged shard has the whole table rebuilt (``heal``), once.
+    The table is cut into shards cheaply (``split``) and a shard is made into what its
+    reader uses (``make``: jieba's words with all their prefixes) the first time a process
+    asks for it, then kept in the cache beside its raw form: the first `pinyin 你好` after
+    an install makes the shards of two characters instead of all of them; a build, which
+    reads every shard, ends up making the rest, at the same total cost. A damaged raw
+    shard has the whole table split again (``heal``), once; a damaged made one is made
+    again from its raw form.
     """
 
     def __init__(
         self,
         meta: Any,
-        shards: list[Any | None],
+        count: int,
         folder: Path | None,
+        make: Callable[[Any], Any],
+        raw: list[Any] | None = None,
         heal: Callable[[], list[Any]] | None = None,
     ) -> None:
         self.meta = meta
-        self._shards = shards
+        self._shards: list[Any | None] = [None] * count
         self._folder = folder
+        self._make = make
+        self._raw = raw  # the raw shards, when this process split the table itself
         self._heal = heal
 
     def __len__(self) -> int:
@@ -156,60 +189,91 @@ class ShardedTable:
     def shard(self, i: int) -> Any:
         data = self._shards[i]
         if data is None:
-            assert self._folder is not None
-            try:
-                data = _load_checked(self._folder / f"{i}.marshal")
-            except _DAMAGED:
-                if self._heal is None:
-                    raise
-                healed = self._heal()
-                self._heal = None
-                for k, shard in enumerate(healed):
-                    if self._shards[k] is None:
-                        self._shards[k] = shard
-                data = healed[i]
-            self._shards[i] = data
+            data = self._shards[i] = self._load(i)
         return data
+
+    def _load(self, i: int) -> Any:
+        folder = self._folder
+        if folder is not None:
+            try:
+                return _load_checked(folder / f"{i}.marshal")
+            except _DAMAGED:
+                pass
+        with _no_gc():
+            data = self._make(self._raw_shard(i))
+        if folder is not None:
+            try:
+                _write(folder / f"{i}.marshal", _checked(marshal.dumps(data)), sync=False)
+            except OSError:
+                pass  # a read-only cache folder only costs time
+        return data
+
+    def _raw_shard(self, i: int) -> Any:
+        if self._raw is not None:
+            return self._raw[i]
+        assert self._folder is not None
+        try:
+            return _load_checked(self._folder / f"{i}.raw")
+        except _DAMAGED:
+            if self._heal is None:
+                raise
+        heal, self._heal = self._heal, None
+        self._raw = heal()
+        return self._raw[i]
 
 
 def cached_shards(
     name: str,
     sources: Sequence[Path],
     version: str,
-    build: Callable[[], tuple[Any, list[Any]]],
+    split: Callable[[], tuple[Any, list[Any]]],
+    make: Callable[[Any], Any],
 ) -> ShardedTable:
-    """``build()`` gives (meta, shards); they come from the cache when nothing changed."""
+    """``split()`` gives (meta, raw shards), ``make(raw)`` a shard as its reader uses it;
+    both come from the cache when nothing changed."""
+    return _cached_split(ShardedTable, name, sources, version, split, make)
+
+
+def _cached_split(
+    kind: type[ShardedTable],
+    name: str,
+    sources: Sequence[Path],
+    version: str,
+    split: Callable[[], tuple[Any, list[Any]]],
+    make: Callable[[Any], Any],
+) -> Any:
     folder = cache_dir() / f"{name}-{_stamp(sources, version)}"
 
-    def rebuild() -> tuple[Any, list[Any]]:
+    def resplit() -> tuple[Any, list[Any], bool]:
         _building(name)
-        meta, shards = build()
+        with _no_gc():
+            meta, raw = split()
         try:
-            _write_folder(folder, meta, shards)
+            _write_folder(folder, meta, raw, suffix=".raw")
             _remove_older(name, keep=folder.name)
         except OSError:
-            pass  # a read-only cache folder only costs start-up time
-        return meta, shards
+            return meta, raw, False  # a read-only cache folder only costs start-up time
+        return meta, raw, True
 
     try:
         meta, count = _load_checked(folder / "meta.marshal")
         if not isinstance(count, int) or count < 0:
             raise ValueError("damaged meta")
-        return ShardedTable(meta, [None] * count, folder, heal=lambda: rebuild()[1])
+        return kind(meta, count, folder, make, heal=lambda: resplit()[1])
     except _DAMAGED:
         pass
-    meta, shards = rebuild()
-    return ShardedTable(meta, list(shards), None)
+    meta, raw, written = resplit()
+    return kind(meta, len(raw), folder if written else None, make, raw=raw)
 
 
-def _write_folder(folder: Path, meta: Any, shards: list[Any]) -> None:
+def _write_folder(folder: Path, meta: Any, shards: list[Any], suffix: str = ".marshal") -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
     try:
         for i, shard in enumerate(shards):
             # No fsync a shard (hundreds took seconds): one a crash cut short fails its
             # checksum and the table is rebuilt.
-            (tmp / f"{i}.marshal").write_bytes(_checked(marshal.dumps(shard)))
+            (tmp / f"{i}{suffix}").write_bytes(_checked(marshal.dumps(shard)))
         # meta is written last: a folder with a meta file is complete.
         (tmp / "meta.marshal").write_bytes(_checked(marshal.dumps((meta, len(shards)))))
         if folder.exists():  # a damaged copy: out of the way first (a rename cannot replace it)
@@ -246,8 +310,14 @@ class KeyTable:
         _open_tables.add(self)
 
     def _open(self) -> None:
-        if not _verified(self._path):
-            raise ValueError(f"damaged cache file {self._path}")
+        for wait in (0.05, 0.2, None):
+            if _verified(self._path):
+                break
+            if wait is None or not self._path.exists():  # missing: built, not waited for
+                raise ValueError(f"damaged cache file {self._path}")
+            # Perhaps another process is between renaming its table and its checksum
+            # file into place (tables built differently, by another version of sqlite).
+            time.sleep(wait)
         db = sqlite3.connect(f"file:{self._path}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
         try:
@@ -282,12 +352,12 @@ class KeyTable:
 
     def keys(self) -> Iterator[str]:
         """Every key, in the order the table was built in."""
-        for (key,) in self._query("SELECT k FROM kv ORDER BY o"):
+        for (key,) in self._query("SELECT k FROM kv ORDER BY rowid"):
             yield key
 
     def items(self) -> Iterator[tuple[str, Value]]:
         """Every (key, value), in the order the table was built in."""
-        return iter(self._query("SELECT k, v FROM kv ORDER BY o"))
+        return iter(self._query("SELECT k, v FROM kv ORDER BY rowid"))
 
     def _forget_connection(self) -> None:
         self._db = None  # the parent's, in a forked child: left alone, never closed here
@@ -321,6 +391,57 @@ def _verified(path: Path) -> bool:
         return False
 
 
+class KeyShards(ShardedTable):
+    """A ShardedTable whose shards are KeyTables: ``make(raw)`` gives a shard's (key,
+    value) rows, written to a sqlite file of the table's folder the first time a process
+    reads that shard (`lookup 银行` writes one of CC-CEDICT's 64)."""
+
+    def _load(self, i: int) -> KeyTable:
+        folder = self._folder
+        if folder is not None:
+            try:
+                return KeyTable(folder / f"{i}.sqlite", rebuild=lambda: self._write_shard(i))
+            except ValueError:
+                pass
+        self._write_shard(i)
+        folder = self._folder
+        assert folder is not None
+        return KeyTable(folder / f"{i}.sqlite", rebuild=lambda: self._write_shard(i))
+
+    def _write_shard(self, i: int) -> None:
+        raw = self._raw_shard(i)
+        with _no_gc():
+            rows = self._make(raw)
+            if self._folder is not None:
+                try:
+                    _write_key_table(self._folder, f"{i}.sqlite", None, rows)
+                    return
+                except OSError:
+                    pass
+            # A cache folder that can't be written only costs time: the shards go to a
+            # temporary folder, removed when the process ends.
+            folder = self._folder = Path(tempfile.mkdtemp(prefix="flashcards-shards-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _write_key_table(folder, f"{i}.sqlite", None, rows)
+            del rows
+
+
+def cached_key_shards(
+    name: str,
+    sources: Sequence[Path],
+    version: str,
+    split: Callable[[], tuple[Any, list[Any]]],
+    make: Callable[[Any], Iterable[tuple[str, Value]]],
+) -> KeyShards:
+    """``split()`` gives (meta, raw shards), ``make(raw)`` a shard's (key, value) rows;
+    a shard's KeyTable is written the first time a process reads it."""
+    return _cached_split(KeyShards, name, sources, f"{_KEY_TABLE_LAYOUT}-{version}", split, make)
+
+
+# Bump when the sqlite layout of a KeyTable changes.
+_KEY_TABLE_LAYOUT = "kv2"
+
+
 def cached_key_table(
     name: str,
     sources: Sequence[Path],
@@ -330,12 +451,14 @@ def cached_key_table(
     """``build()`` gives (meta, (key, value) pairs); they are kept in a sqlite file of the
     cache, built once while ``sources`` and ``version`` are unchanged. Keys are unique;
     ``keys()`` gives them in the order ``build`` did."""
-    target = cache_dir() / f"{name}-{_stamp(sources, version)}.sqlite"
+    target = cache_dir() / f"{name}-{_stamp(sources, f'{_KEY_TABLE_LAYOUT}-{version}')}.sqlite"
 
     def rebuild(folder: Path) -> None:
         _building(name)
-        meta, rows = build()
-        _write_key_table(folder, target.name, meta, rows)
+        with _no_gc():
+            meta, rows = build()
+            _write_key_table(folder, target.name, meta, rows)
+            del rows  # before the collector is back, or it walks them all once
 
     try:
         return KeyTable(target, rebuild=lambda: rebuild(target.parent))
@@ -355,6 +478,11 @@ def cached_key_table(
     return KeyTable(target, rebuild=lambda: rebuild(target.parent))
 
 
+# Rows go to sqlite this many to a statement: binding is the same, but each statement is
+# stepped once for all of them (a third faster than one statement a row).
+_ROWS_A_STATEMENT = 200
+
+
 def _write_key_table(
     folder: Path, name: str, meta: Any, rows: Iterable[tuple[str, Value]]
 ) -> None:
@@ -369,13 +497,22 @@ def _write_key_table(
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
-            db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v, o INTEGER) WITHOUT ROWID")
-            # In key order: each row goes at the end of the tree, several times faster than
-            # in the given order, and the pages come out full.
-            # (Keys are unique: tuples compare by key alone.)
-            ordered = sorted((k, v, i) for i, (k, v) in enumerate(rows))
-            db.executemany("INSERT INTO kv VALUES (?, ?, ?)", ordered)
-            del ordered
+            # Rows in the order given (the rowid is that order, for keys()), and the keys'
+            # index made at the end: sqlite sorts them in C, where sorting the rows in
+            # Python first and inserting them into a tree keyed by k cost twice as long.
+            db.execute("CREATE TABLE kv (k TEXT NOT NULL, v)")
+            flat = list(chain.from_iterable(rows))
+            if len(flat) % 2:
+                raise ValueError("rows must be (key, value) pairs")
+            step = 2 * _ROWS_A_STATEMENT
+            whole = len(flat) - len(flat) % step
+            insert = "INSERT INTO kv VALUES " + ",".join(["(?, ?)"] * _ROWS_A_STATEMENT)
+            db.executemany(insert, (flat[i : i + step] for i in range(0, whole, step)))
+            if whole < len(flat):
+                rest = (len(flat) - whole) // 2
+                db.execute("INSERT INTO kv VALUES " + ",".join(["(?, ?)"] * rest), flat[whole:])
+            del flat
+            db.execute("CREATE UNIQUE INDEX kv_k ON kv (k)")
             db.execute("CREATE TABLE meta (v BLOB)")
             db.execute("INSERT INTO meta VALUES (?)", (marshal.dumps(meta),))
             db.commit()
@@ -383,9 +520,12 @@ def _write_key_table(
             db.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _check_path(target).unlink(missing_ok=True)
+        check = marshal.dumps(_file_crc(Path(tmp)))
+        # The old checksum file stays until the new one replaces it: a process building
+        # the same table at the same time writes the same bytes, so a reader between the
+        # two renames finds them matching (removing it first made such a reader fail).
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _write(_check_path(target), marshal.dumps(_file_crc(target)))
+    _write(_check_path(target), check)

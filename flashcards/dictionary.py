@@ -13,11 +13,11 @@ import importlib.util
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import KeyTable, cached_key_table
+from .cache import KeyShards, cached_key_shards
 from .errors import FlashcardsError
 from .models import Classifier, DictEntry
 from .tones import reading_key
@@ -27,7 +27,7 @@ ENV_CEDICT = "FLASHCARDS_CEDICT"
 PARSER_VERSION = 5
 # Bump when only the cache's layout changes (the parsed rows, and what is computed from
 # them, such as the character readings of pinyin.py, stay as they are).
-LAYOUT_VERSION = 6
+LAYOUT_VERSION = 7
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _CLASSIFIER = re.compile(r"([^\s,|\[]+)(?:\|([^\s,\[]+))?\[([^\]]+)\]")
@@ -140,12 +140,10 @@ def _to_row(e: DictEntry) -> Row:
 _ROWS, _FIELDS, _ITEMS, _PARTS = "\x1e", "\x1f", "\x1d", "\x1c"
 
 
-def _pack(rows: Sequence[Row]) -> str:
-    packed = []
-    for t, s, n, senses, cls in rows:
-        classifiers = _ITEMS.join([_PARTS.join(c) for c in cls]) if cls else ""
-        packed.append(f"{t}{_FIELDS}{s}{_FIELDS}{n}{_FIELDS}{_ITEMS.join(senses)}{_FIELDS}{classifiers}")
-    return _ROWS.join(packed)
+def _pack_row(row: Row) -> str:
+    t, s, n, senses, cls = row
+    classifiers = _ITEMS.join([_PARTS.join(c) for c in cls]) if cls else ""
+    return f"{t}{_FIELDS}{s}{_FIELDS}{n}{_FIELDS}{_ITEMS.join(senses)}{_FIELDS}{classifiers}"
 
 
 _NO_SEPARATORS = str.maketrans({c: " " for c in (_ROWS, _FIELDS, _ITEMS, _PARTS)})
@@ -173,6 +171,9 @@ def _from_row(row: Row) -> DictEntry:
     return DictEntry(t, s, n, senses, tuple(Classifier(*c) for c in cls))
 
 
+# Dictionary.words() gives the headwords grouped by this hash of theirs, as the cache once
+# kept them in 64 shards: the order is kept, since ties between words found by walking
+# words() (the character readings of pinyin.py) depend on it.
 SHARDS = 64
 
 
@@ -180,18 +181,10 @@ def shard_of(word: str) -> int:
     return zlib.crc32(word.encode("utf-8")) % SHARDS
 
 
-def _headword_rows(rows: list[Row]) -> list[tuple[str, str]]:
-    """(headword, its rows packed), in the order ``Dictionary.words`` gives them."""
-    return [item for shard in _shards_of_rows(rows) for item in shard.items()]
-
-
-def _row_rank(row: Row) -> int:
-    # Real entries first, names next, entries that only point elsewhere last.
-    only_references = all(is_reference_sense(s) for s in row[3])
-    return (2 if only_references else 0) + (1 if row[2][:1].isupper() else 0)
-
-
-def _shards_of_rows(rows: list[Row]) -> list[dict[str, str]]:
+def _headword_rows(rows: list[Row], shard: int | None = None) -> list[tuple[str, str]]:
+    """(headword, its rows packed), in the order ``Dictionary.words`` gives them: by
+    ``shard_of``, then as the headwords first come in the file (``shard``: only the
+    headwords of that shard)."""
     index: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         trad, simp = row[0], row[1]
@@ -206,12 +199,29 @@ def _shards_of_rows(rows: list[Row]) -> list[dict[str, str]]:
                 index[trad] = [i]
             else:
                 found.append(i)
-    shards: list[dict[str, str]] = [{} for _ in range(SHARDS)]
+    # Each row packed once, though most are under two headwords (simplified, traditional).
+    packed = [_pack_row(row) for row in rows]
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(SHARDS)]
+    ranks: dict[int, int] = {}
     for word, ids in index.items():
         if len(ids) > 1:
-            ids.sort(key=lambda i: (_row_rank(rows[i]), i))
-        shards[shard_of(word)][word] = _pack([rows[i] for i in ids])
-    return shards
+            for i in ids:
+                if i not in ranks:
+                    ranks[i] = _row_rank(rows[i])
+            ids.sort(key=lambda i: (ranks[i], i))
+            value = _ROWS.join([packed[i] for i in ids])
+        else:
+            value = packed[ids[0]]
+        groups[zlib.crc32(word.encode("utf-8")) % SHARDS].append((word, value))
+    if shard is not None:
+        return groups[shard]
+    return [item for group in groups for item in group]
+
+
+def _row_rank(row: Row) -> int:
+    # Real entries first, names next, entries that only point elsewhere last.
+    only_references = all(is_reference_sense(s) for s in row[3])
+    return (2 if only_references else 0) + (1 if row[2][:1].isupper() else 0)
 
 
 class Dictionary:
@@ -229,7 +239,7 @@ class Dictionary:
         table = dict(_headword_rows([_to_row(e) for e in entries]))
         self._init(table, len(entries), source)
 
-    def _init(self, table: KeyTable | dict[str, str], count: int, source: str) -> None:
+    def _init(self, table: _Shards | dict[str, str], count: int, source: str) -> None:
         self.source = source
         self._table = table
         self._count = count
@@ -239,9 +249,9 @@ class Dictionary:
         self._made: dict[str, list[DictEntry]] = {}
 
     @classmethod
-    def _from_table(cls, table: KeyTable, source: str) -> Dictionary:
+    def _from_table(cls, table: _Shards, count: int, source: str) -> Dictionary:
         self = cls.__new__(cls)
-        self._init(table, table.meta, source)
+        self._init(table, count, source)
         return self
 
     def __len__(self) -> int:
@@ -339,27 +349,77 @@ class Dictionary:
         """Every headword, simplified and traditional (reads the whole dictionary)."""
         yield from self._table.keys()
 
+    def headwords(self) -> Iterator[tuple[str, list[DictEntry]]]:
+        """Every headword with its entries, in the order of ``words`` and as ``lookup``
+        gives them, read in one pass and not kept (a look-up a word asks the cache
+        again, and keeps what it made)."""
+        for word, packed in self._table.items():
+            yield word, [_from_row(r) for r in _unpack(packed)]
 
-def _parse_rows(path: Path) -> list[Row]:
+
+class _Shards:
+    """The cached dictionary's 64 shards as one table of headwords (``get``, ``keys``)."""
+
+    def __init__(self, shards: KeyShards) -> None:
+        self._shards = shards
+
+    def get(self, word: str) -> str | None:
+        return self._shards.shard(shard_of(word)).get(word)  # type: ignore[return-value]
+
+    def keys(self) -> Iterator[str]:
+        for i in range(len(self._shards)):
+            yield from self._shards.shard(i).keys()
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for i in range(len(self._shards)):
+            yield from self._shards.shard(i).items()  # type: ignore[misc]
+
+
+def _split(path: Path) -> tuple[int, list[tuple[int, list[str]]]]:
+    """CC-CEDICT's entry lines cut into the shards of their headwords (a line under a
+    traditional and a simplified form of two shards goes to both), as ``_parse_row``
+    reads them; and the number of entries. Only a line's headwords are read here: the
+    rest is parsed when a shard is first read (`pinyin 你好` parses a tenth of the file)."""
+    shards: list[tuple[int, list[str]]] = [(i, []) for i in range(SHARDS)]
+    count = 0
     try:
         with _open_text(path) as fh:
-            return [row for row in map(_parse_row, fh) if row is not None]
+            for line in fh:
+                if not line or line[0] == "#":
+                    continue
+                line = line.rstrip("\r\n")
+                if _SEPARATOR.search(line):
+                    line = line.translate(_NO_SEPARATORS)
+                m = _LINE.match(line)
+                if m is None:
+                    continue
+                count += 1
+                trad, simp = m.group(1, 2)
+                first = shard_of(simp)
+                shards[first][1].append(line)
+                if trad != simp:
+                    second = shard_of(trad)
+                    if second != first:
+                        shards[second][1].append(line)
     except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:
         # gzip raises OSError (BadGzipFile), EOFError (cut short) or zlib.error (garbled).
         raise FlashcardsError(f"cannot read CC-CEDICT file {path}: {exc}") from None
+    if not count:
+        raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
+    return count, shards
+
+
+def _shard_rows(raw: tuple[int, list[str]]) -> list[tuple[str, str]]:
+    shard, lines = raw
+    rows = [row for row in map(_parse_row, lines) if row is not None]
+    return _headword_rows(rows, shard)
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Dictionary:
-    def build() -> tuple[int, list[tuple[str, str]]]:
-        rows = _parse_rows(path)
-        if not rows:
-            raise FlashcardsError(f"no CC-CEDICT entries found in {path}")
-        return len(rows), _headword_rows(rows)
-
     version = f"parser-{PARSER_VERSION}-{LAYOUT_VERSION}-{SHARDS}"
-    table = cached_key_table("cedict", [path], version, build)
-    return Dictionary._from_table(table, str(path))
+    shards = cached_key_shards("cedict", [path], version, lambda: _split(path), _shard_rows)
+    return Dictionary._from_table(_Shards(shards), shards.meta, str(path))
 
 
 def load_dictionary(path: str | os.PathLike[str] | None = None) -> Dictionary:

@@ -354,10 +354,10 @@ def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[
 def _count_char_readings(dictionary: Dictionary) -> tuple[dict, dict]:
     counts: dict[str, dict[str, int]] = {}
     names: dict[str, dict[str, int]] = {}
-    for word in dictionary.words():
+    for word, entries in dictionary.headwords():  # one pass, none of them kept
         if len(word) < 2:
             continue
-        for e in dictionary.lookup(word):
+        for e in entries:
             if e.simplified != word:
                 continue
             reading = _clean(e.numbered)

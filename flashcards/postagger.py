@@ -32,7 +32,7 @@ _ENG = re.compile("[a-zA-Z0-9]+")
 _NUM = re.compile("[\\.0-9]+")
 
 SHARDS = 256
-_VERSION = "3"  # bump when what is cached changes
+_VERSION = "4"  # bump when what is cached changes
 
 Shard = tuple[dict, Any]  # (word or prefix -> frequency, word -> tag: has .get)
 
@@ -44,60 +44,106 @@ def _jieba_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+Raw = tuple[list[str], list[int]]  # a shard's words and their frequencies, in file order
+
+
 @lru_cache(maxsize=1)
-def _dictionary_lines() -> list[list[str]]:
-    """The fields of each line of jieba's dict.txt: word, frequency and maybe a tag (read
-    once for both tables built from it, when the cache is built)."""
+def _read_dictionary() -> tuple[int, list[Raw], list[tuple[str, str]]]:
+    """jieba's dict.txt in one pass, for both tables built from it when the cache is
+    built: the total of all frequencies (a word given twice counts twice, as in jieba),
+    the words and frequencies cut into shards by their first character, and the word
+    tags (a word given twice: its last tag) as rows of ``_build_tags``. Nothing a line
+    holds is kept as a list of its own: 349,046 of them made the garbage collector walk
+    them all after the build."""
     text = (_jieba_folder() / "dict.txt").read_bytes().decode("utf-8")
-    lines = [line.strip().split(" ") for line in text.splitlines()]
-    return [parts for parts in lines if parts[0]]
-
-
-def _build_dictionary() -> tuple[int, list[dict]]:
-    """jieba's dict.txt as jieba reads it: frequencies with every prefix of a word (at 0
-    where it is no word itself), and the total."""
-    shards: list[dict] = [{} for _ in range(SHARDS)]
-    of_char: dict[str, dict] = {}
+    shards: list[Raw] = [([], []) for _ in range(SHARDS)]
+    of_char: dict[str, Raw] = {}
+    tags: dict[str, str] = {}
     total = 0
-    # One object for each distinct frequency and word: marshal writes a shared object
-    # once and loads it as one (349,046 frequencies are 5,088 ints).
-    same: dict = {}
-    for parts in _dictionary_lines():
+    for line in text.splitlines():
+        parts = line.strip().split(" ")
         word = parts[0]
-        freqs = of_char.get(word[0])
-        if freqs is None:
-            freqs = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
-        word = same.setdefault(word, word)
+        if not word:
+            continue
+        shard = of_char.get(word[0])
+        if shard is None:
+            shard = of_char[word[0]] = shards[shard_of_char(word[0], SHARDS)]
         freq = int(parts[1])
-        freqs[word] = same.setdefault(freq, freq)
+        shard[0].append(word)
+        shard[1].append(freq)
         total += freq
-        for k in range(1, len(word)):
-            prefix = same.setdefault(word[:k], word[:k])
-            if prefix not in freqs:
-                freqs[prefix] = 0
+        if len(parts) == 3:
+            tags[word] = parts[2]
+    groups: dict[str, list[str]] = {}
+    for word, tag in tags.items():
+        group = groups.get(word[0])
+        if group is None:
+            group = groups[word[0]] = [""]
+        group.append(f"{word} {tag}")
+    return total, shards, [(first, "\n".join(lines)) for first, lines in groups.items()]
+
+
+def _split_dictionary() -> tuple[int, list[Raw]]:
+    """jieba's dict.txt cut into shards by a word's first character."""
+    total, shards, _ = _read_dictionary()
     return total, shards
 
 
+def _make_shard(raw: Raw) -> dict:
+    """One shard as jieba reads its dict.txt: frequencies with every prefix of a word
+    (at 0 where it is no word itself)."""
+    freqs: dict = {}
+    # One object for each distinct frequency and word: marshal writes a shared object
+    # once and loads it as one (349,046 frequencies are 5,088 ints). A prefix starts with
+    # its word's character: it is in this shard.
+    same: dict = {}
+    for word, freq in zip(*raw, strict=True):
+        word = same.setdefault(word, word)
+        freqs[word] = same.setdefault(freq, freq)
+        for k in range(1, len(word)):
+            prefix = word[:k]
+            if prefix not in freqs:
+                same[prefix] = prefix
+                freqs[prefix] = 0
+    return freqs
+
+
 def _build_tags() -> tuple[None, list[tuple[str, str]]]:
-    """The word-tag table of jieba.posseg (a word given twice: its last tag)."""
-    tags = {parts[0]: parts[2] for parts in _dictionary_lines() if len(parts) == 3}
-    return None, list(tags.items())
+    """The word-tag table of jieba.posseg, a row for each first character: its words and
+    their tags as lines of "word tag" (7,000 rows cost a fraction of 349,000 to write,
+    when the first command after an install builds them; a word of dict.txt holds no
+    space and no line break)."""
+    return None, _read_dictionary()[2]
 
 
 class _Tags:
-    """jieba.posseg's word-tag table, read from the cache a word at a time: the tags are
-    asked for the words a cut gives, a few thousand of the 349,046."""
+    """jieba.posseg's word-tag table, read from the cache a first character at a time:
+    the tags are asked for the words a cut gives, a few thousand of the 349,046."""
 
     def __init__(self, table: KeyTable) -> None:
         self._table = table
         self._seen: dict[str, str | None] = {}
+        self._groups: dict[str, str] = {}  # first character -> its lines of "word tag"
 
     def get(self, word: str, default: str | None = None) -> str | None:
         try:
             tag = self._seen[word]
         except KeyError:
-            tag = self._seen[word] = self._table.get(word)  # type: ignore[assignment]
+            tag = self._seen[word] = self._find(word)
         return default if tag is None else tag
+
+    def _find(self, word: str) -> str | None:
+        if not word or " " in word or "\n" in word:
+            return None  # never a word of dict.txt
+        group = self._groups.get(word[0])
+        if group is None:
+            group = self._groups[word[0]] = self._table.get(word[0]) or ""  # type: ignore[assignment]
+        at = group.find(f"\n{word} ")
+        if at < 0:
+            return None
+        start = at + len(word) + 2
+        end = group.find("\n", start)
+        return group[start:] if end < 0 else group[start:end]
 
 
 _HMM_FILES = ("char_state_tab", "prob_start", "prob_trans", "prob_emit")
@@ -146,9 +192,9 @@ class PosCutter:
     @classmethod
     def cached(cls) -> PosCutter:
         sources = [_jieba_folder() / "dict.txt"]
-        table = cached_shards("jieba", sources, _VERSION, _build_dictionary)
+        table = cached_shards("jieba", sources, _VERSION, _split_dictionary, _make_shard)
         tags = _Tags(cached_key_table("jieba-tags", sources, _VERSION, _build_tags))
-        _dictionary_lines.cache_clear()
+        _read_dictionary.cache_clear()
         total = table.meta
 
         def shard(ch: str) -> Shard:

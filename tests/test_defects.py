@@ -233,10 +233,12 @@ def test_a_long_field_with_no_closing_bracket_is_cleaned_and_cut(tmp_path):
 # 8. a damaged dictionary cache heals ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garble", "delete", "check"])
+@pytest.mark.parametrize("damage", ["truncate", "garble", "delete", "check", "raw"])
 def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
     import subprocess
     import sys
+
+    from flashcards.dictionary import shard_of
 
     env = {**os.environ, "FLASHCARDS_CACHE": str(tmp_path / "cache"), "FLASHCARDS_HOME": str(
         tmp_path / "home"
@@ -250,7 +252,8 @@ def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
 
     good = lookup()
     assert good.returncode == 0 and "bank" in good.stdout, good.stderr
-    (table,) = (tmp_path / "cache").glob("cedict-*.sqlite")
+    # The shard of CC-CEDICT that holds 银行, made from its raw lines by that lookup.
+    (table,) = (tmp_path / "cache").glob(f"cedict-*/{shard_of('银行')}.sqlite")
     check = table.with_suffix(".check")
     data = table.read_bytes()
     if damage == "truncate":
@@ -262,8 +265,12 @@ def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
                           + data[middle + 100 :])
     elif damage == "delete":
         table.unlink()
-    else:
+    elif damage == "check":
         check.write_bytes(b"\x00garbage")
+    else:  # the raw lines it is made from, and the made shard gone: the table is split again
+        raw = table.with_suffix(".raw")
+        raw.write_bytes(raw.read_bytes()[:100])
+        table.unlink()
     healed = lookup()
     assert healed.returncode == 0, healed.stderr
     assert healed.stdout == good.stdout and "Interrupted" not in healed.stderr
@@ -272,7 +279,7 @@ def test_a_damaged_dictionary_cache_is_rebuilt_once(tmp_path, damage):
     stamp = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()}
     assert lookup().stdout == good.stdout
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()} == stamp
-    assert len(list((tmp_path / "cache").glob("cedict-*.sqlite"))) == 1
+    assert len(list((tmp_path / "cache").glob("cedict-*"))) == 1
 
 
 # 2. the atomic rename replaces what it should not --------------------------------------------
