@@ -187,26 +187,26 @@ def _standalone(prev, following) -> int:
     return 0
 
 
-def _after_yi(readings: Sequence[Reading], index: int) -> bool:
-    """Does 以 stand earlier in the clause (以人民为中心: 为 "to take as")?"""
-    for j in range(index - 1, max(index - 8, -1), -1):
+def _earlier_in_clause(readings: Sequence[Reading], index: int, reach: int, found) -> bool:
+    """Does one of the ``reach`` tokens before ``index``, back to the clause's start,
+    satisfy ``found``?"""
+    for j in range(index - 1, max(index - reach - 1, -1), -1):
         tok = readings[j].token
         if tok.kind == PUNCT:
             return False
-        if tok.text == "以":
+        if found(tok):
             return True
     return False
+
+
+def _after_yi(readings: Sequence[Reading], index: int) -> bool:
+    """Does 以 stand earlier in the clause (以人民为中心: 为 "to take as")?"""
+    return _earlier_in_clause(readings, index, 7, lambda tok: tok.text == "以")
 
 
 def _after_preposition(readings: Sequence[Reading], index: int) -> bool:
     """Is the token at ``index`` inside the object of a preposition (从 秋爽 斋)?"""
-    for j in range(index - 1, max(index - 4, -1), -1):
-        tok = readings[j].token
-        if tok.kind == PUNCT:
-            return False
-        if tok.pos == "p":
-            return True
-    return False
+    return _earlier_in_clause(readings, index, 3, lambda tok: tok.pos == "p")
 
 
 def _before_verb(readings: Sequence[Reading], k: int, complements: bool = True) -> bool:
