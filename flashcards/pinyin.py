@@ -541,11 +541,20 @@ class PolyphoneModel:
         self, questions: Sequence[tuple[str, Sequence[int]]]
     ) -> list[dict[int, str]]:
         """``predict(text, positions)`` for each question, the sentences run together."""
+        # The products here are small: BLAS threads cost more than they save. The CLI sets
+        # OPENBLAS_NUM_THREADS before numpy loads; a library caller's numpy may be loaded
+        # already (its 1 MB build took 48 s of CPU on OpenBLAS's threads, 28 s without).
+        with _one_blas_thread():
+            return self._predict_many(questions)
+
+    def _predict_many(
+        self, questions: Sequence[tuple[str, Sequence[int]]]
+    ) -> list[dict[int, str]]:
         if len(questions) > _MODEL_SENTENCES:  # a bounded batch's embeddings and states
             return [
                 answer
                 for at in range(0, len(questions), _MODEL_SENTENCES)
-                for answer in self.predict_many(questions[at : at + _MODEL_SENTENCES])
+                for answer in self._predict_many(questions[at : at + _MODEL_SENTENCES])
             ]
         np = self.np
         asked = []  # (question, text, wanted, length with the start and end tokens)
@@ -585,6 +594,18 @@ class PolyphoneModel:
                 out[q][p] = best[1]
                 row += 1
         return out
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # scans the loaded libraries once, not at every call
+
+
+def _one_blas_thread():
+    """A context in which numpy's BLAS runs on the calling thread alone."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 # Rows of LSTM steps the model runs side by side at most (sequences x their longest): a

@@ -415,6 +415,35 @@ def test_sentences_read_together_read_as_each_alone(dictionary, seed_path):
         assert np.array_equal(states, model._run([e], model.forward, [n])[0])
 
 
+def test_model_runs_numpy_on_one_blas_thread(dictionary, monkeypatch):
+    """The model's small products run on one BLAS thread (threads made a build slower and
+    cost a third more CPU); the limit holds only while the model runs."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from flashcards.pinyin import _context_model
+
+    model = _context_model()
+    if model is None:
+        pytest.skip("g2pM is not installed")
+
+    def blas_threads() -> set[int]:
+        info = threadpoolctl.threadpool_info()
+        return {i["num_threads"] for i in info if i["user_api"] == "blas"}
+
+    seen = []
+    run = model._run
+
+    def recording_run(*args):
+        seen.append(blas_threads())
+        return run(*args)
+
+    monkeypatch.setattr(model, "_run", recording_run)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        model.predict("他长得很快，还给我。", [1, 5])
+        after = blas_threads()
+    assert seen and all(threads == {1} for threads in seen)
+    assert after == {2}
+
+
 def test_model_is_only_a_fallback(dictionary):
     """The model reads 他长得很快 with chang2; the rules must still win where they apply."""
     text = "他长得很快，请把书还给我。"
