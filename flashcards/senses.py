@@ -489,7 +489,23 @@ def order_for_use(
     dictionary gives first, first among them), rare and reference senses last; the
     dictionary's order otherwise (a stable sort)."""
     senses = list(dict.fromkeys(senses))
-    return tuple(sorted(senses, key=lambda s: _rank(s, use, everyday)))
+    literal = _literal_senses(senses)
+    return tuple(sorted(senses, key=lambda s: (*_rank(s, use, everyday), s in literal)))
+
+
+def _literal_senses(senses: Sequence[str]) -> frozenset[str]:
+    """An idiom's word-by-word senses where a figurative one follows ("lit. on all sides,
+    the songs of Chu (idiom)" before "fig. surrounded by enemies"): a text uses an idiom
+    for what it means, so its figurative senses come first among those that fit alike."""
+    if not any("(idiom)" in s for s in senses):
+        return frozenset()
+    literal = set()
+    for i, sense in enumerate(senses):
+        if (sense.startswith("lit.") or sense.endswith("(idiom)")) and any(
+            later.startswith("fig.") for later in senses[i + 1 :]
+        ):
+            literal.add(sense)
+    return frozenset(literal)
 
 
 @cache

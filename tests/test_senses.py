@@ -370,3 +370,25 @@ def test_a_function_word_keeps_its_literary_sense_first(tmp_path):
             checked += 1
             assert "then" in got["则"][0], (sentence, got)
     assert checked >= 2
+
+
+def test_an_idiom_leads_with_what_it_means_not_its_words(tmp_path):
+    """Every idiom of a stretch of 红楼梦 that CC-CEDICT glosses word by word ("lit. …") and
+    then figuratively ("fig. …") leads with a figurative sense: the text uses it for what
+    it means (负荆请罪 "to offer sb a humble apology", not "to bring a bramble")."""
+    from flashcards.dictionary import load_dictionary
+
+    dictionary = load_dictionary()
+    source = tmp_path / "hlm.txt"
+    source.write_text(shared_path("corpus", "hongloumeng.txt").read_text("utf-8")[:150000])
+    deck = api.make_deck([source], api.BuildOptions(allow_empty=True))
+    checked = 0
+    for v in deck.vocab:
+        senses = [s for e in dictionary.lookup(v.simplified) for s in e.senses]
+        literal = [s for s in senses if s.startswith("lit.") or s.endswith("(idiom)")]
+        figurative = [s for s in senses if s.startswith("fig.")]
+        if not literal or not figurative or not any("(idiom)" in s for s in senses):
+            continue
+        checked += 1
+        assert v.senses[0] not in literal, (v.simplified, v.senses)
+    assert checked >= 5
