@@ -36,53 +36,20 @@ from pathlib import Path
 from typing import Any
 
 from .cache import cached_table
+from .conditions import CONDITIONS, NUM, Context, expand, holds
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
 from .han import has_han, is_han
 from .learner import learner_reading
 from .levels import zipf_frequency
-from .models import NUMBER, PUNCT, SPACE, Reading, Token
+from .models import Reading, Token
 from .pypinyin_phrases import RE_HANS, Style, lazy_pinyin, pinyin
 from .segment import split_by_dictionary, to_simplified
 from .senses import is_count_word
 from .tones import mark, normalise_u
 
-# Stands for "no token here or punctuation": the edge of a clause.
-EDGE = "$EDGE"
-# Stands for any number token (digits, or a run of Chinese numerals).
-NUM = "$NUM"
-
 # wordfreq's Zipf value above which a character is a common word on its own (~1 in 100,000
 # words): 呢 5.8, 都 6.6, 只 5.9; 勒 4.5, 什 4.3, 蛤 3.8 mostly live inside longer words.
 STANDALONE_ZIPF = 5.0
-
-_CONDITIONS = (
-    "prev",
-    "prev2",
-    "next",
-    "next2",
-    "prev_last",
-    "next_first",
-    "prev_pos",
-    "prev2_pos",
-    "next_pos",
-    "pos",
-    "before",
-    "after",
-    "after_first",
-    "not_after",
-    "not_prev",
-    "not_next",
-    "not_next_first",
-    "not_next_pos",
-    "not_prev_pos",
-    "not_next2",
-    "next2_pos",
-    "prev_redup",
-    "after_pos",
-    "proper",
-    "only_question_word",
-)
-
 
 # --------------------------------------------------------------------------- the rule table
 
@@ -108,21 +75,6 @@ class RuleTable:
     strict_degree: frozenset[str] = frozenset()  # those never before a noun (很, 最, not 有些)
 
 
-def _expand(values: Any, sets: dict[str, list[str]]) -> Any:
-    """``["@NUMERAL", "几"]`` -> the NUMERAL set's members plus 几, as a frozenset."""
-    if isinstance(values, bool):
-        return values
-    if isinstance(values, str):
-        values = [values]
-    out: set[str] = set()
-    for v in values:
-        if v.startswith("@"):
-            out.update(sets[v[1:]])
-        else:
-            out.add(v)
-    return frozenset(out)
-
-
 def parse_rule_table(data: dict) -> RuleTable:
     """Check and compile the JSON rule table; a mistake in it fails loudly and at once."""
     sets: dict[str, list[str]] = data.get("sets", {})
@@ -133,12 +85,12 @@ def parse_rule_table(data: dict) -> RuleTable:
             raw = dict(raw)
             reading = raw.pop("reading")
             raw.pop("why", None)
-            unknown = set(raw) - set(_CONDITIONS)
+            unknown = set(raw) - set(CONDITIONS)
             if unknown:
                 raise ValueError(f"{word}: unknown rule conditions {sorted(unknown)}")
             if len(reading.split()) != len(word):
                 raise ValueError(f"{word}: reading {reading!r} has the wrong syllable count")
-            conditions = tuple((k, _expand(v, sets)) for k, v in raw.items())
+            conditions = tuple((k, expand(v, sets)) for k, v in raw.items())
             rules.append(Rule(reading, conditions))
         default = spec.get("default")
         if default is not None and len(default.split()) != len(word):
@@ -651,132 +603,10 @@ def _model_knows(ch: str) -> bool:
 # --------------------------------------------------------------------------- context
 
 
-class _Context:
-    """The neighbours of a token, as the rules see them (spaces skipped)."""
-
-    def __init__(self, tokens: Sequence[Token]) -> None:
-        self.tokens = [t for t in tokens if t.kind != SPACE]
-        self.words = [_word_of(t) for t in self.tokens]
-
-    def edge(self, i: int) -> bool:
-        return i < 0 or i >= len(self.tokens) or self.tokens[i].kind == PUNCT
-
-    def word(self, i: int) -> str:
-        if i < 0 or i >= len(self.tokens):
-            return EDGE
-        return self.words[i]
-
-    def is_one_of(self, i: int, value: frozenset[str]) -> bool:
-        return self.word(i) in value or (EDGE in value and self.edge(i))
-
-    def char_is_one_of(self, i: int, value: frozenset[str], last: bool) -> bool:
-        """Is the last (or first) character of word ``i`` one of ``value``?"""
-        if self.is_one_of(i, value):
-            return True
-        if i < 0 or i >= len(self.tokens):
-            return False
-        text = self.tokens[i].simplified or self.tokens[i].text
-        return bool(text) and (text[-1] if last else text[0]) in value
-
-    def pos(self, i: int) -> str:
-        if i < 0 or i >= len(self.tokens):
-            return ""
-        return self.tokens[i].pos
-
-    def clause_tags(self, i: int) -> list[str]:
-        """The tags of the tokens after token ``i`` up to the end of its clause."""
-        out = []
-        j = i + 1
-        while not self.edge(j):
-            out.append(self.tokens[j].pos)
-            j += 1
-        return out
-
-    def only_question_word(self, i: int, others: frozenset[str]) -> bool:
-        """Does token ``i``'s clause end in a question mark, with none of ``others`` (other
-        question words, 吗) in it? Then token ``i`` is what the question asks."""
-        j = i + 1
-        while not self.edge(j):
-            j += 1
-        if j >= len(self.tokens) or not any(c in self.tokens[j].text for c in "?？"):
-            return False
-        words = self.clause(i, -1) + self.clause(i, 1)
-        return not any(w in others or any(c in others for c in w) for w in words)
-
-    def clause(self, i: int, step: int) -> list[str]:
-        out = []
-        j = i + step
-        while not self.edge(j):
-            out.append(self.words[j])
-            j += step
-        return out
-
-
-def _word_of(token: Token) -> str:
-    if token.kind == NUMBER:
-        return NUM
-    return token.simplified or token.text
-
-
-def _pos_matches(pos: str, prefixes: frozenset[str]) -> bool:
-    return any(pos.startswith(p) for p in prefixes)
-
-
-def _reduplicated(word: str) -> bool:
-    """慢慢, 高高兴兴, 研究研究: a word made by repeating its syllables."""
-    n = len(word)
-    if n == 2:
-        return word[0] == word[1]
-    if n == 4:
-        return (word[0] == word[1] and word[2] == word[3]) or word[:2] == word[2:]
-    return False
-
-
-# What each condition looks at: (offset of the neighbour, test).
-_WORD_AT = {"prev": -1, "prev2": -2, "next": 1, "next2": 2}
-_NOT_WORD_AT = {"not_prev": -1, "not_next": 1, "not_next2": 2}
-_POS_AT = {"prev_pos": -1, "prev2_pos": -2, "next_pos": 1, "next2_pos": 2, "pos": 0}
-_NOT_POS_AT = {"not_next_pos": 1, "not_prev_pos": -1}
-
-
-def _holds(name: str, value: Any, ctx: _Context, i: int) -> bool:
-    if name in _WORD_AT:
-        return ctx.is_one_of(i + _WORD_AT[name], value)
-    if name in _NOT_WORD_AT:
-        return not ctx.is_one_of(i + _NOT_WORD_AT[name], value)
-    if name in _POS_AT:
-        return _pos_matches(ctx.pos(i + _POS_AT[name]), value)
-    if name in _NOT_POS_AT:
-        return not _pos_matches(ctx.pos(i + _NOT_POS_AT[name]), value)
-    if name == "prev_last":
-        return ctx.char_is_one_of(i - 1, value, last=True)
-    if name == "next_first":
-        return ctx.char_is_one_of(i + 1, value, last=False)
-    if name == "not_next_first":
-        return not ctx.char_is_one_of(i + 1, value, last=False)
-    if name == "before":
-        return any(w in value for w in ctx.clause(i, -1))
-    if name == "after":
-        return any(w in value for w in ctx.clause(i, 1))
-    if name == "after_first":
-        return any(w[:1] in value for w in ctx.clause(i, 1))
-    if name == "not_after":
-        return not any(w in value for w in ctx.clause(i, 1))
-    if name == "prev_redup":
-        return _reduplicated(ctx.word(i - 1)) == value
-    if name == "after_pos":
-        return any(_pos_matches(p, value) for p in ctx.clause_tags(i + 1))
-    if name == "proper":
-        return ctx.tokens[i].proper == value
-    if name == "only_question_word":
-        return ctx.only_question_word(i, value)
-    raise ValueError(name)
-
-
-def _fired_rule(word_rules: WordRules, ctx: _Context, i: int) -> str | None:
+def _fired_rule(word_rules: WordRules, ctx: Context, i: int) -> str | None:
     """The reading of the first rule whose every condition holds, else None."""
     for rule in word_rules.rules:
-        if all(_holds(name, value, ctx, i) for name, value in rule.conditions):
+        if all(holds(name, value, ctx, i) for name, value in rule.conditions):
             return rule.reading
     return None
 
@@ -844,7 +674,7 @@ class _SentenceReader:
         self.dictionary = dictionary
         self.use_model = use_model
         self.overrides = overrides
-        self.ctx = _Context(tokens)
+        self.ctx = Context(tokens)
         self.table = rule_table()
         self._model: dict[int, str] | None = None
         self._offsets: list[int] = []

@@ -1,0 +1,185 @@
+"""The conditions our rule tables test, and the context of a token they look at.
+
+``data/polyphones.json`` (readings) and ``data/sense_rules.json`` (senses) state rules as
+data: "after a numeral", "before a verb", "the next word is one of 给, 回". This module is
+the one reading of those conditions, so both tables mean the same thing by them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .models import NUMBER, PUNCT, SPACE, Token
+
+# Stands for "no token here or punctuation": the edge of a clause.
+EDGE = "$EDGE"
+# Stands for any number token (digits, or a run of Chinese numerals).
+NUM = "$NUM"
+
+
+CONDITIONS = (
+    "prev",
+    "prev2",
+    "next",
+    "next2",
+    "prev_last",
+    "next_first",
+    "prev_pos",
+    "prev2_pos",
+    "next_pos",
+    "pos",
+    "before",
+    "after",
+    "after_first",
+    "not_after",
+    "not_prev",
+    "not_next",
+    "not_next_first",
+    "not_next_pos",
+    "not_prev_pos",
+    "not_next2",
+    "next2_pos",
+    "prev_redup",
+    "after_pos",
+    "proper",
+    "only_question_word",
+)
+
+
+
+def expand(values: Any, sets: dict[str, list[str]]) -> Any:
+    """``["@NUMERAL", "几"]`` -> the NUMERAL set's members plus 几, as a frozenset."""
+    if isinstance(values, bool):
+        return values
+    if isinstance(values, str):
+        values = [values]
+    out: set[str] = set()
+    for v in values:
+        if v.startswith("@"):
+            out.update(sets[v[1:]])
+        else:
+            out.add(v)
+    return frozenset(out)
+
+
+class Context:
+    """The neighbours of a token, as the rules see them (spaces skipped)."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = [t for t in tokens if t.kind != SPACE]
+        self.words = [word_of(t) for t in self.tokens]
+
+    def edge(self, i: int) -> bool:
+        return i < 0 or i >= len(self.tokens) or self.tokens[i].kind == PUNCT
+
+    def word(self, i: int) -> str:
+        if i < 0 or i >= len(self.tokens):
+            return EDGE
+        return self.words[i]
+
+    def is_one_of(self, i: int, value: frozenset[str]) -> bool:
+        return self.word(i) in value or (EDGE in value and self.edge(i))
+
+    def char_is_one_of(self, i: int, value: frozenset[str], last: bool) -> bool:
+        """Is the last (or first) character of word ``i`` one of ``value``?"""
+        if self.is_one_of(i, value):
+            return True
+        if i < 0 or i >= len(self.tokens):
+            return False
+        text = self.tokens[i].simplified or self.tokens[i].text
+        return bool(text) and (text[-1] if last else text[0]) in value
+
+    def pos(self, i: int) -> str:
+        if i < 0 or i >= len(self.tokens):
+            return ""
+        return self.tokens[i].pos
+
+    def clause_tags(self, i: int) -> list[str]:
+        """The tags of the tokens after token ``i`` up to the end of its clause."""
+        out = []
+        j = i + 1
+        while not self.edge(j):
+            out.append(self.tokens[j].pos)
+            j += 1
+        return out
+
+    def only_question_word(self, i: int, others: frozenset[str]) -> bool:
+        """Does token ``i``'s clause end in a question mark, with none of ``others`` (other
+        question words, 吗) in it? Then token ``i`` is what the question asks."""
+        j = i + 1
+        while not self.edge(j):
+            j += 1
+        if j >= len(self.tokens) or not any(c in self.tokens[j].text for c in "?？"):
+            return False
+        words = self.clause(i, -1) + self.clause(i, 1)
+        return not any(w in others or any(c in others for c in w) for w in words)
+
+    def clause(self, i: int, step: int) -> list[str]:
+        out = []
+        j = i + step
+        while not self.edge(j):
+            out.append(self.words[j])
+            j += step
+        return out
+
+
+def word_of(token: Token) -> str:
+    if token.kind == NUMBER:
+        return NUM
+    return token.simplified or token.text
+
+
+def pos_matches(pos: str, prefixes: frozenset[str]) -> bool:
+    return any(pos.startswith(p) for p in prefixes)
+
+
+def reduplicated(word: str) -> bool:
+    """慢慢, 高高兴兴, 研究研究: a word made by repeating its syllables."""
+    n = len(word)
+    if n == 2:
+        return word[0] == word[1]
+    if n == 4:
+        return (word[0] == word[1] and word[2] == word[3]) or word[:2] == word[2:]
+    return False
+
+
+# What each condition looks at: (offset of the neighbour, test).
+_WORD_AT = {"prev": -1, "prev2": -2, "next": 1, "next2": 2}
+_NOT_WORD_AT = {"not_prev": -1, "not_next": 1, "not_next2": 2}
+_POS_AT = {"prev_pos": -1, "prev2_pos": -2, "next_pos": 1, "next2_pos": 2, "pos": 0}
+_NOT_POS_AT = {"not_next_pos": 1, "not_prev_pos": -1}
+
+
+def holds(name: str, value: Any, ctx: Context, i: int) -> bool:
+    if name in _WORD_AT:
+        return ctx.is_one_of(i + _WORD_AT[name], value)
+    if name in _NOT_WORD_AT:
+        return not ctx.is_one_of(i + _NOT_WORD_AT[name], value)
+    if name in _POS_AT:
+        return pos_matches(ctx.pos(i + _POS_AT[name]), value)
+    if name in _NOT_POS_AT:
+        return not pos_matches(ctx.pos(i + _NOT_POS_AT[name]), value)
+    if name == "prev_last":
+        return ctx.char_is_one_of(i - 1, value, last=True)
+    if name == "next_first":
+        return ctx.char_is_one_of(i + 1, value, last=False)
+    if name == "not_next_first":
+        return not ctx.char_is_one_of(i + 1, value, last=False)
+    if name == "before":
+        return any(w in value for w in ctx.clause(i, -1))
+    if name == "after":
+        return any(w in value for w in ctx.clause(i, 1))
+    if name == "after_first":
+        return any(w[:1] in value for w in ctx.clause(i, 1))
+    if name == "not_after":
+        return not any(w in value for w in ctx.clause(i, 1))
+    if name == "prev_redup":
+        return reduplicated(ctx.word(i - 1)) == value
+    if name == "after_pos":
+        return any(pos_matches(p, value) for p in ctx.clause_tags(i + 1))
+    if name == "proper":
+        return ctx.tokens[i].proper == value
+    if name == "only_question_word":
+        return ctx.only_question_word(i, value)
+    raise ValueError(name)
