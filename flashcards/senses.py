@@ -19,7 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
+from .conditions import CONDITIONS, Context, expand, holds
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 
@@ -102,6 +104,7 @@ class Use:
     standalone: int = 0
     after_yi: bool = False
     pivot: bool = False
+    sense: str = ""  # the sense a rule of data/sense_rules.json names for this use
 
 
 def _skip_space(readings: Sequence[Reading], k: int, step: int) -> int:
@@ -169,7 +172,74 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         before_measure=before_measure,
         question=asks(readings) if question is None else question,
         after_word=prev is not None and prev.kind != PUNCT,
+        sense=_ruled_sense(readings, index),
     )
+
+
+@dataclass(frozen=True)
+class SenseRule:
+    """A rule of data/sense_rules.json: in this reading, where the conditions hold, the
+    card leads with this sense."""
+
+    reading: str
+    sense: str
+    conditions: tuple[tuple[str, Any], ...]
+
+
+SENSE_RULES_FILE = "sense_rules.json"
+
+
+def parse_sense_rules(data: dict, sets: dict[str, list[str]]) -> dict[str, tuple[SenseRule, ...]]:
+    """Check and compile the sense rule table (``sets``: polyphones.json's, which its own
+    extend); a mistake in it fails loudly and at once."""
+    sets = {**sets, **data.get("sets", {})}
+    table = {}
+    for word, raw_rules in data["words"].items():
+        rules = []
+        for raw in raw_rules:
+            raw = dict(raw)
+            reading, sense = raw.pop("reading"), raw.pop("sense")
+            raw.pop("why", None)
+            unknown = set(raw) - set(CONDITIONS)
+            if unknown:
+                raise ValueError(f"{word}: unknown rule conditions {sorted(unknown)}")
+            if len(reading.split()) != len(word):
+                raise ValueError(f"{word}: reading {reading!r} has the wrong syllable count")
+            conditions = tuple((k, expand(v, sets)) for k, v in raw.items())
+            rules.append(SenseRule(reading.lower(), sense, conditions))
+        table[word] = tuple(rules)
+    return table
+
+
+@cache
+def sense_rules() -> dict[str, tuple[SenseRule, ...]]:
+    """The sense rules by word (data/sense_rules.json)."""
+    data = resources.files("flashcards").joinpath("data")
+    sets = json.loads(data.joinpath("polyphones.json").read_text("utf-8")).get("sets", {})
+    return parse_sense_rules(json.loads(data.joinpath(SENSE_RULES_FILE).read_text("utf-8")), sets)
+
+
+# The context of the last sentence asked about: use_of is called for each of its tokens.
+_last_context: list = [None, None]
+
+
+def _ruled_sense(readings: Sequence[Reading], index: int) -> str:
+    """The sense a rule names for the token at ``index`` in its reading, else ""."""
+    tok = readings[index].token
+    rules = sense_rules().get(tok.simplified or tok.text)
+    numbered = (readings[index].numbered or "").lower()
+    if not rules or not numbered:
+        return ""
+    if _last_context[0] is not readings:
+        _last_context[:] = [readings, Context([r.token for r in readings])]
+    ctx = _last_context[1]
+    at = sum(1 for r in readings[:index] if r.token.kind != SPACE)
+    for rule in rules:
+        if rule.reading == numbered and all(
+            holds(name, value, ctx, at) for name, value in rule.conditions
+        ):
+            return rule.sense
+    return ""
 
 
 def _standalone(prev, following) -> int:
@@ -474,7 +544,9 @@ def _tier(sense: str, use: Use | None) -> int:
 def _rank(sense: str, use: Use | None, everyday: str | None = None) -> tuple[int, int, int, int]:
     # Rare and reference senses stay last whatever the place; among the others, what the
     # construction calls for comes before what the part of speech fits, and the everyday
-    # sense before the others that fit as well.
+    # sense before the others that fit as well. A sense a rule names for this use leads.
+    if use is not None and use.sense and sense == use.sense:
+        return (0, -1, 0, 0)
     tier = _tier(sense, use)
     placed = _construction(sense, use) if use is not None else 1
     if tier >= 2:

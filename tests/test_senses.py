@@ -392,3 +392,46 @@ def test_an_idiom_leads_with_what_it_means_not_its_words(tmp_path):
         checked += 1
         assert v.senses[0] not in literal, (v.simplified, v.senses)
     assert checked >= 5
+
+
+# Sentences from ../shared/corpus, verbatim: each rule of data/sense_rules.json, and the
+# uses where it must stay silent.
+_HLM, _NAHAN, _CHAGUAN = "hongloumeng.txt", "luxun-nahan.txt", "laoshe-chaguan.txt"
+_RULED = [
+    (_HLM, "娘娘说了，还叫多多的种松柏树，楼底下还叫种些花草儿。", "还", "also"),
+    (_HLM, "我喂雀儿的时候儿，你还睡觉呢。", "还", "still"),
+    (_HLM, "连老太太让姑娘们吃酒，姑娘们还不肯吃呢，", "还", "still"),
+    (_HLM, "姑娘来了，我倒不防，唬了一跳。", "倒", "contrary to what one"),
+    (_HLM, "邢夫人不便就走，只得倒了一碗茶来，", "倒", "to pour out"),
+    (_HLM, "代儒也只当他看书，不甚理会。", "当", "to regard as"),
+    (_NAHAN, "赵府上请道士祓除缢鬼，费用由阿Ｑ负担。", "由", "by; via; through"),
+    (_CHAGUAN, "由上海调运到天津，还是由汉口调运到重庆；", "由", "from"),
+    (_HLM, "凤姐笑而不睬，叫平儿把昨儿那包银子拿来，", "而", "but (not)"),
+    (_HLM, "便伸手拉着晴雯的手，同看门斗上新写的三个字。", "同", "together"),
+    (_HLM, "只得暗暗差人下屯，将地亩暂卖数千金作为监中使费。", "差", "to send"),
+    (_HLM, "怨不得都说你空长了个好胎子，真真是个傻东西。", "长", "to grow"),
+]
+
+
+@pytest.mark.parametrize("name, sentence, word, starts", _RULED)
+def test_a_sense_rule_gives_the_sense_of_that_construction(tmp_path, name, sentence, word, starts):
+    assert sentence in shared_path("corpus", name).read_text("utf-8")
+    assert first_senses(sentence, tmp_path, {word})[word][0].startswith(starts)
+
+
+def test_every_sense_a_rule_names_is_one_cc_cedict_gives_that_reading(dictionary):
+    from flashcards.senses import sense_rules
+
+    for word, rules in sense_rules().items():
+        for rule in rules:
+            entries = dictionary.entries_for_reading(word, rule.reading)
+            senses = {s for e in entries for s in e.senses}
+            assert rule.sense in senses, (word, rule.reading, rule.sense)
+
+
+def test_a_sense_rule_with_an_unknown_condition_fails_at_once():
+    from flashcards.senses import parse_sense_rules
+
+    bad = {"words": {"还": [{"reading": "hai2", "sense": "also", "nxt": ["v"]}]}}
+    with pytest.raises(ValueError, match="unknown rule conditions"):
+        parse_sense_rules(bad, {})
