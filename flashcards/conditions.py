@@ -63,6 +63,23 @@ def expand(values: Any, sets: dict[str, list[str]]) -> Any:
     return frozenset(out)
 
 
+def parse_conditions(
+    word: str, raw: dict[str, Any], sets: dict[str, list[str]], *fields: str
+) -> tuple[tuple[Any, ...], tuple[tuple[str, Any], ...]]:
+    """One rule of a table for ``word``: the values of ``fields`` (the first a reading, its
+    syllables one a character), and its conditions with their sets expanded. A condition
+    this module does not know, or a reading of the wrong length, fails at once."""
+    raw = dict(raw)
+    values = tuple(raw.pop(name) for name in fields)
+    raw.pop("why", None)
+    unknown = set(raw) - set(CONDITIONS)
+    if unknown:
+        raise ValueError(f"{word}: unknown rule conditions {sorted(unknown)}")
+    if len(values[0].split()) != len(word):
+        raise ValueError(f"{word}: reading {values[0]!r} has the wrong syllable count")
+    return values, tuple((k, expand(v, sets)) for k, v in raw.items())
+
+
 class Context:
     """The neighbours of a token, as the rules see them (spaces skipped)."""
 

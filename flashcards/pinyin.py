@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import cached_table
-from .conditions import CONDITIONS, NUM, Context, expand, holds
+from .conditions import NUM, Context, holds, parse_conditions
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
 from .han import has_han, is_han
 from .learner import learner_reading
@@ -82,15 +82,7 @@ def parse_rule_table(data: dict) -> RuleTable:
     for word, spec in data["words"].items():
         rules = []
         for raw in spec.get("rules", ()):
-            raw = dict(raw)
-            reading = raw.pop("reading")
-            raw.pop("why", None)
-            unknown = set(raw) - set(CONDITIONS)
-            if unknown:
-                raise ValueError(f"{word}: unknown rule conditions {sorted(unknown)}")
-            if len(reading.split()) != len(word):
-                raise ValueError(f"{word}: reading {reading!r} has the wrong syllable count")
-            conditions = tuple((k, expand(v, sets)) for k, v in raw.items())
+            (reading,), conditions = parse_conditions(word, raw, sets, "reading")
             rules.append(Rule(reading, conditions))
         default = spec.get("default")
         if default is not None and len(default.split()) != len(word):

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from .conditions import CONDITIONS, Context, expand, holds
+from .conditions import Context, holds, parse_conditions
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 
@@ -197,15 +197,7 @@ def parse_sense_rules(data: dict, sets: dict[str, list[str]]) -> dict[str, tuple
     for word, raw_rules in data["words"].items():
         rules = []
         for raw in raw_rules:
-            raw = dict(raw)
-            reading, sense = raw.pop("reading"), raw.pop("sense")
-            raw.pop("why", None)
-            unknown = set(raw) - set(CONDITIONS)
-            if unknown:
-                raise ValueError(f"{word}: unknown rule conditions {sorted(unknown)}")
-            if len(reading.split()) != len(word):
-                raise ValueError(f"{word}: reading {reading!r} has the wrong syllable count")
-            conditions = tuple((k, expand(v, sets)) for k, v in raw.items())
+            (reading, sense), conditions = parse_conditions(word, raw, sets, "reading", "sense")
             rules.append(SenseRule(reading.lower(), sense, conditions))
         table[word] = tuple(rules)
     return table
