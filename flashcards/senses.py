@@ -152,6 +152,8 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         next_token.kind == NUMBER
         or next_pos.startswith("q")
         or (next_pos.startswith("m") and all(ch in _NUMERALS for ch in next_token.text))
+        # 御酒数瓶: a measure word jieba tags a noun
+        or (next_token.simplified or next_token.text) in _measure_words()
     )
     return _use(
         pos,
@@ -209,6 +211,13 @@ def sense_rules() -> dict[str, tuple[SenseRule, ...]]:
     data = resources.files("flashcards").joinpath("data")
     sets = json.loads(data.joinpath("polyphones.json").read_text("utf-8")).get("sets", {})
     return parse_sense_rules(json.loads(data.joinpath(SENSE_RULES_FILE).read_text("utf-8")), sets)
+
+
+@cache
+def _measure_words() -> frozenset[str]:
+    """Measure words that jieba may tag as nouns (瓶, 碗, 匹): sense_rules.json's MEASURE."""
+    data = resources.files("flashcards").joinpath(f"data/{SENSE_RULES_FILE}")
+    return frozenset(json.loads(data.read_text("utf-8"))["sets"]["MEASURE"])
 
 
 # The context of the last sentence asked about: use_of is called for each of its tokens.
@@ -447,6 +456,11 @@ _NOTE = re.compile(r"^(?:also pr\.|also written|erhua variant|abbr\. for|see als
 _CLAUSE_FINAL = re.compile(r"\bend of\b|\bmodal particle\b|\bsentence-final\b", re.I)
 _COMPLEMENT = re.compile(r"\bcomplement\b|^\(after (?:a )?verb", re.I)
 _QUANTITY = re.compile(r"^(?:several|a few|some|a number of|many|various)\b", re.I)
+_NUMBER_SENSE = re.compile(
+    r"^(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|ten thousand"
+    r"|hundred million|half)$",
+    re.I,
+)
 _POSITION = re.compile(
     r"^(?:\(\w+ suffix\) )?(?:within|in|inside|among|amid|during|on|under|above|below|after"
     r"|before|behind|in front of|outside|beside)\b",
@@ -505,6 +519,8 @@ def _construction(sense: str, use: Use) -> int:
         and _OBJECT_MARKER.search(sense)
     ):
         return 0  # 将妖收下, 把书还给我: the preposition that moves the object forward
+    if use.before_measure and _NUMBER_SENSE.match(sense):
+        return 0  # 两个孩子: "two" before "some; a few"
     if use.before_measure and not use.question and _QUANTITY.match(sense):
         return 0
     if not use.question and _ASKING.search(sense):
@@ -524,6 +540,10 @@ def _tier(sense: str, use: Use | None) -> int:
         and use.pos.startswith(("c", "d", "p"))
         and _LITERARY.match(sense)
         and _fits(sense, use)
+    ) and not (
+        # 几两银子: a counted word is the measure it counts, however old ("tael, … 1⁄16
+        # of a catty (old)").
+        use is not None and use.counted and _CLASSIFIER.search(sense)
     ):
         return 2
     if use is not None and _fits(sense, use):

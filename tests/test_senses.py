@@ -410,7 +410,23 @@ _RULED = [
     (_HLM, "便伸手拉着晴雯的手，同看门斗上新写的三个字。", "同", "together"),
     (_HLM, "只得暗暗差人下屯，将地亩暂卖数千金作为监中使费。", "差", "to send"),
     (_HLM, "怨不得都说你空长了个好胎子，真真是个傻东西。", "长", "to grow"),
+    (_HLM, "因欲择出数人，胡乱凑几首诗，以寄感慨。", "数", "several"),
+    (_HLM, "还要停放数日，方入地宫，故得一月光景。", "数", "several"),
 ]
+
+
+@pytest.mark.parametrize(
+    "sentence, word, starts",
+    [
+        ("赏他们几两银子作工钱就是了。", "两", "tael"),  # counted, though "(old)"
+        ("明儿赌气花几两银子买进他们来就是了。", "两", "tael"),
+    ],
+)
+def test_a_number_before_a_measure_is_that_number_and_a_counted_unit_its_unit(
+    tmp_path, sentence, word, starts
+):
+    assert sentence in shared_path("corpus", _HLM).read_text("utf-8")
+    assert first_senses(sentence, tmp_path, {word})[word][0].startswith(starts)
 
 
 @pytest.mark.parametrize("name, sentence, word, starts", _RULED)
@@ -435,3 +451,12 @@ def test_a_sense_rule_with_an_unknown_condition_fails_at_once():
     bad = {"words": {"还": [{"reading": "hai2", "sense": "also", "nxt": ["v"]}]}}
     with pytest.raises(ValueError, match="unknown rule conditions"):
         parse_sense_rules(bad, {})
+
+
+def test_a_numeral_before_a_measure_word_leads_with_its_number(dictionary):
+    """两个孩子 (numerals are not carded, but their senses are ordered the same way):
+    "two", not "some; a few", which fit 数 and 几 there."""
+    senses = [s for e in dictionary.lookup("两") for s in e.senses]
+    assert order_for_use(senses, Use("m", before_measure=True))[0] == "two"
+    several = [s for e in dictionary.entries_for_reading("数", "shu4") for s in e.senses]
+    assert order_for_use(several, Use("m", before_measure=True))[0].startswith("several")
