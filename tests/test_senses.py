@@ -412,6 +412,7 @@ _RULED = [
     (_HLM, "怨不得都说你空长了个好胎子，真真是个傻东西。", "长", "to grow"),
     (_HLM, "因欲择出数人，胡乱凑几首诗，以寄感慨。", "数", "several"),
     (_HLM, "还要停放数日，方入地宫，故得一月光景。", "数", "several"),
+    (_HLM, "这话老祖宗说差了。", "差", "wrong; mistaken"),
 ]
 
 
@@ -460,3 +461,11 @@ def test_a_numeral_before_a_measure_word_leads_with_its_number(dictionary):
     assert order_for_use(senses, Use("m", before_measure=True))[0] == "two"
     several = [s for e in dictionary.entries_for_reading("数", "shu4") for s in e.senses]
     assert order_for_use(several, Use("m", before_measure=True))[0].startswith("several")
+
+
+def test_chong_before_its_verb_is_again(tmp_path):
+    """The seed's 从低谷重归正道: chóng "again", not "to repeat"."""
+    text = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
+    sentence = "正是人民的双向奔赴，让中美关系一次次从低谷重归正道。"
+    assert sentence in text
+    assert first_senses(sentence, tmp_path, {"重"})["重"][0] == "again"
