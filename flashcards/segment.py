@@ -461,6 +461,11 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
         # 老婆子, 明白人, 幸福感: an everyday word and a common character after it, which
         # jieba's dictionary tags as a person; a given name is rarely such a character.
         return [_Piece(p, jb.tags.get(p, "x"), False) for p in (word[:2], word[2])]
+    if len(word) == 3 and weak and word[0] in _JOINING:
+        # 母亲和宏儿, 与孔明: "and" or "with" glued to a two-character name, not the rare
+        # surname 和 or 同 of a three-character one.
+        joining = _Piece(word[0], jb.tags.get(word[0], "c"), False)
+        return [joining, _Piece(word[1:], flag, False, True)]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
     end = len(word)
@@ -493,6 +498,8 @@ def _word_and_suffix(word: str, flag: str) -> bool:
 _SUFFIX_ZIPF = 4.5
 # What a narrative says right after a person: 贾母笑道, 贾瑞忙喝, 宝玉听了.
 _SPEECH_VERBS = frozenset("道笑说听忙问叫哭喝答应见")
+# Conjunctions and prepositions that join people: 和, 与, 同, 跟, 及.
+_JOINING = frozenset("和与同跟及")
 # Below this count in jieba's dictionary, a name-tagged entry is no evidence of a name.
 _WEAK_NAME_FREQ = 20
 # A common verb or adverb that jieba's HMM glues to a name: 黛玉知, 熙凤忙, 拉黛玉.

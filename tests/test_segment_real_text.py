@@ -202,3 +202,20 @@ def test_a_person_called_by_the_given_name_alone_is_not_carded(tmp_path):
     assert "琮" not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
     with_names = api.make_deck([source], api.BuildOptions(names=True)).vocab
     assert "琮" in {v.simplified for v in with_names}
+
+
+@pytest.mark.parametrize(
+    "name, sentence, joining, person",
+    [
+        ("hongloumeng.txt", "就是小丫头们亦多和宝钗亲近。", "和", "宝钗"),
+        ("hongloumeng.txt", "只得同雪雁把他扶起，两边用软枕靠住，自己却倚在旁边。", "同", "雪雁"),
+        ("luxun-traditional.txt", "母親和宏兒下樓來了，他們大約也聽到了聲音。", "和", "宏儿"),
+    ],
+)
+def test_and_or_with_glued_to_a_name_comes_off(dictionary, name, sentence, joining, person):
+    """jieba's HMM makes 和宝钗 one name (和 is a rare surname): it is 'and' + 宝钗, and 和
+    gets its card and its sense."""
+    assert sentence in shared_path("corpus", name).read_text("utf-8")
+    got = [(t.simplified or t.text, t.proper) for t in tokens(sentence, dictionary)]
+    at = got.index((joining, False))
+    assert got[at + 1] == (person, True), got
