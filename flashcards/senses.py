@@ -456,6 +456,7 @@ _NOTE = re.compile(r"^(?:also pr\.|also written|erhua variant|abbr\. for|see als
 _CLAUSE_FINAL = re.compile(r"\bend of\b|\bmodal particle\b|\bsentence-final\b", re.I)
 _COMPLEMENT = re.compile(r"\bcomplement\b|^\(after (?:a )?verb", re.I)
 _QUANTITY = re.compile(r"^(?:several|a few|some|a number of|many|various)\b", re.I)
+_APPROXIMATE_SENSE = re.compile(r"^(?:approximately|about|around|roughly|nearly|almost)\b", re.I)
 _NUMBER_SENSE = re.compile(
     r"^(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|ten thousand"
     r"|hundred million|half)$",
@@ -521,6 +522,8 @@ def _construction(sense: str, use: Use) -> int:
         return 0  # 将妖收下, 把书还给我: the preposition that moves the object forward
     if use.before_measure and _NUMBER_SENSE.match(sense):
         return 0  # 两个孩子: "two" before "some; a few"
+    if use.before_measure and _APPROXIMATE_SENSE.match(sense):
+        return 0  # 约400人, 近百年: "approximately" before a number
     if use.before_measure and not use.question and _QUANTITY.match(sense):
         return 0
     if not use.question and _ASKING.search(sense):

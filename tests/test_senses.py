@@ -469,3 +469,10 @@ def test_chong_before_its_verb_is_again(tmp_path):
     sentence = "正是人民的双向奔赴，让中美关系一次次从低谷重归正道。"
     assert sentence in text
     assert first_senses(sentence, tmp_path, {"重"})["重"][0] == "again"
+
+
+def test_a_word_before_a_number_leads_with_approximately(tmp_path):
+    """The seed's 约400人出席: 约 "approximately", not "to make an appointment"."""
+    text = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
+    sentence = next(s for s in re.findall(r"[^。！？\n]*约\d+[^。！？\n]*[。！？]", text))
+    assert first_senses(sentence, tmp_path, {"约"})["约"][0] == "approximately"
