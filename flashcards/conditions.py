@@ -7,7 +7,10 @@ the one reading of those conditions, so both tables mean the same thing by them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .models import NUMBER, PUNCT, SPACE, Token
@@ -46,6 +49,12 @@ CONDITIONS = (
     "only_question_word",
 )
 
+
+@cache
+def rule_data(name: str) -> dict:
+    """The JSON of the rule table ``data/<name>``, read once: both stages use polyphones.json
+    (its rules, its sets)."""
+    return json.loads(resources.files("flashcards").joinpath(f"data/{name}").read_text("utf-8"))
 
 
 def expand(values: Any, sets: dict[str, list[str]]) -> Any:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import cached_table
-from .conditions import NUM, Context, holds, parse_conditions
+from .conditions import NUM, Context, holds, parse_conditions, rule_data
 from .dictionary import PARSER_VERSION, Dictionary, is_reference_sense
 from .han import has_han, is_han
 from .learner import learner_reading
@@ -99,8 +99,7 @@ def parse_rule_table(data: dict) -> RuleTable:
 
 @lru_cache(maxsize=1)
 def rule_table() -> RuleTable:
-    text = resources.files("flashcards").joinpath("data/polyphones.json").read_text("utf-8")
-    return parse_rule_table(json.loads(text))
+    return parse_rule_table(rule_data("polyphones.json"))
 
 
 # --------------------------------------------------------------------------- readings

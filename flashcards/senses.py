@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from .conditions import Context, holds, parse_conditions
+from .conditions import Context, holds, parse_conditions, rule_data
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 
@@ -208,20 +208,19 @@ def parse_sense_rules(data: dict, sets: dict[str, list[str]]) -> dict[str, tuple
 @cache
 def sense_rules() -> dict[str, tuple[SenseRule, ...]]:
     """The sense rules by word (data/sense_rules.json)."""
-    data = resources.files("flashcards").joinpath("data")
-    sets = json.loads(data.joinpath("polyphones.json").read_text("utf-8")).get("sets", {})
-    return parse_sense_rules(json.loads(data.joinpath(SENSE_RULES_FILE).read_text("utf-8")), sets)
+    sets = rule_data("polyphones.json").get("sets", {})
+    return parse_sense_rules(rule_data(SENSE_RULES_FILE), sets)
 
 
 @cache
 def _measure_words() -> frozenset[str]:
     """Measure words that jieba may tag as nouns (瓶, 碗, 匹): sense_rules.json's MEASURE."""
-    data = resources.files("flashcards").joinpath(f"data/{SENSE_RULES_FILE}")
-    return frozenset(json.loads(data.read_text("utf-8"))["sets"]["MEASURE"])
+    return frozenset(rule_data(SENSE_RULES_FILE)["sets"]["MEASURE"])
 
 
-# The context of the last sentence asked about: use_of is called for each of its tokens.
-_last_context: list = [None, None]
+# use_of is called for each token of a sentence in turn: the rules' view of the last
+# sentence (its context, and where each of its tokens stands there) is made once.
+_last_sentence: list = [None, None, None]
 
 
 def _ruled_sense(readings: Sequence[Reading], index: int) -> str:
@@ -231,13 +230,17 @@ def _ruled_sense(readings: Sequence[Reading], index: int) -> str:
     numbered = (readings[index].numbered or "").lower()
     if not rules or not numbered:
         return ""
-    if _last_context[0] is not readings:
-        _last_context[:] = [readings, Context([r.token for r in readings])]
-    ctx = _last_context[1]
-    at = sum(1 for r in readings[:index] if r.token.kind != SPACE)
+    if _last_sentence[0] is not readings:
+        tokens = [r.token for r in readings]
+        at, positions = 0, []
+        for t in tokens:
+            positions.append(at)
+            at += t.kind != SPACE
+        _last_sentence[:] = [readings, Context(tokens), positions]
+    _, ctx, positions = _last_sentence
     for rule in rules:
         if rule.reading == numbered and all(
-            holds(name, value, ctx, at) for name, value in rule.conditions
+            holds(name, value, ctx, positions[index]) for name, value in rule.conditions
         ):
             return rule.sense
     return ""
