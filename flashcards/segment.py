@@ -466,6 +466,16 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
         # surname 和 or 同 of a three-character one.
         joining = _Piece(word[0], jb.tags.get(word[0], "c"), False)
         return [joining, _Piece(word[1:], flag, False, True)]
+    if (
+        len(word) == 3
+        and weak
+        and _known_person(word[:2], jb, dictionary)
+        and _glued_after(word[2], jb)
+    ):
+        # 孔明便商議, 周瑜調軍: a name jieba knows from many uses, and the adverb or verb
+        # its HMM glued on (a third character of a three-character name is rarely one).
+        after = _Piece(word[2], jb.tags.get(word[2], "x"), False)
+        return [_Piece(word[:2], flag, False, True), after]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
     end = len(word)
@@ -483,6 +493,17 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
     if not weak:
         return [_Piece(word, flag, True, True)]
     return [_Piece(p, jb.tags.get(p, flag), False) for p in split]
+
+
+def _known_person(word: str, jb: _Jieba, dictionary: Dictionary) -> bool:
+    """Is ``word`` a person's name jieba's dictionary has from real use (孔明, 周瑜), and
+    neither a surname that starts longer names (夏侯尚, 司马望) nor a common word (王子服)?"""
+    return (
+        (jb.freq.get(word) or 0) >= _WEAK_NAME_FREQ
+        and jb.tags.get(word, "").startswith(_PERSON_TAG)
+        and word not in boundary_rules().compound_surnames
+        and (word not in dictionary or dictionary.is_proper_only(word))
+    )
 
 
 def _word_and_suffix(word: str, flag: str) -> bool:

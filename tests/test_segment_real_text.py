@@ -12,7 +12,7 @@ from flashcards import api
 from flashcards.dictionary import load_dictionary
 from flashcards.models import HAN, NUMBER
 from flashcards.read.plain import read_text
-from flashcards.segment import segment_text
+from flashcards.segment import segment_text, to_simplified
 from flashcards.sentences import split_sentences
 
 DECKS = Path(__file__).resolve().parents[1] / "decks"
@@ -219,3 +219,35 @@ def test_and_or_with_glued_to_a_name_comes_off(dictionary, name, sentence, joini
     got = [(t.simplified or t.text, t.proper) for t in tokens(sentence, dictionary)]
     at = got.index((joining, False))
     assert got[at + 1] == (person, True), got
+
+
+@pytest.mark.parametrize(
+    "sentence, person, word",
+    [
+        ("今貂蟬不過一女子，而呂布乃太師心腹猛將也。", "吕布", "乃"),
+        ("乃分關公引一千軍伏山左，張飛引一千軍伏山右，鳴金為號，齊出接應。", "张飞", "引"),
+    ],
+)
+def test_a_known_name_and_the_word_glued_after_it_come_apart(dictionary, sentence, person, word):
+    """jieba's HMM makes 呂布乃 and 張飛引 one three-character name; jieba's dictionary knows
+    呂布 and 張飛 from many uses, so the adverb or verb after them is a word of its own."""
+    assert sentence in shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    got = [(t.simplified or t.text, t.proper) for t in tokens(sentence, dictionary)]
+    at = got.index((person, True))
+    assert got[at + 1] == (word, False), got
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("卻說黃忠聽知夏侯尚，", "夏侯尚"),  # a compound surname starts the name
+        ("忽侍郎王子服至。", "王子服"),  # 王子 is also the word "prince"
+    ],
+)
+def test_a_three_character_name_starting_with_a_surname_or_a_word_stays_whole(
+    dictionary, sentence, name
+):
+    assert sentence in shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    name = to_simplified(name)
+    got = [t.simplified or t.text for t in tokens(sentence, dictionary)]
+    assert name in got, got
