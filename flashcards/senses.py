@@ -13,6 +13,7 @@ numeral), and the traditional form follows that entry.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -104,6 +105,7 @@ class Use:
     standalone: int = 0
     after_yi: bool = False
     pivot: bool = False
+    adverbial: bool = False
     sense: str = ""  # the sense a rule of data/sense_rules.json names for this use
 
 
@@ -168,6 +170,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         pivot=pos.startswith("v")
         and next_pos.startswith(("r", "nr"))
         and _before_verb(readings, _skip_space(readings, k + 1, 1)),
+        adverbial=_adverbial(readings, index, pos, j, k),
         # jieba tags many verbs adjectives (落实好): either may take a complement.
         after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
         clause_final=clause_final,
@@ -299,6 +302,76 @@ def _before_verb(readings: Sequence[Reading], k: int, complements: bool = True) 
     return False
 
 
+def _adverbial(readings: Sequence[Reading], index: int, pos: str, j: int, k: int) -> bool:
+    """Does the token at ``index`` (the one before it at ``j``, after it at ``k``) stand
+    where an adverb does, before the verb or adjective it modifies: tagged an adverb
+    (一律地, 切实维护), an adjective before a verb or an adjective (白撞了, 輕出, 老这么),
+    or one character that jieba calls a noun between a subject and its verb (孔明方受,
+    我先前單知道)?"""
+    tok, prev, next_token = readings[index].token, _token(readings, j), _token(readings, k)
+    if next_token is None or next_token.kind == PUNCT:
+        return False
+    next_pos = next_token.pos
+    if pos.startswith(("d", "ad")):
+        # Not before a noun: 将辫子盘在头顶上 marks an object (将 "will" elsewhere); not a
+        # place word after its noun, whatever its tag (街边坐着, 这里边住).
+        if tok.text in _PLACE_SUFFIXES and prev is not None and prev.kind != PUNCT:
+            return False
+        return not next_pos.startswith(("n", "r")) or next_token.text in _MANNER
+    if len(tok.text) != 1:
+        return False
+    # 大也有大的优势: before 也, 都, 就 the adjective is what the clause is about.
+    modifies = (
+        (next_pos.startswith(("v", "a", "d")) and next_pos != "vn")
+        or next_token.text in _MANNER
+    ) and next_token.text not in _AFTER_SUBJECT
+    # 老拱的肩头: a verb that 的 then makes a modifier is part of a name or a noun phrase.
+    after_next = _token(readings, _skip_space(readings, k + 1, 1))
+    if not modifies or (after_next is not None and after_next.text in ("的", "之")):
+        return False
+    if pos.startswith("a"):
+        # After 的, 得 or an adverb of degree it is the predicate (长得怪好, 很大).
+        return prev is None or (prev.text not in ("的", "得") and prev.text not in _DEGREE)
+    # A subject before it, not a demonstrative (那井是多么深: 井 is the subject).
+    return (
+        pos in ("n", "ng")
+        and prev is not None
+        and prev.kind != PUNCT
+        and prev.pos.startswith(("r", "nr", "t", "d"))
+        and not _counts(prev)
+        and next_pos.startswith("v")
+    )
+
+
+# Adjectives in -ly, which are no adverbs: "lonely", "orderly".
+_LY_ADJECTIVES = frozenset(
+    """early ugly holy lonely lovely friendly unfriendly likely unlikely silly daily
+    weekly monthly yearly nightly hourly timely untimely manly womanly cowardly elderly
+    beastly ghastly grizzly kindly belly family woolly jolly bully curly surly orderly
+    disorderly costly deadly lively lowly stately homely comely worldly sickly
+    scholarly fatherly motherly brotherly sisterly wily oily hilly chilly bodily
+    """.split()
+)
+# Adverbs that are no -ly words, alone or opening a sense ("all together", "in vain").
+_ADVERB_WORDS = re.compile(
+    r"^(?:in vain|for nothing|always|very|quite|after all|in the end|only then|just now"
+    r"|still|yet|also|again|already|then|once|ever|never|often|so|indeed|rather|too|all"
+    r"|only|while|long ago|together|alone)(?:$|[;,(])",
+    re.I,
+)
+_LY_WORD = re.compile(r"^([a-z]+ly)(?:$|[;,(])", re.I)
+
+
+def _adverb_sense(sense: str) -> bool:
+    """Is ``sense`` an adverb in English: "rashly", "fully; to the full", "in vain"?"""
+    if _APPROXIMATE_SENSE.match(sense):
+        return False  # "approximately" goes with a number (约四百人), not a verb
+    ly = _LY_WORD.match(sense)
+    if ly:
+        return ly.group(1).lower() not in _LY_ADJECTIVES
+    return bool(_ADVERB_WORDS.match(sense))
+
+
 def _ends_with_time(readings: Sequence[Reading], k: int) -> bool:
     """Does the clause from token ``k`` end with 时 or 的时候 (当…时: "when")?"""
     for j in range(k, len(readings)):
@@ -321,6 +394,8 @@ _VERB_GOVERNORS = frozenset(
 # Verbs that open a phrase as prepositions do: after a modal they head it (想往后退).
 _COVERBS = frozenset("往 向 朝 对 對 给 給 跟 和 在 从 從 到 被 把 由 为 為 替 比 离 離 沿".split())
 # Pronouns that stand where an adverb does (不该如此胡说).
+_PLACE_SUFFIXES = frozenset("边 邊 面 头 頭 里 裏 上 下 前 后 後 中 旁 外 内 內".split())
+_AFTER_SUBJECT = frozenset("也 都 就 才 还 還 又 却 卻 便 倒 则 則 亦 乃".split())
 _MANNER = frozenset(["如此", "这样", "那样", "这么", "那么", "這樣", "那樣", "這麼", "那麼"])
 _CHANGE_OF_STATE = frozenset(["起来", "起來", "下来", "下來", "下去"])
 _TIME_CLOSERS = frozenset(["时", "時", "时候", "時候", "之时", "之時", "时分", "時分"])
@@ -437,8 +512,9 @@ def _fits(sense: str, use: Use) -> bool:
             not sense.startswith("(") or bool(_WORD_CLASS_LABEL.match(sense))
         ) and not _VERB.match(sense)
     if use.pos.startswith(_FUNCTION_TAGS):
-        sense = _LITERARY.sub("", sense, count=1).lstrip()
-        return bool(_FUNCTION.search(sense)) and not _VERB.match(sense)
+        if use.adverbial and _adverb_sense(sense):
+            return True  # 自然是 "naturally", 忽听 "suddenly" (see _adverbs_considered)
+        return _function_sense(sense)
     if use.pos.startswith("v"):
         return bool(_VERB.match(sense))
     if use.pos.startswith(("n", "a", "b", "t", "s", "f")):
@@ -509,6 +585,8 @@ def _construction(sense: str, use: Use) -> int:
         return 0 if use.standalone else 1 if use.clause_final else 2
     if _REPLY.match(sense):
         return 0 if use.standalone == 2 else 1 if use.clause_final else 2
+    if use.adverbial and not use.pos.startswith("d") and _adverb_sense(sense):
+        return 0  # 白撞了 "in vain", 輕出 "rashly", 充分尊重 "fully"
     if use.pivot and _ORDER.match(sense):
         return 0  # 命他一往, 令典韋引百餘騎出: someone is made to do the next verb
     if use.after_yi and _TAKE_AS.match(sense):
@@ -579,8 +657,25 @@ def order_for_use(
     dictionary gives first, first among them), rare and reference senses last; the
     dictionary's order otherwise (a stable sort)."""
     senses = list(dict.fromkeys(senses))
+    use = _adverbs_considered(use, senses)
     literal = _literal_senses(senses)
     return tuple(sorted(senses, key=lambda s: (*_rank(s, use, everyday), s in literal)))
+
+
+def _function_sense(sense: str) -> bool:
+    sense = _LITERARY.sub("", sense, count=1).lstrip()
+    return bool(_FUNCTION.search(sense)) and not _VERB.match(sense)
+
+
+def _adverbs_considered(use: Use | None, senses: Sequence[str]) -> Use | None:
+    """``use``, where an adverb's senses in -ly count as function senses (忽 "suddenly",
+    自然 "naturally") only if none of its senses already reads as one: 正 "just (at that
+    time)" is the adverb, and its "exactly" no better."""
+    if use is None or not use.adverbial or not use.pos.startswith("d"):
+        return use
+    if any(_function_sense(s) for s in senses):
+        return dataclasses.replace(use, adverbial=False)
+    return use
 
 
 def _literal_senses(senses: Sequence[str]) -> frozenset[str]:
@@ -618,6 +713,8 @@ def everyday_sense(simplified: str, numbered: str) -> str | None:
 def rank_entries(entries: Sequence[DictEntry], use: Use | None) -> list[DictEntry]:
     """Entries of one reading, the one whose best sense fits ``use`` first (隻 "classifier
     for birds and certain animals" over 秖 "grain that has begun to ripen" after 两)."""
+
+    use = _adverbs_considered(use, [s for e in entries for s in e.senses])
 
     def key(e: DictEntry) -> tuple[int, int, int, int]:
         return min((_rank(s, use) for s in e.senses), default=(2, 4, 4, 1))

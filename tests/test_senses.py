@@ -476,3 +476,61 @@ def test_a_word_before_a_number_leads_with_approximately(tmp_path):
     text = shared_path("seeds", "000_6077f70e12453669.txt").read_text("utf-8")
     sentence = next(s for s in re.findall(r"[^。！？\n]*约\d+[^。！？\n]*[。！？]", text))
     assert first_senses(sentence, tmp_path, {"约"})["约"][0] == "approximately"
+
+
+def _sentence_with(name: str, phrase: str) -> str:
+    """The sentence of ../shared/corpus/``name`` (or the seed) that holds ``phrase``."""
+    folder = "seeds" if name.startswith("000_") else "corpus"
+    text = shared_path(folder, name).read_text("utf-8")
+    found = re.search(r"[^。！？\n]*" + re.escape(phrase) + r"[^。！？\n]*[。！？]?", text)
+    assert found, phrase
+    return found.group(0)
+
+
+_ADVERBIAL = [
+    # An adverb's sense where the word stands before the verb or adjective it modifies,
+    # whatever jieba's tag: an adverb, an adjective, one character it calls a noun.
+    ("luxun-nahan.txt", "孩子们自然大得意了", "自然", "naturally"),
+    ("luxun-nahan.txt", "这病自然一定全好", "自然", "naturally"),
+    ("xiaohong-hulanhezhuan.txt", "完全高兴，什么都忘了", "完全", "totally"),
+    ("hongloumeng.txt", "那宝玉素闻北静王的贤德", "素", "usually"),
+    ("hongloumeng.txt", "忽听山坡上也有悲声", "忽", "suddenly"),
+    ("sanguozhiyanyi-traditional.txt", "江東諸軍大亂", "大", "greatly"),
+    ("luxun-nahan.txt", "别家的炊烟早消歇了", "早", "long ago"),
+    # Not where the word is no adverb, or where an adverb's own sense already leads.
+    ("laoshe-chaguan.txt", "正与乙下象棋", "正", "just (at that time)"),
+    ("luxun-nahan.txt", "顺手也就随便拿走", "顺手", "while one is at it"),
+    ("luxun-nahan.txt", "在街边坐着", "边", "side"),
+    ("xiaohong-hulanhezhuan.txt", "那井是多么深", "井", "a well"),
+    ("hongloumeng.txt", "近观西北", "近", "near"),
+]
+
+
+@pytest.mark.parametrize("name, phrase, word, starts", _ADVERBIAL)
+def test_a_word_where_an_adverb_stands_leads_with_its_adverb_sense(
+    tmp_path, name, phrase, word, starts
+):
+    sentence = _sentence_with(name, phrase)
+    assert first_senses(sentence, tmp_path, {word})[word][0].startswith(starts), sentence
+
+
+@pytest.mark.parametrize(
+    "pattern, word, names",
+    [
+        (r"忽[听見见聽]", "忽", ("hongloumeng.txt", "sanguozhiyanyi-traditional.txt")),
+        (r"大[叫怒驚惊喜笑亂乱]", "大", ("sanguozhiyanyi-traditional.txt", "luxun-nahan.txt")),
+    ],
+)
+def test_adverbs_before_verbs_across_real_text(tmp_path, pattern, word, names):
+    """忽见, 大怒 in the novels: the adverb's sense ("suddenly", "greatly") in all but a
+    few (before, "to neglect" and "big" led)."""
+    sentences = [s for s in _corpus_sentences(names, pattern, 80) if s.count(word) == 1][:60]
+    checked = wrong = 0
+    adverb = {"忽": "suddenly", "大": "greatly"}[word]
+    for sentence in sentences:
+        got = first_senses(sentence, tmp_path, {word})
+        if word in got:
+            checked += 1
+            wrong += not got[word][0].startswith(adverb)
+    assert checked >= 10, checked
+    assert wrong <= checked // 5, (wrong, checked)
