@@ -286,6 +286,11 @@ class _WordStats:
     # Uses other than at the cut edge of a fragment, where 防范措|施 leaves 措 and 施.
     whole: int = 0
     first_use: Use | None = None  # where no sentence makes an example
+    # A lone character's neighbours as two-character strings, by how often (雨村: 3), in
+    # its uses outside the names known then, and in the use its example comes from.
+    pairs: dict[str, int] | None = None
+    example_pairs: tuple[str, ...] | None = None
+    pieces: int = 0  # uses as a piece of a person's name the segmenter cut apart (雨 村)
 
 
 def word_key(reading: Reading) -> tuple[str, str] | None:
@@ -327,6 +332,12 @@ class SentenceWords:
     # The span of a complete sentence of 8-30 characters (a sentence card to be, whoever's
     # example it is) as (index into spans, penalty), or None.
     study: tuple[int, int] | None = None
+    # The person names the segmenter found in the sentence (雨村, 平儿), and for a use of
+    # one character the two characters it makes with a lone character before or after it
+    # (雨 村 -> "雨村"), by index into ``uses``: a text that names 雨村 elsewhere has cut
+    # that name apart here.
+    names: tuple[str, ...] = ()
+    pairs: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def freeze(self) -> SentenceWords:
         """Ready to send to another process: the pinyin worked out, the tokens dropped."""
@@ -415,7 +426,45 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         length = len(spans[shown[whole_span]].sentence.text.strip())
         if _SHORTEST_GOOD <= length <= _LONGEST_GOOD:
             study = (shown[whole_span], penalty)
-    return SentenceWords(sentence.source, uses, spans, tokens, study)
+    # Not a number of people or a relative jieba tags as a person (二人, 二叔).
+    names = tuple(
+        r.token.simplified or r.token.text
+        for r in annotated.readings
+        if r.token.proper
+        and r.token.pos.startswith("nr")
+        and len(r.token.text) in (2, 3)
+        and r.token.text[0] not in _NUMERAL_CHARACTERS
+    )
+    return SentenceWords(
+        sentence.source, uses, spans, tokens, study, names, _lone_pairs(annotated.readings, keys)
+    )
+
+
+_NUMERAL_CHARACTERS = frozenset("一二三四五六七八九十两")
+
+
+def _lone_pairs(readings: Sequence[Reading], keys: list) -> dict[int, tuple[str, ...]]:
+    """For each use (by index among the tokens with a key) of one character beside
+    another lone character, the two-character strings they make (simplified)."""
+    pairs: dict[int, tuple[str, ...]] = {}
+    use = -1
+    for i, (r, key) in enumerate(keys):
+        if key is None:
+            continue
+        use += 1
+        tok = r.token
+        if len(tok.text) != 1:
+            continue
+        found = []
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(readings):
+                other = readings[j].token
+                if other.kind == HAN and len(other.text) == 1:
+                    a, b = (other, tok) if j < i else (tok, other)
+                    found.append((a.simplified or a.text) + (b.simplified or b.text))
+        if found:
+            pairs[use] = tuple(found)
+    return pairs
 
 
 MAX_STUDY_SENTENCES = 20_000
@@ -432,6 +481,10 @@ class VocabularyCollector:
         # The last character of each person's name in the text (琮 of 刘琮): alone, a rare
         # one is that person called by the given name.
         self._given_names: dict[str, int] = {}
+        # Person names found in the text so far, by how often; two lone characters side
+        # by side, by how often (each counted from both, so twice).
+        self._names: dict[str, int] = {}
+        self._split: dict[str, int] = {}
         self._order = 0
         self.sentences = 0
         self.tokens = 0
@@ -448,12 +501,30 @@ class VocabularyCollector:
         self.tokens += words.tokens
         stats = self._stats
         kept: set[int] = set()
-        for key, form, proper, whole, use, example in words.uses:
+        names, split = self._names, self._split
+        for name in words.names:
+            names[name] = names.get(name, 0) + 1
+        for n, (key, form, proper, whole, use, example) in enumerate(words.uses):
             st = stats.get(key)
             if st is None:
                 st = stats[key] = _WordStats(key[0], key[1], self._order)
                 self._order += 1
             st.count += 1
+            pairs = words.pairs.get(n)
+            if pairs:
+                for p in pairs:
+                    split[p] = split.get(p, 0) + 1
+            if pairs and not proper:
+                if self._in_name(pairs):
+                    # 雨 村 where the text names 雨村: a piece of that name, no example.
+                    st.pieces += 1
+                    example = None
+                else:
+                    # Counted again at the end, against every name of the text.
+                    if st.pairs is None:
+                        st.pairs = {}
+                    for p in pairs:
+                        st.pairs[p] = st.pairs.get(p, 0) + 1
             st.forms[form] = st.forms.get(form, 0) + 1
             st.proper_count += proper
             if proper and len(key[0]) in (2, 3) and use.pos.startswith("nr"):
@@ -463,9 +534,16 @@ class VocabularyCollector:
             st.sources.setdefault(words.source, None)
             if st.first_use is None:
                 st.first_use = use
-            if example is not None and (st.example is None or example[0] < st.example.penalty):
+            if example is not None and (
+                st.example is None
+                or example[0] < st.example.penalty
+                or (st.example_pairs and self._in_name(st.example_pairs))
+            ):
+                # The better example, or any that replaces one the text has since shown
+                # to be inside a name (雨 of 雨村, before 雨村 was found).
                 shown = words.spans[example[1]]
                 st.example = _Example(example[0], example[2], shown, use)
+                st.example_pairs = pairs if pairs else None
                 kept.add(example[1])
         if (
             self._study_sentences
@@ -480,8 +558,28 @@ class VocabularyCollector:
         for span in kept:
             words.spans[span].freeze()
 
+    def _in_name(self, pairs: tuple[str, ...]) -> bool:
+        """Are two lone characters side by side (any of ``pairs``) a name the segmenter
+        found whole often enough in the text, against how often it cut them apart (雨村,
+        37 to 64; not 引兵, which jieba's HMM made a name 3 times of 77)?"""
+        for p in pairs:
+            named = self._names.get(p, 0)
+            if named >= _NAME_PIECE_USES and named >= _NAME_PIECE_SHARE * (
+                named + self._split.get(p, 0) / 2
+            ):
+                return True
+        return False
+
     def stats(self) -> list[_WordStats]:
         for st in self._stats.values():
+            if st.pairs:
+                # Uses in a name the text named only later (雨 村 before any 雨村).
+                late = sum(n for p, n in st.pairs.items() if self._in_name((p,)))
+                st.pieces = min(st.count, st.pieces + late)
+                st.pairs = None
+            if st.example_pairs and self._in_name(st.example_pairs):
+                st.example = None
+            st.example_pairs = None
             if (
                 len(st.simplified) == 1
                 and self._given_names.get(st.simplified, 0) >= _NAME_USES
@@ -672,6 +770,10 @@ _GIVEN_NAME_ZIPF = 3.6
 # is more often their given name than a word.
 _NAME_USES = 3
 _RARE_GIVEN_NAME_ZIPF = 3.0
+# Found as a person's name this often, and this share of the times they stand side by
+# side, two lone characters are that name: fewer are slips of jieba's HMM (有诗, 引兵).
+_NAME_PIECE_USES = 3
+_NAME_PIECE_SHARE = 0.25
 
 
 def _given_name(readings: Sequence[Reading], i: int) -> bool:
@@ -692,8 +794,10 @@ def _given_name(readings: Sequence[Reading], i: int) -> bool:
 
 
 def _is_name(st: _WordStats) -> bool:
-    # A name: most of its uses were tokens the segmenter flagged as a person's name.
-    return st.proper_count * 2 > st.count
+    # A name: most of its uses were tokens the segmenter flagged as a person's name, or
+    # every use a piece of one (黛 of 黛玉); 雨, in 雨村 but for two uses, is rain there.
+    outside = st.count - st.pieces
+    return outside <= 0 or st.proper_count * 2 > outside
 
 
 def plan_vocabulary(

@@ -251,3 +251,36 @@ def test_a_three_character_name_starting_with_a_surname_or_a_word_stays_whole(
     name = to_simplified(name)
     got = [t.simplified or t.text for t in tokens(sentence, dictionary)]
     assert name in got, got
+
+
+def _deck_words(tmp_path: Path, sentences: list[str], names: bool = False) -> dict:
+    source = tmp_path / "t.txt"
+    source.write_text("\n".join(sentences), "utf-8")
+    deck = api.make_deck([source], api.BuildOptions(names=names, allow_empty=True))
+    return {v.simplified: v for v in deck.vocab}
+
+
+def test_a_name_the_text_also_writes_whole_is_no_example_of_its_characters(tmp_path):
+    """红楼梦 writes 雨村 110 times, and jieba cuts it 雨 村 in most; where the text has
+    雨村 as a name often enough, those uses are pieces of it: 雨 "rain" keeps its card
+    from the sentences where it is rain, and no example of it shows 雨村. 黛 of 黛玉, a
+    piece in every use, is no card (with --names it is)."""
+    text = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")
+    yucun = re.findall(r"[^。！？\n]*雨村[^。！？\n]*[。！？]", text)[:80]
+    rain = re.findall(r"[^。！？\n雨]*[^村\n]雨[^村][^。！？\n雨]*[。！？]", text[300_000:])[:2]
+    daiyu = re.findall(r"[^。！？\n]*黛玉[^。！？\n]*[。！？]", text)[:60]
+    assert len(yucun) >= 60 and len(rain) == 2 and len(daiyu) >= 40
+    words = _deck_words(tmp_path, yucun + rain + daiyu)
+    assert "雨" in words and "雨村" not in words["雨"].sentence.text
+    assert "黛" not in words
+    assert "黛" in _deck_words(tmp_path, yucun + rain + daiyu, names=True)
+
+
+def test_two_characters_jieba_seldom_calls_a_name_are_no_name(tmp_path):
+    """三國志演義: jieba's HMM calls 引兵 a person a few times in dozens; 引 and 兵 are
+    words of the text in every use."""
+    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*引兵[^。！？\n]*[。！？]", text)[:80]
+    words = _deck_words(tmp_path, sentences)
+    assert "引" in words and "兵" in words
+    assert "引兵" in words["引"].sentence.text and "引兵" in words["兵"].sentence.text
