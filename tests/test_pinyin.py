@@ -335,6 +335,24 @@ def test_rule_table_rejects_mistakes():
         parse_rule_table({"words": {"长": {"rules": [{"reading": "zhang3", "next": "@NOPE"}]}}})
 
 
+@pytest.mark.parametrize(
+    "name", ["polyphones", "sense_rules", "everyday_senses", "segmentation", "deciders"]
+)
+def test_a_rule_file_names_each_key_once(name):
+    """JSON keeps the last of two equal keys: a second "降" would silently drop the rules
+    of the first."""
+    path = Path(__file__).resolve().parents[1] / "flashcards" / "data" / f"{name}.json"
+    twice = []
+
+    def pairs(items):
+        keys = [k for k, _ in items]
+        twice.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(items)
+
+    json.loads(path.read_text("utf-8"), object_pairs_hook=pairs)
+    assert not twice, twice
+
+
 def test_the_shipped_rule_table_is_valid_json_we_wrote():
     path = Path(__file__).resolve().parents[1] / "flashcards" / "data" / "polyphones.json"
     data = json.loads(path.read_text("utf-8"))
@@ -633,8 +651,22 @@ PERSUADE = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "往說張繡", "說", "shuì"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "卻說袁紹興兵", "說", "shuō"),
 ]
+# 着 zháo as a main verb after its subject or as the result after 没 + verb, not 那么着;
+# 降 jiàng with what is sent down (詔, 大雪); 这得 + amount, "will need".
+ZHAO_JIANG_DEI = [
+    (("corpus", "luxun-nahan.txt"), "孔乙己着", "着", "zháo"),
+    (("corpus", "hongloumeng.txt"), "也没打着", "着", "zháo"),
+    (("corpus", "hongloumeng.txt"), "没寻着", "着", "zháo"),
+    (("corpus", "hongloumeng.txt"), "就是那么着", "着", "zhe"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "被火烧着", "着", "zháo"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "朝廷降詔", "降", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "天降大雪", "降", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "吾已降曹", "降", "xiáng"),
+    (("corpus", "laoshe-chaguan.txt"), "这得多少钱", "得", "děi"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
+    + ZHAO_JIANG_DEI
     + OFFICIALS_AND_NIGHTS
     + CLAUSE_ENDS
     + BEFORE_AND_AFTER_A_NOUN
