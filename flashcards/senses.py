@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from .conditions import Context, holds, parse_conditions, rule_data
+from .conditions import Context, holds, parse_conditions, reduplicated, rule_data
 from .dictionary import is_reference_sense
 from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 
@@ -109,6 +109,20 @@ class Use:
     sense: str = ""  # the sense a rule of data/sense_rules.json names for this use
 
 
+def _owned(readings: Sequence[Reading], j: int) -> bool:
+    """Is token ``j`` 的 after a noun or a pronoun (大哥的, 我们的)?"""
+    tok = _token(readings, j)
+    if tok is None or tok.text != "的":
+        return False
+    owner = _token(readings, _skip_space(readings, j - 1, -1))
+    return owner is not None and owner.pos.startswith(("n", "r")) and owner.kind != PUNCT
+
+
+def _clause_ends_at(tok) -> bool:
+    # Not before a colon: 那短工简捷的说：, 掌柜的说：“…” say something.
+    return tok is None or (tok.kind == PUNCT and tok.text[:1] in "，,。！？!?；;…")
+
+
 def _skip_space(readings: Sequence[Reading], k: int, step: int) -> int:
     """The index of the first token from ``k`` on (by ``step``) that is no white space."""
     while 0 <= k < len(readings) and readings[k].token.kind == SPACE:
@@ -144,10 +158,19 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         pos = ""
     before_noun = next_pos.startswith(("n", "r")) and not next_pos.startswith("nr")
     # A verbal noun before a noun names a thing (行动纪念馆); a verb after an adjective is
-    # one too (新冷战): a noun's senses, not a verb's.
+    # one too (新冷战), and one that 的 joins to a noun or a pronoun with nothing after it
+    # (我大哥的作为，, 大家的支持。): a noun's senses, not a verb's. After a verb, 的 may
+    # stand for 得 (吓的欲退): the verb there is one.
     after_adjective = prev is not None and prev.pos == "a"
-    if (pos == "vn" and before_noun) or (
-        pos.startswith("v") and after_adjective and following not in _VERB_MARKERS
+    if (
+        (pos == "vn" and before_noun)
+        or (pos.startswith("v") and after_adjective and following not in _VERB_MARKERS)
+        or (
+            pos.startswith("v")
+            and len(tok.text) > 1  # 慢慢的走, 高声的说: 的 for 地 before a lone verb
+            and _owned(readings, j)
+            and _clause_ends_at(next_token)
+        )
     ):
         pos = "n"
     before_measure = next_token is not None and (
@@ -425,6 +448,15 @@ def _verb_here(readings: Sequence[Reading], index: int, j: int, k: int) -> bool:
         and prev.pos == "uv"
         and before_prev is not None
         and before_prev.kind != PUNCT
+    ) or (
+        # 慢慢的走: older texts write the adverbial 地 as 的 after a doubled adverb.
+        prev is not None
+        and prev.text == "的"
+        and before_prev is not None
+        and before_prev.pos.startswith("d")
+        and reduplicated(before_prev.text)
+        and len(tok.text) == 1
+        and not tok.pos.startswith(("d", "y", "p", "c", "u"))
     )
     # 只差人去, 呂蒙屯兵陸口: between an adverb or a subject and its object, a word jieba
     # calls an adjective or a noun is the clause's verb (an adjective after a subject
@@ -522,10 +554,20 @@ def _fits(sense: str, use: Use) -> bool:
             not _VERB.match(sense)
             and not _NO_NOUN_SENSE.match(sense)
             and not _CLASSIFIER.match(sense)
+            and not (
+                use.pos.startswith("n") and not use.before_verb and _PREPOSITION_SENSE.match(sense)
+            )
         )
     return False
 
 
+# A preposition's sense, which no noun has (作为 "as (in the capacity of)" beside "one's
+# conduct").
+_PREPOSITION_SENSE = re.compile(
+    r"^(?:as|for|by|with|from|towards?|according to|through|via|since|until|against)\b"
+    r"(?! well)",
+    re.I,
+)
 # Notes about the word rather than senses of it: "also pr. [san1 jin1]", "erhua variant".
 _NOTE = re.compile(r"^(?:also pr\.|also written|erhua variant|abbr\. for|see also)", re.I)
 
