@@ -36,6 +36,7 @@ CONDITIONS = (
     "after",
     "after_first",
     "not_after",
+    "not_before",
     "not_prev",
     "not_next",
     "not_next_first",
@@ -200,6 +201,8 @@ def holds(name: str, value: Any, ctx: Context, i: int) -> bool:
         return any(w[:1] in value for w in ctx.clause(i, 1))
     if name == "not_after":
         return not any(w in value for w in ctx.clause(i, 1))
+    if name == "not_before":
+        return not any(w in value for w in ctx.clause(i, -1))
     if name == "prev_redup":
         return reduplicated(ctx.word(i - 1)) == value
     if name == "after_pos":

@@ -63,7 +63,7 @@ _FUNCTION = re.compile(
     r"|about|very|all|both|each|every|not|no|so|thus|therefore|whereas|yet|nevertheless"
     r"|will|shall|would|can|could|must|should|may|might|once|ever|never|always|often"
     r"|contrary to|actually|rather|instead|indeed|however|unexpectedly|equivalent to"
-    r"|only then|just then|to (?:the|a)\b)\b",
+    r"|only then|just then|more|further|to (?:the|a)\b)\b",
     re.IGNORECASE,
 )
 # Senses a learner meets last: marked as literary, old, regional or rude.

@@ -540,6 +540,12 @@ _NOUN_AFTER_DE = [
     ("luxun-nahan.txt", "这才慢慢的走", "走", "to walk"),
     ("luxun-traditional.txt", "那短工簡捷的說", "说", "to speak"),
     ("000_6077f70e12453669.txt", "全力救治伤员", "全力", "with all one's strength"),
+    # 是……的 closing a statement; 为 after its subject; 更 the plain "more".
+    ("luxun-nahan.txt", "这碗是在城内钉合的", "的", "(used at the end of a declarative"),
+    ("xiaohong-hulanhezhuan.txt", "我家是静的", "的", "(used at the end of a declarative"),
+    ("luxun-nahan.txt", "他答道，“是的", "的", "of; ~'s"),
+    ("sanguozhiyanyi-traditional.txt", "孫歆為先鋒", "为", "to be"),
+    ("xiaohong-hulanhezhuan.txt", "比祖父的声音更大", "更", "more"),
 ]
 
 
