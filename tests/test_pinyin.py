@@ -688,3 +688,19 @@ def test_reading_in_real_text(dictionary, parts, needle, char, expected):
     sentence = _first_sentence_with(parts, needle)
     at = sentence.index(needle) + needle.rindex(char)
     assert syllable_at(sentence, at, dictionary)[1] == expected, sentence
+
+
+def test_fenzi_after_a_kind_of_person_is_members_not_molecules(dictionary):
+    """g2pL's sentences (../shared/bench/g2pl) with 好战分子, 腐败分子, 恐怖主义分子:
+    fèn zǐ "members of a group", labelled so there; CC-CEDICT's first reading is fēn zǐ
+    "molecule"."""
+    lines = shared_path("bench", "g2pl", "train.sent").read_text("utf-8").splitlines()
+    found = [
+        line.replace("\u2581", "")
+        for line in lines
+        if re.search(r"(好战|腐败|恐怖主义)\u2581分\u2581子", line)
+    ]
+    assert len(found) >= 3
+    for sentence in found:
+        at = sentence.index("分子")
+        assert syllable_at(sentence, at, dictionary)[1] == "fèn", sentence
