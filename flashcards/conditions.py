@@ -46,6 +46,7 @@ CONDITIONS = (
     "next2_pos",
     "prev_redup",
     "after_pos",
+    "not_after_pos",
     "proper",
     "only_question_word",
 )
@@ -207,6 +208,8 @@ def holds(name: str, value: Any, ctx: Context, i: int) -> bool:
         return reduplicated(ctx.word(i - 1)) == value
     if name == "after_pos":
         return any(pos_matches(p, value) for p in ctx.clause_tags(i + 1))
+    if name == "not_after_pos":
+        return not any(pos_matches(p, value) for p in ctx.clause_tags(i + 1))
     if name == "proper":
         return ctx.tokens[i].proper == value
     if name == "only_question_word":

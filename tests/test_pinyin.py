@@ -663,6 +663,10 @@ ZHAO_JIANG_DEI = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "天降大雪", "降", "jiàng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "吾已降曹", "降", "xiáng"),
     (("corpus", "laoshe-chaguan.txt"), "这得多少钱", "得", "děi"),
+    # 為 wéi after its subject with no verb to follow: 遣張松為使, 折箭為誓.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "遣張松為使", "為", "wéi"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "遂折箭為誓", "為", "wéi"),
+    (("corpus", "hongloumeng.txt"), "四个丫鬟为伴", "为", "wéi"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
