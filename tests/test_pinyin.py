@@ -694,17 +694,23 @@ def test_reading_in_real_text(dictionary, parts, needle, char, expected):
     assert syllable_at(sentence, at, dictionary)[1] == expected, sentence
 
 
-def test_fenzi_after_a_kind_of_person_is_members_not_molecules(dictionary):
-    """g2pL's sentences (../shared/bench/g2pl) with 好战分子, 腐败分子, 恐怖主义分子:
-    fèn zǐ "members of a group", labelled so there; CC-CEDICT's first reading is fēn zǐ
-    "molecule"."""
+@pytest.mark.parametrize(
+    "pattern, char, expected",
+    [
+        # 分子 fèn zǐ "members of a group" after a kind of person, not fēn zǐ "molecule".
+        (r"(好战|腐败|恐怖主义)\u2581分\u2581子", "分", "fèn"),
+        # 所处 chǔ: where one is placed.
+        (r"所\u2581处\u2581", "处", "chǔ"),
+    ],
+)
+def test_a_construction_in_g2pl_sentences_reads_as_labelled(dictionary, pattern, char, expected):
+    """g2pL's sentences (../shared/bench/g2pl, the target wrapped in U+2581) where the
+    construction stands: our reading of the target is the label, the reading above."""
     lines = shared_path("bench", "g2pl", "train.sent").read_text("utf-8").splitlines()
-    found = [
-        line.replace("\u2581", "")
-        for line in lines
-        if re.search(r"(好战|腐败|恐怖主义)\u2581分\u2581子", line)
-    ]
+    found = [line for line in lines if re.search(pattern, line)]
     assert len(found) >= 3
-    for sentence in found:
-        at = sentence.index("分子")
-        assert syllable_at(sentence, at, dictionary)[1] == "fèn", sentence
+    for line in found:
+        at = line.index("\u2581")
+        sentence = line.replace("\u2581", "")
+        assert sentence[at] == char
+        assert syllable_at(sentence, at, dictionary)[1] == expected, sentence
