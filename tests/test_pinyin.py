@@ -701,6 +701,8 @@ def test_reading_in_real_text(dictionary, parts, needle, char, expected):
         (r"(好战|腐败|恐怖主义)\u2581分\u2581子", "分", "fèn"),
         # 所处 chǔ: where one is placed.
         (r"所\u2581处\u2581", "处", "chǔ"),
+        # 教会 jiāo huì "taught (someone) to", before the one taught, not jiào huì "church".
+        (r"\u2581教\u2581会(了|孩子|他|我)", "教", "jiāo"),
     ],
 )
 def test_a_construction_in_g2pl_sentences_reads_as_labelled(dictionary, pattern, char, expected):
