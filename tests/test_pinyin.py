@@ -667,6 +667,10 @@ ZHAO_JIANG_DEI = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "遣張松為使", "為", "wéi"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "遂折箭為誓", "為", "wéi"),
     (("corpus", "hongloumeng.txt"), "四个丫鬟为伴", "为", "wéi"),
+    # 干 gān "dry" before a food or after what dries, gàn for what someone did.
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "姐姐亲手晒的干鱼", "干", "gān"),
+    (("corpus", "luxun-nahan.txt"), "油灯干了", "干", "gān"),
+    (("corpus", "hongloumeng.txt"), "小时候干的营生", "干", "gàn"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
