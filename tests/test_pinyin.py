@@ -707,6 +707,8 @@ def test_reading_in_real_text(dictionary, parts, needle, char, expected):
         (r"所\u2581处\u2581", "处", "chǔ"),
         # 教会 jiāo huì "taught (someone) to", before the one taught, not jiào huì "church".
         (r"\u2581教\u2581会(了|孩子|他|我)", "教", "jiāo"),
+        # 调 tiáo "adjust, mix" before what is adjusted (调脂, 调参, 调座位), not diào.
+        (r"\u2581调\u2581(脂|参|座)", "调", "tiáo"),
     ],
 )
 def test_a_construction_in_g2pl_sentences_reads_as_labelled(dictionary, pattern, char, expected):
