@@ -709,6 +709,8 @@ def test_reading_in_real_text(dictionary, parts, needle, char, expected):
         (r"\u2581教\u2581会(了|孩子|他|我)", "教"),
         # 调 tiáo "adjust, mix" before what is adjusted (调脂, 调参, 调座位), not diào.
         (r"\u2581调\u2581(脂|参|座)", "调"),
+        # 只 zhī in 只字未提, 睁只眼, 多只产品: one, several (of them).
+        (r"\u2581只\u2581(字|眼闭)|多\u2581只\u2581(产品|军队)", "只"),
     ],
 )
 def test_a_construction_in_g2pl_sentences_reads_as_labelled(dictionary, pattern, char):
