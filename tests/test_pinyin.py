@@ -671,6 +671,11 @@ ZHAO_JIANG_DEI = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "姐姐亲手晒的干鱼", "干", "gān"),
     (("corpus", "luxun-nahan.txt"), "油灯干了", "干", "gān"),
     (("corpus", "hongloumeng.txt"), "小时候干的营生", "干", "gàn"),
+    # 將 jiàng "general" counted or of a kind, whatever follows: 眾將大驚, 一將飛出, 牙將.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "眾將大驚", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "一將飛出", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "牙將任夔", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "先將汝許嫁呂布", "將", "jiāng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
