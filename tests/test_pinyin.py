@@ -676,6 +676,10 @@ ZHAO_JIANG_DEI = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "一將飛出", "將", "jiàng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "牙將任夔", "將", "jiàng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "先將汝許嫁呂布", "將", "jiāng"),
+    # 還 huán ending its clause or before where one goes back to: 不能還。, 還寨.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "但可惜蹇滯不能還", "還", "huán"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "新還京師", "還", "huán"),
+    (("corpus", "hongloumeng.txt"), "欠命的命已还", "还", "huán"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
