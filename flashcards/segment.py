@@ -476,6 +476,21 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
         # its HMM glued on (a third character of a three-character name is rarely one).
         after = _Piece(word[2], jb.tags.get(word[2], "x"), False)
         return [_Piece(word[:2], flag, False, True), after]
+    if (
+        len(word) == 3
+        and weak
+        and _glued_before(word[0], jb)
+        and word[1:] in dictionary
+        and not dictionary.is_proper_only(word[1:])
+        and _best_path(word, dictionary) == [word[0], word[1:]]
+    ):
+        # 闻丞相, 操大喜, 查户口: a verb or a preposition jieba's HMM glued before a word
+        # (滑冰鞋 stays 滑冰 鞋, the likelier path); the word may still be a name (向宝玉).
+        rest, tag = word[1:], jb.tags.get(word[1:], "n")
+        return [
+            _Piece(word[0], jb.tags.get(word[0], "v"), False),
+            _Piece(rest, tag, False, _dictionary_name(rest, tag, dictionary, jb)),
+        ]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
     end = len(word)

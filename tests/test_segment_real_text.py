@@ -284,3 +284,20 @@ def test_two_characters_jieba_seldom_calls_a_name_are_no_name(tmp_path):
     words = _deck_words(tmp_path, sentences)
     assert "引" in words and "兵" in words
     assert "引兵" in words["引"].sentence.text and "引兵" in words["兵"].sentence.text
+
+
+@pytest.mark.parametrize(
+    "name, sentence, word",
+    [
+        ("sanguozhiyanyi-traditional.txt", "我聞丞相待汝不薄", "丞相"),
+        ("sanguozhiyanyi-traditional.txt", "操大喜", "大喜"),
+        ("laoshe-chaguan.txt", "这儿正查户口呢", "户口"),
+        ("hongloumeng.txt", "燕那里肯回来", "回来"),
+    ],
+)
+def test_a_verb_glued_before_a_word_comes_off(dictionary, name, sentence, word):
+    """jieba's HMM makes one 'name' of a verb or a preposition and the word after it (聞丞相,
+    操大喜, 查户口): the word stands on its own."""
+    assert sentence in shared_path("corpus", name).read_text("utf-8")
+    got = [t.text for t in tokens(sentence, dictionary)]
+    assert word in got, got
