@@ -680,6 +680,13 @@ ZHAO_JIANG_DEI = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "但可惜蹇滯不能還", "還", "huán"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "新還京師", "還", "huán"),
     (("corpus", "hongloumeng.txt"), "欠命的命已还", "还", "huán"),
+    # 中 zhōng "among, in" after a place before a number (内中一个), zhòng after the body
+    # it hits (身中三槍); 倒 dào before a verb (我倒开心), dǎo "fall" before 了.
+    (("corpus", "hongloumeng.txt"), "内中一个管门的", "中", "zhōng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "身中三槍", "中", "zhòng"),
+    (("corpus", "hongloumeng.txt"), "我倒开心", "倒", "dào"),
+    (("corpus", "hongloumeng.txt"), "倒唬了一跳", "倒", "dào"),
+    (("corpus", "hongloumeng.txt"), "恰似窗屉子倒了", "倒", "dǎo"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
