@@ -687,6 +687,9 @@ ZHAO_JIANG_DEI = [
     (("corpus", "hongloumeng.txt"), "我倒开心", "倒", "dào"),
     (("corpus", "hongloumeng.txt"), "倒唬了一跳", "倒", "dào"),
     (("corpus", "hongloumeng.txt"), "恰似窗屉子倒了", "倒", "dǎo"),
+    # 重 zhòng after 还, 日 and the like: heavier, more serious.
+    (("corpus", "hongloumeng.txt"), "这病日重一日", "重", "zhòng"),
+    (("corpus", "hongloumeng.txt"), "比老爷太太还重么", "重", "zhòng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
