@@ -30,6 +30,7 @@ from .segment import boundary_rules, traditional_converter
 from .senses import (
     Use,
     asks,
+    country_abbreviation,
     entry_fits,
     everyday_sense,
     is_note,
@@ -600,10 +601,13 @@ def _level_for_filter(simplified: str, standard: str) -> int:
     return 10 if level is None else level
 
 
-def _entries_for(dictionary: Dictionary, st: _WordStats, proper: bool) -> list[DictEntry]:
+def _entries_for(
+    dictionary: Dictionary, st: _WordStats, proper: bool, use: Use | None = None
+) -> list[DictEntry]:
     entries = dictionary.entries_for_reading(st.simplified, st.numbered)
     if not proper:
-        common = [e for e in entries if not e.proper]
+        # A name's entry stays where the use is a country's short name (美方: 美 "USA").
+        common = [e for e in entries if not e.proper or country_abbreviation(e, use)]
         entries = common or entries
     return entries
 
@@ -692,7 +696,7 @@ def _to_vocab(st: _WordStats, dictionary: Dictionary) -> Vocab:
     name = _is_name(st)
     ex = st.example
     use = ex.use if ex else st.first_use
-    entries = rank_entries(_entries_for(dictionary, st, name), use)
+    entries = rank_entries(_entries_for(dictionary, st, name, use), use)
     # A proper noun to card and tag: every entry of the reading is a name (中国, 北京).
     proper = name or (bool(entries) and all(e.proper for e in entries))
     traditional = _traditional_form(st, entries, use)

@@ -605,6 +605,9 @@ _MODAL_SENSE = re.compile(
     r"|to be (?:likely|sure) to)(?:$|[;,]| not\b| only\b| but\b)",
     re.I,
 )
+# A sense that abbreviates a country or a continent: "(bound form) USA (abbr. for
+# 美國|美国[Mei3 guo2])".
+_PLACE_ABBREVIATION = re.compile(r"\babbr\. for [^\[]*\[[A-Z][^\]]* guo2\]")
 _ASKING = re.compile(r"^(?:how|what|which|who|why)\b(?!ever)|\?$", re.I)
 
 
@@ -633,6 +636,8 @@ def _construction(sense: str, use: Use) -> int:
         return 0  # 命他一往, 令典韋引百餘騎出: someone is made to do the next verb
     if use.after_yi and _TAKE_AS.match(sense):
         return 0  # 以人民为中心
+    if use.pos.startswith("ns") and _PLACE_ABBREVIATION.search(sense):
+        return 0  # 美方, 中美: 美 tagged a place is the USA, not "beautiful"
     if use.pos.startswith("f") and (use.after_time or use.after_verb):
         return 0 if _DURING.search(sense) else 1  # 八月间, 正在进行中: a time, not a place
     if use.pos.startswith("f") and use.after_word and _POSITION.match(sense):
@@ -767,6 +772,16 @@ def rank_entries(entries: Sequence[DictEntry], use: Use | None) -> list[DictEntr
 def entry_fits(entry: DictEntry, use: Use | None) -> bool:
     """Does one of ``entry``'s senses fit ``use`` (its traditional form is then the one)?"""
     return use is not None and any(_rank(s, use)[:3] == (0, 0, 0) for s in entry.senses)
+
+
+def country_abbreviation(entry: DictEntry, use: Use | None) -> bool:
+    """Is ``entry`` a name's whose sense abbreviates a country (美 "USA") where the word
+    is used as a place (美方, jieba's ns)?"""
+    return (
+        use is not None
+        and use.pos.startswith("ns")
+        and any(_PLACE_ABBREVIATION.search(s) for s in entry.senses)
+    )
 
 
 def is_note(sense: str) -> bool:

@@ -555,3 +555,16 @@ def test_where_a_word_stands_in_a_real_sentence_picks_its_sense(
 ):
     sentence = _sentence_with(name, phrase)
     assert first_senses(sentence, tmp_path, {word})[word][0].startswith(starts), sentence
+
+
+def test_a_country_short_name_leads_with_the_country(tmp_path):
+    """The seed's 美方 (jieba: 美 a place): 美 "USA", from the name's entry, not
+    "beautiful"; 等 after what it lists: "and so on", not "by the time"."""
+    sentence = _sentence_with("000_6077f70e12453669.txt", "中方重视美方在巴厘岛会晤中")
+    assert first_senses(sentence, tmp_path, {"美"})["美"][0].startswith("(bound form) USA")
+    listing = _sentence_with("000_6077f70e12453669.txt", "事故原因调查等工作正在进行中")
+    assert first_senses(listing, tmp_path, {"等"})["等"][0].startswith("and so on")
+    waiting = _sentence_with("luxun-nahan.txt", "幸亏王九妈等得不耐烦")
+    assert first_senses(waiting, tmp_path, {"等"})["等"][0] == "to wait for; to await"
+    ye = _sentence_with("sanguozhiyanyi-traditional.txt", "汝等敢出戰否")
+    assert "plural suffix" in first_senses(ye, tmp_path, {"等"})["等"][0]
