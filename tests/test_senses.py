@@ -546,6 +546,9 @@ _NOUN_AFTER_DE = [
     ("luxun-nahan.txt", "他答道，“是的", "的", "of; ~'s"),
     ("sanguozhiyanyi-traditional.txt", "孫歆為先鋒", "为", "to be"),
     ("xiaohong-hulanhezhuan.txt", "比祖父的声音更大", "更", "more"),
+    # 闻 "to hear" before what is heard of (classical), "to smell" before 着, 到.
+    ("hongloumeng.txt", "从来不闻有", "闻", "to hear"),
+    ("hongloumeng.txt", "宝玉闻着，倒觉比往常之味", "闻", "to smell"),
 ]
 
 
