@@ -680,6 +680,7 @@ ZHAO_JIANG_DEI = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "但可惜蹇滯不能還", "還", "huán"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "新還京師", "還", "huán"),
     (("corpus", "hongloumeng.txt"), "欠命的命已还", "还", "huán"),
+    (("corpus", "hongloumeng.txt"), "还泪", "还", "huán"),
     # 中 zhōng "among, in" after a place before a number (内中一个), zhòng after the body
     # it hits (身中三槍); 倒 dào before a verb (我倒开心), dǎo "fall" before 了.
     (("corpus", "hongloumeng.txt"), "内中一个管门的", "中", "zhōng"),

@@ -549,6 +549,9 @@ _NOUN_AFTER_DE = [
     # 闻 "to hear" before what is heard of (classical), "to smell" before 着, 到.
     ("hongloumeng.txt", "从来不闻有", "闻", "to hear"),
     ("hongloumeng.txt", "宝玉闻着，倒觉比往常之味", "闻", "to smell"),
+    # 本 "this" before what it points to (本次会晤), a measure word after 一 (一本册).
+    ("000_6077f70e12453669.txt", "落实本次会晤达成的新愿景", "本", "this"),
+    ("hongloumeng.txt", "拿起一本册来打开看时", "本", "classifier for books"),
 ]
 
 
