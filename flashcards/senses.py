@@ -385,13 +385,18 @@ _ADVERB_WORDS = re.compile(
 _LY_WORD = re.compile(r"^([a-z]+ly)(?:$|[;,(])", re.I)
 
 
+# Degree words a complement says after 得 (慌得……: "terribly"), not an adverb before a verb.
+_DEGREE_COMPLEMENTS = frozenset("terribly unbearably awfully horribly dreadfully".split())
+
+
 def _adverb_sense(sense: str) -> bool:
     """Is ``sense`` an adverb in English: "rashly", "fully; to the full", "in vain"?"""
     if _APPROXIMATE_SENSE.match(sense):
         return False  # "approximately" goes with a number (约四百人), not a verb
     ly = _LY_WORD.match(sense)
     if ly:
-        return ly.group(1).lower() not in _LY_ADJECTIVES
+        word = ly.group(1).lower()
+        return word not in _LY_ADJECTIVES and word not in _DEGREE_COMPLEMENTS
     return bool(_ADVERB_WORDS.match(sense))
 
 
@@ -568,6 +573,7 @@ _PREPOSITION_SENSE = re.compile(
     r"(?! well)",
     re.I,
 )
+_SUFFIX_SENSE = re.compile(r"^-[a-z]")
 # Notes about the word rather than senses of it: "also pr. [san1 jin1]", "erhua variant".
 _NOTE = re.compile(r"^(?:also pr\.|also written|erhua variant|abbr\. for|see also)", re.I)
 
@@ -664,6 +670,8 @@ def _construction(sense: str, use: Use) -> int:
 def _tier(sense: str, use: Use | None) -> int:
     if is_reference_sense(sense) or _NOTE.match(sense):
         return 3
+    if _SUFFIX_SENSE.match(sense):
+        return 2  # 惟 "-ism": a suffix's sense, which a word standing alone never has
     if _RARE.search(sense) and not (
         # 则 "(literary) … then", 乃 "(literary) to be": a function word's literary sense
         # is how the texts that use it use it.

@@ -552,6 +552,10 @@ _NOUN_AFTER_DE = [
     # 本 "this" before what it points to (本次会晤), a measure word after 一 (一本册).
     ("000_6077f70e12453669.txt", "落实本次会晤达成的新愿景", "本", "this"),
     ("hongloumeng.txt", "拿起一本册来打开看时", "本", "classifier for books"),
+    # 为……所, the passive; a suffix's sense never leads for a word alone (惟 "-ism").
+    ("sanguozhiyanyi-traditional.txt", "作事不密，反為所害", "为", "by (in the passive voice)"),
+    ("sanguozhiyanyi-traditional.txt", "惟子龍不折一人一騎", "惟", "only"),
+    ("sanguozhiyanyi-traditional.txt", "碩慌走入御花園", "慌", "to get panicky"),
 ]
 
 
