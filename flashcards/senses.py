@@ -636,6 +636,10 @@ def _construction(sense: str, use: Use) -> int:
         return 0 if use.standalone else 1 if use.clause_final else 2
     if _REPLY.match(sense):
         return 0 if use.standalone == 2 else 1 if use.clause_final else 2
+    if use.adverbial and (
+        "(after 得)" in sense or sense.split(";")[0].strip().lower() in _DEGREE_COMPLEMENTS
+    ):
+        return 2  # 慌走入: before its verb, not the complement 慌得… "unbearably; terribly"
     if use.adverbial and not use.pos.startswith("d") and _adverb_sense(sense):
         return 0  # 白撞了 "in vain", 輕出 "rashly", 充分尊重 "fully"
     if use.pivot and _ORDER.match(sense):
