@@ -691,6 +691,10 @@ ZHAO_JIANG_DEI = [
     # 重 zhòng after 还, 日 and the like: heavier, more serious.
     (("corpus", "hongloumeng.txt"), "这病日重一日", "重", "zhòng"),
     (("corpus", "hongloumeng.txt"), "比老爷太太还重么", "重", "zhòng"),
+    # 行 xíng "to serve, to go" where the model says háng: 命左右行酒, 與玄德同行。
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "命左右行酒", "行", "xíng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "與玄德同行", "行", "xíng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "兩行紅炬", "行", "háng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
