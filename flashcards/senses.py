@@ -151,6 +151,17 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     next_pos = next_token.pos if next_token is not None else ""
     if _verb_here(readings, index, j, k):
         pos = "v"
+    elif (
+        pos.startswith("v")
+        and len(tok.text) > 1
+        and prev is not None
+        and prev.text in _PURE_DEGREE
+        and tok.text not in _STATIVE_VERBS
+    ):
+        # 很疲倦, 太闭塞: after an adverb of degree a word is said of something (an
+        # adjective's senses fit; 很喜欢 has none and keeps its verb's). A lone character
+        # there is more often a verb of feeling (很怕, 甚是, 很有).
+        pos = "a"
     clause_final = _clause_final(readings, k)
     if clause_final and pos.startswith(("p", "d")) and following not in _VERB_MARKERS:
         # 鱼贯入朝。, 还不自觉。: a preposition or an adverb ends no clause; jieba's tag
@@ -353,8 +364,11 @@ def _adverbial(readings: Sequence[Reading], index: int, pos: str, j: int, k: int
     if not modifies or (after_next is not None and after_next.text in ("的", "之")):
         return False
     if pos.startswith("a"):
-        # After 的, 得 or an adverb of degree it is the predicate (长得怪好, 很大).
-        return prev is None or (prev.text not in ("的", "得") and prev.text not in _DEGREE)
+        # After 的, 得 or an adverb of degree it is the predicate (长得怪好, 很大); after
+        # 有, what there is (有老有少).
+        return prev is None or (
+            prev.text not in ("的", "得", "有", "没有") and prev.text not in _DEGREE
+        )
     # A subject before it, not a demonstrative (那井是多么深: 井 is the subject).
     return (
         pos in ("n", "ng")
@@ -415,6 +429,15 @@ def _ends_with_time(readings: Sequence[Reading], k: int) -> bool:
 _DEGREE = frozenset(
     [*"很太更最挺极好真越还颇甚较蛮超特", "非常", "十分", "比较", "特别", "相当", "有点", "最为",
      "更加", "越发", "极其"]
+)
+# Verbs of having and feeling that stay verbs after an adverb of degree (很需要, 更没有).
+_STATIVE_VERBS = frozenset(
+    "没有 需要 尊敬 喜欢 希望 想念 害怕 担心 愿意 同意 关心 重视 注意 感谢 佩服 羡慕 相信 理解 "
+    "欢迎 支持 讨厌 怀念 期待 依赖 缺乏 具有 拥有 值得 应该 可能 能够 懂得 了解 熟悉 明白".split()
+)
+_PURE_DEGREE = frozenset(
+    [*"很太更最挺极颇甚较蛮", "非常", "十分", "比较", "特别", "相当", "有点", "有些", "最为",
+     "更加", "越发", "极其", "格外", "分外"]
 )
 _VERB_GOVERNORS = frozenset(
     "让 叫 使 令 要 想 会 能 可以 应该 应当 该 敢 肯 愿意 得以 打算 准备 开始 继续 不要 别".split()

@@ -556,6 +556,10 @@ _NOUN_AFTER_DE = [
     ("sanguozhiyanyi-traditional.txt", "作事不密，反為所害", "为", "by (in the passive voice)"),
     ("sanguozhiyanyi-traditional.txt", "惟子龍不折一人一騎", "惟", "only"),
     ("sanguozhiyanyi-traditional.txt", "碩慌走入御花園", "慌", "to get panicky"),
+    # After an adverb of degree a word of two characters is said of something.
+    ("xiaohong-hulanhezhuan.txt", "那哭声特别吵闹", "吵闹", "noisy"),
+    ("xiaohong-hulanhezhuan.txt", "好像它们都很疲倦了", "疲倦", "tired"),
+    ("000_6077f70e12453669.txt", "中美更需要有宽广的胸怀", "需要", "to need"),
 ]
 
 
