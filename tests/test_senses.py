@@ -560,6 +560,10 @@ _NOUN_AFTER_DE = [
     ("xiaohong-hulanhezhuan.txt", "那哭声特别吵闹", "吵闹", "noisy"),
     ("xiaohong-hulanhezhuan.txt", "好像它们都很疲倦了", "疲倦", "tired"),
     ("000_6077f70e12453669.txt", "中美更需要有宽广的胸怀", "需要", "to need"),
+    # Set constructions: 那还了得, V得不得了, 到底 in a question.
+    ("hongloumeng.txt", "好好的宝玉倘或叫这蹄子勾引坏了，那还了得", "了得", "dreadful"),
+    ("xiaohong-hulanhezhuan.txt", "这几年来就紧得不得了", "不得了", "extremely"),
+    ("laoshe-chaguan.txt", "你们到底一共有多少块现大", "到底", "after all"),
 ]
 
 
