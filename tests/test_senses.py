@@ -564,6 +564,7 @@ _NOUN_AFTER_DE = [
     ("hongloumeng.txt", "好好的宝玉倘或叫这蹄子勾引坏了，那还了得", "了得", "dreadful"),
     ("xiaohong-hulanhezhuan.txt", "这几年来就紧得不得了", "不得了", "extremely"),
     ("laoshe-chaguan.txt", "你们到底一共有多少块现大", "到底", "after all"),
+    ("laoshe-chaguan.txt", "无论怎么说，你比我强", "强", "better"),
 ]
 
 
