@@ -565,6 +565,9 @@ _NOUN_AFTER_DE = [
     ("xiaohong-hulanhezhuan.txt", "这几年来就紧得不得了", "不得了", "extremely"),
     ("laoshe-chaguan.txt", "你们到底一共有多少块现大", "到底", "after all"),
     ("laoshe-chaguan.txt", "无论怎么说，你比我强", "强", "better"),
+    # What a subject does: 风住了 'to stop', 席散 'to break up'; 空 before a noun 'vacant'.
+    ("luxun-nahan.txt", "风全住了", "住", "to stop"),
+    ("xiaohong-hulanhezhuan.txt", "等席散之后", "散", "to break up"),
 ]
 
 
