@@ -568,6 +568,7 @@ _NOUN_AFTER_DE = [
     # What a subject does: 风住了 'to stop', 席散 'to break up'; 空 before a noun 'vacant'.
     ("luxun-nahan.txt", "风全住了", "住", "to stop"),
     ("xiaohong-hulanhezhuan.txt", "等席散之后", "散", "to break up"),
+    ("luxun-nahan.txt", "阿Ｑ两只手都捏住了自己的辫根", "住", "(suffix indicating firmness"),
 ]
 
 
