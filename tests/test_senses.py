@@ -569,6 +569,11 @@ _NOUN_AFTER_DE = [
     ("luxun-nahan.txt", "风全住了", "住", "to stop"),
     ("xiaohong-hulanhezhuan.txt", "等席散之后", "散", "to break up"),
     ("luxun-nahan.txt", "阿Ｑ两只手都捏住了自己的辫根", "住", "(suffix indicating firmness"),
+    # The novels' classical constructions: rounds of a fight, stationing troops, 或否.
+    ("sanguozhiyanyi-traditional.txt", "延揮刀來迎，戰不十合", "合", "round (in battle)"),
+    ("sanguozhiyanyi-traditional.txt", "廖化屯兵在四冢", "屯", "to station (soldiers)"),
+    ("sanguozhiyanyi-traditional.txt", "汝等敢出戰否", "否", "not"),
+    ("sanguozhiyanyi-traditional.txt", "引敗兵望木門道中而走", "走", "to run"),
 ]
 
 
