@@ -574,6 +574,11 @@ _NOUN_AFTER_DE = [
     ("sanguozhiyanyi-traditional.txt", "廖化屯兵在四冢", "屯", "to station (soldiers)"),
     ("sanguozhiyanyi-traditional.txt", "汝等敢出戰否", "否", "not"),
     ("sanguozhiyanyi-traditional.txt", "引敗兵望木門道中而走", "走", "to run"),
+    # The commonest words of the novels: 笑道 'to say', 用 'to use', 所 + verb, 啦.
+    ("hongloumeng.txt", "便和平儿笑道", "道", "to say"),
+    ("hongloumeng.txt", "即用随便的纸笔录出", "用", "to use"),
+    ("hongloumeng.txt", "不知所请何人", "所", "particle introducing"),
+    ("luxun-nahan.txt", "阿Ｑ见自己被搀进一所破衙门", "所", "classifier for houses"),
 ]
 
 
