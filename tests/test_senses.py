@@ -579,6 +579,8 @@ _NOUN_AFTER_DE = [
     ("hongloumeng.txt", "即用随便的纸笔录出", "用", "to use"),
     ("hongloumeng.txt", "不知所请何人", "所", "particle introducing"),
     ("luxun-nahan.txt", "阿Ｑ见自己被搀进一所破衙门", "所", "classifier for houses"),
+    ("hongloumeng.txt", "自贾母起，诸人皆有祝贺之礼", "自", "from; since"),
+    ("hongloumeng.txt", "宝玉自去黛玉房中来看视", "自", "(bound form) self"),
 ]
 
 
