@@ -581,6 +581,10 @@ _NOUN_AFTER_DE = [
     ("luxun-nahan.txt", "阿Ｑ见自己被搀进一所破衙门", "所", "classifier for houses"),
     ("hongloumeng.txt", "自贾母起，诸人皆有祝贺之礼", "自", "from; since"),
     ("hongloumeng.txt", "宝玉自去黛玉房中来看视", "自", "(bound form) self"),
+    ("hongloumeng.txt", "贾母因问黛玉念何书", "何", "what"),
+    ("hongloumeng.txt", "于是大家看戏，到晚方散", "方", "only or just"),
+    ("luxun-nahan.txt", "但总觉得站不住", "总", "in every case; always"),
+    ("luxun-nahan.txt", "其实地上本没有路", "本", "originally"),
 ]
 
 
