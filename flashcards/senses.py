@@ -202,7 +202,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         standalone=_standalone(prev, next_token),
         after_yi=_after_yi(readings, index),
         pivot=pos.startswith("v")
-        and next_pos.startswith(("r", "nr"))
+        and next_pos.startswith(("r", "nr", "n"))
         and _before_verb(readings, _skip_space(readings, k + 1, 1)),
         adverbial=_adverbial(readings, index, pos, j, k),
         # jieba tags many verbs adjectives (落实好): either may take a complement.

@@ -695,6 +695,9 @@ ZHAO_JIANG_DEI = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "命左右行酒", "行", "xíng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "與玄德同行", "行", "xíng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "兩行紅炬", "行", "háng"),
+    # 啦 the particle closing a clause, lā the sound.
+    (("corpus", "laoshe-chaguan.txt"), "吓死我啦", "啦", "la"),
+    (("corpus", "luxun-nahan.txt"), "你听，啦", "啦", "lā"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE

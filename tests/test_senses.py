@@ -585,6 +585,7 @@ _NOUN_AFTER_DE = [
     ("hongloumeng.txt", "于是大家看戏，到晚方散", "方", "only or just"),
     ("luxun-nahan.txt", "但总觉得站不住", "总", "in every case; always"),
     ("luxun-nahan.txt", "其实地上本没有路", "本", "originally"),
+    ("hongloumeng.txt", "刚服下去，命他盖上被窝渥汗", "命", "order or command"),
 ]
 
 
