@@ -442,6 +442,8 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
 
 
 _NUMERAL_CHARACTERS = frozenset("一二三四五六七八九十两")
+# Marks a lone surname and the token after it (康 顺子) among a use's neighbour strings.
+_SURNAME_MARK = "@"
 
 
 def _lone_pairs(readings: Sequence[Reading], keys: list) -> dict[int, tuple[str, ...]]:
@@ -463,6 +465,12 @@ def _lone_pairs(readings: Sequence[Reading], keys: list) -> dict[int, tuple[str,
                 if other.kind == HAN and len(other.text) == 1:
                     a, b = (other, tok) if j < i else (tok, other)
                     found.append((a.simplified or a.text) + (b.simplified or b.text))
+        if tok.pos.startswith("nr") and (tok.simplified or tok.text) in boundary_rules().surnames:
+            # 康 顺子, 松 二爷: a lone surname jieba tags as a person, and what follows it.
+            after = readings[i + 1].token if i + 1 < len(readings) else None
+            if after is not None and after.kind == HAN and len(after.text) == 2:
+                name = (tok.simplified or tok.text) + (after.simplified or after.text)
+                found.append(_SURNAME_MARK + name)
         if found:
             pairs[use] = tuple(found)
     return pairs
@@ -564,6 +572,11 @@ class VocabularyCollector:
         found whole often enough in the text, against how often it cut them apart (雨村,
         37 to 64; not 引兵, which jieba's HMM made a name 3 times of 77)?"""
         for p in pairs:
+            if p.startswith(_SURNAME_MARK):
+                # 康顺子 written 50 times, always cut 康 顺子: 康 is the surname there.
+                if self._split.get(p, 0) >= _SURNAME_PAIR_USES:
+                    return True
+                continue
             named = self._names.get(p, 0)
             if named >= _NAME_PIECE_USES and named >= _NAME_PIECE_SHARE * (
                 named + self._split.get(p, 0) / 2
@@ -778,6 +791,8 @@ _RARE_GIVEN_NAME_ZIPF = 3.0
 # side, two lone characters are that name: fewer are slips of jieba's HMM (有诗, 引兵).
 _NAME_PIECE_USES = 3
 _NAME_PIECE_SHARE = 0.25
+# A lone surname before the same token this often in a text is that person's surname.
+_SURNAME_PAIR_USES = 4
 
 
 def _given_name(readings: Sequence[Reading], i: int) -> bool:

@@ -301,3 +301,13 @@ def test_a_verb_glued_before_a_word_comes_off(dictionary, name, sentence, word):
     assert sentence in shared_path("corpus", name).read_text("utf-8")
     got = [t.text for t in tokens(sentence, dictionary)]
     assert word in got, got
+
+
+def test_a_surname_the_text_puts_before_the_same_word_again_and_again_is_no_word(tmp_path):
+    """茶馆 writes 康顺子 dozens of times and jieba cuts it 康 顺子, 康 tagged a person:
+    those uses of 康 "healthy" are the surname, no example of it."""
+    text = shared_path("corpus", "laoshe-chaguan.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*康[^。！？\n]*[。！？]", text)[:80]
+    assert sum("康顺子" in s for s in sentences) >= 10
+    words = _deck_words(tmp_path, sentences)
+    assert "康" not in words or "康顺子" not in words["康"].sentence.text
