@@ -202,7 +202,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         standalone=_standalone(prev, next_token),
         after_yi=_after_yi(readings, index),
         pivot=pos.startswith("v")
-        and next_pos.startswith(("r", "nr", "n"))
+        and next_pos.startswith(("r", "nr"))
         and _before_verb(readings, _skip_space(readings, k + 1, 1)),
         adverbial=_adverbial(readings, index, pos, j, k),
         # jieba tags many verbs adjectives (落实好): either may take a complement.
@@ -346,6 +346,10 @@ def _adverbial(readings: Sequence[Reading], index: int, pos: str, j: int, k: int
     if next_token is None or next_token.kind == PUNCT:
         return False
     next_pos = next_token.pos
+    if prev is not None and prev.kind != PUNCT and (
+        prev.pos.startswith("p") or prev.text in _JOINING_WORDS
+    ):
+        return False  # 人与自然和谐共生: the object of 与, not an adverb
     if pos.startswith(("d", "ad")):
         # Not before a noun: 将辫子盘在头顶上 marks an object (将 "will" elsewhere); not a
         # place word after its noun, whatever its tag (街边坐着, 这里边住).
@@ -445,6 +449,7 @@ _VERB_GOVERNORS = frozenset(
 # Verbs that open a phrase as prepositions do: after a modal they head it (想往后退).
 _COVERBS = frozenset("往 向 朝 对 對 给 給 跟 和 在 从 從 到 被 把 由 为 為 替 比 离 離 沿".split())
 # Pronouns that stand where an adverb does (不该如此胡说).
+_JOINING_WORDS = frozenset("与 與 和 跟 同 及 并 並 或".split())
 _PLACE_SUFFIXES = frozenset("边 邊 面 头 頭 里 裏 上 下 前 后 後 中 旁 外 内 內".split())
 _AFTER_SUBJECT = frozenset("也 都 就 才 还 還 又 却 卻 便 倒 则 則 亦 乃".split())
 _MANNER = frozenset(["如此", "这样", "那样", "这么", "那么", "這樣", "那樣", "這麼", "那麼"])

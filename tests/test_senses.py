@@ -586,6 +586,9 @@ _NOUN_AFTER_DE = [
     ("luxun-nahan.txt", "但总觉得站不住", "总", "in every case; always"),
     ("luxun-nahan.txt", "其实地上本没有路", "本", "originally"),
     ("hongloumeng.txt", "刚服下去，命他盖上被窝渥汗", "命", "order or command"),
+    ("hongloumeng.txt", "令太监传与外厢", "令", "to order"),
+    # After a preposition or 与 a word is its object, no adverb (人与自然和谐共生).
+    ("000_6077f70e12453669.txt", "让人与自然和谐共生", "自然", "nature"),
 ]
 
 
