@@ -587,6 +587,12 @@ _NOUN_AFTER_DE = [
     ("luxun-nahan.txt", "其实地上本没有路", "本", "originally"),
     ("hongloumeng.txt", "刚服下去，命他盖上被窝渥汗", "命", "order or command"),
     ("hongloumeng.txt", "令太监传与外厢", "令", "to order"),
+    # 三國志演義's classical function words: 耳 closing, 即, 欲, 急 and 忽 before a verb.
+    ("sanguozhiyanyi-traditional.txt", "但恐諸將不服耳", "耳", "and that is all"),
+    ("sanguozhiyanyi-traditional.txt", "倘有違誤，即按軍法", "即", "at once"),
+    ("sanguozhiyanyi-traditional.txt", "吾但欲救百姓", "欲", "to wish for"),
+    ("sanguozhiyanyi-traditional.txt", "玄德急辭劉表", "急", "hurried"),
+    ("sanguozhiyanyi-traditional.txt", "忽報蜀兵不知多少", "忽", "suddenly"),
     # After a preposition or 与 a word is its object, no adverb (人与自然和谐共生).
     ("000_6077f70e12453669.txt", "让人与自然和谐共生", "自然", "nature"),
 ]
