@@ -593,6 +593,9 @@ _NOUN_AFTER_DE = [
     ("sanguozhiyanyi-traditional.txt", "吾但欲救百姓", "欲", "to wish for"),
     ("sanguozhiyanyi-traditional.txt", "玄德急辭劉表", "急", "hurried"),
     ("sanguozhiyanyi-traditional.txt", "忽報蜀兵不知多少", "忽", "suddenly"),
+    ("sanguozhiyanyi-traditional.txt", "蔡瑁引軍萬餘", "引", "to lead"),
+    ("sanguozhiyanyi-traditional.txt", "守屍軍士報知孫策", "报", "to announce"),
+    ("sanguozhiyanyi-traditional.txt", "吾姓關，名羽", "名", "name"),
     # After a preposition or 与 a word is its object, no adverb (人与自然和谐共生).
     ("000_6077f70e12453669.txt", "让人与自然和谐共生", "自然", "nature"),
 ]
