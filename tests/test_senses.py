@@ -599,6 +599,8 @@ _NOUN_AFTER_DE = [
     ("hongloumeng.txt", "榴花开处照宫闱", "花", "flower"),
     ("laoshe-chaguan.txt", "永远花不完", "花", "to spend"),
     ("xiaohong-hulanhezhuan.txt", "于是他和老厨子骂了起来", "老", "old (of people)"),
+    ("hongloumeng.txt", "红颜命薄古今同", "同", "same"),
+    ("sanguozhiyanyi-traditional.txt", "孔明乃請孟獲上帳", "乃", "then"),
     # After a preposition or 与 a word is its object, no adverb (人与自然和谐共生).
     ("000_6077f70e12453669.txt", "让人与自然和谐共生", "自然", "nature"),
 ]
