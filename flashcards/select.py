@@ -434,14 +434,13 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         if r.token.proper
         and r.token.pos.startswith("nr")
         and len(r.token.text) in (2, 3)
-        and r.token.text[0] not in _NUMERAL_CHARACTERS
+        and r.token.text[0] not in boundary_rules().numerals
     )
     return SentenceWords(
         sentence.source, uses, spans, tokens, study, names, _lone_pairs(annotated.readings, keys)
     )
 
 
-_NUMERAL_CHARACTERS = frozenset("一二三四五六七八九十两")
 # Marks a lone surname and the token after it (康 顺子) among a use's neighbour strings.
 _SURNAME_MARK = "@"
 
@@ -490,8 +489,9 @@ class VocabularyCollector:
         # The last character of each person's name in the text (琮 of 刘琮): alone, a rare
         # one is that person called by the given name.
         self._given_names: dict[str, int] = {}
-        # Person names found in the text so far, by how often; two lone characters side
-        # by side, by how often (each counted from both, so twice).
+        # Person names found in the text so far, by how often; the neighbour strings of
+        # lone characters, by how often (a pair of two lone characters is counted from
+        # both, so twice; a surname and what follows it once).
         self._names: dict[str, int] = {}
         self._split: dict[str, int] = {}
         self._order = 0
@@ -615,7 +615,7 @@ def _level_for_filter(simplified: str, standard: str) -> int:
 
 
 def _entries_for(
-    dictionary: Dictionary, st: _WordStats, proper: bool, use: Use | None = None
+    dictionary: Dictionary, st: _WordStats, proper: bool, use: Use | None
 ) -> list[DictEntry]:
     entries = dictionary.entries_for_reading(st.simplified, st.numbered)
     if not proper:

@@ -407,14 +407,19 @@ _LY_WORD = re.compile(r"^([a-z]+ly)(?:$|[;,(])", re.I)
 _DEGREE_COMPLEMENTS = frozenset("terribly unbearably awfully horribly dreadfully".split())
 
 
+def _degree_complement(sense: str) -> bool:
+    """Is ``sense`` one a word has only as the complement after 得 ("(after 得)
+    unbearably", "terribly")?"""
+    return "(after 得)" in sense or sense.split(";")[0].strip().lower() in _DEGREE_COMPLEMENTS
+
+
 def _adverb_sense(sense: str) -> bool:
     """Is ``sense`` an adverb in English: "rashly", "fully; to the full", "in vain"?"""
-    if _APPROXIMATE_SENSE.match(sense):
+    if _APPROXIMATE_SENSE.match(sense) or _degree_complement(sense):
         return False  # "approximately" goes with a number (约四百人), not a verb
     ly = _LY_WORD.match(sense)
     if ly:
-        word = ly.group(1).lower()
-        return word not in _LY_ADJECTIVES and word not in _DEGREE_COMPLEMENTS
+        return ly.group(1).lower() not in _LY_ADJECTIVES
     return bool(_ADVERB_WORDS.match(sense))
 
 
@@ -439,19 +444,21 @@ _STATIVE_VERBS = frozenset(
     "没有 需要 尊敬 喜欢 希望 想念 害怕 担心 愿意 同意 关心 重视 注意 感谢 佩服 羡慕 相信 理解 "
     "欢迎 支持 讨厌 怀念 期待 依赖 缺乏 具有 拥有 值得 应该 可能 能够 懂得 了解 熟悉 明白".split()
 )
-_PURE_DEGREE = frozenset(
-    [*"很太更最挺极颇甚较蛮", "非常", "十分", "比较", "特别", "相当", "有点", "有些", "最为",
-     "更加", "越发", "极其", "格外", "分外"]
-)
+# Adverbs of degree and nothing else: 好, 真, 还, 越, 超, 特 are also other words before a
+# verb (好走, 还去).
+_PURE_DEGREE = (_DEGREE - frozenset("好真越还超特")) | {"有些", "格外", "分外"}
 _VERB_GOVERNORS = frozenset(
     "让 叫 使 令 要 想 会 能 可以 应该 应当 该 敢 肯 愿意 得以 打算 准备 开始 继续 不要 别".split()
 )
 # Verbs that open a phrase as prepositions do: after a modal they head it (想往后退).
 _COVERBS = frozenset("往 向 朝 对 對 给 給 跟 和 在 从 從 到 被 把 由 为 為 替 比 离 離 沿".split())
-# Pronouns that stand where an adverb does (不该如此胡说).
+# What joins two nouns (人与自然): the word after it is the second, no adverb.
 _JOINING_WORDS = frozenset("与 與 和 跟 同 及 并 並 或".split())
+# Place words that follow their noun (街边, 这里边), whatever jieba's tag.
 _PLACE_SUFFIXES = frozenset("边 邊 面 头 頭 里 裏 上 下 前 后 後 中 旁 外 内 內".split())
+# Adverbs that follow a clause's subject (大也有大的优势: 大 is what it is about).
 _AFTER_SUBJECT = frozenset("也 都 就 才 还 還 又 却 卻 便 倒 则 則 亦 乃".split())
+# Pronouns that stand where an adverb does (不该如此胡说).
 _MANNER = frozenset(["如此", "这样", "那样", "这么", "那么", "這樣", "那樣", "這麼", "那麼"])
 _CHANGE_OF_STATE = frozenset(["起来", "起來", "下来", "下來", "下去"])
 _TIME_CLOSERS = frozenset(["时", "時", "时候", "時候", "之时", "之時", "时分", "時分"])
@@ -664,9 +671,7 @@ def _construction(sense: str, use: Use) -> int:
         return 0 if use.standalone else 1 if use.clause_final else 2
     if _REPLY.match(sense):
         return 0 if use.standalone == 2 else 1 if use.clause_final else 2
-    if use.adverbial and (
-        "(after 得)" in sense or sense.split(";")[0].strip().lower() in _DEGREE_COMPLEMENTS
-    ):
+    if use.adverbial and _degree_complement(sense):
         return 2  # 慌走入: before its verb, not the complement 慌得… "unbearably; terribly"
     if use.adverbial and not use.pos.startswith("d") and _adverb_sense(sense):
         return 0  # 白撞了 "in vain", 輕出 "rashly", 充分尊重 "fully"

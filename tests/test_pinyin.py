@@ -651,9 +651,10 @@ PERSUADE = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "往說張繡", "說", "shuì"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "卻說袁紹興兵", "說", "shuō"),
 ]
-# 着 zháo as a main verb after its subject or as the result after 没 + verb, not 那么着;
-# 降 jiàng with what is sent down (詔, 大雪); 这得 + amount, "will need".
-ZHAO_JIANG_DEI = [
+# A polyphone read by the construction it stands in, one construction per comment: 着 zháo
+# as a main verb after its subject or as the result after 没 + verb, not 那么着; 降 jiàng with
+# what is sent down (詔, 大雪); 这得 + amount, "will need".
+READINGS_BY_CONSTRUCTION = [
     (("corpus", "luxun-nahan.txt"), "孔乙己着", "着", "zháo"),
     (("corpus", "hongloumeng.txt"), "也没打着", "着", "zháo"),
     (("corpus", "hongloumeng.txt"), "没寻着", "着", "zháo"),
@@ -701,7 +702,7 @@ ZHAO_JIANG_DEI = [
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
-    + ZHAO_JIANG_DEI
+    + READINGS_BY_CONSTRUCTION
     + OFFICIALS_AND_NIGHTS
     + CLAUSE_ENDS
     + BEFORE_AND_AFTER_A_NOUN
