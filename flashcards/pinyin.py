@@ -930,6 +930,8 @@ class _SentenceReader:
             return allowed[0]
         if by_rule is None and len(cands.classifier) == 1 and self.counted(i):
             by_rule = cands.classifier[0]  # 两幢, 一通, 四乘: a measure word after a count
+        if by_rule is None:
+            by_rule = self.suffix_reading(i, ch, allowed)
         if by_rule is not None and ch not in model_beats_rules():
             return by_rule
         by_model = None if ch in usual_beats_model() else self.model_reading(i, 0, ch, allowed)
@@ -947,6 +949,19 @@ class _SentenceReader:
             if in_sentence != _pypinyin_char(ch) and (not allowed or in_sentence in allowed):
                 return in_sentence  # a pypinyin phrase spanning tokens decided it
         return usual_reading(ch, self.dictionary, allowed, name=tok.proper)
+
+    def suffix_reading(self, i: int, ch: str, allowed: Sequence[str]) -> str | None:
+        """The neutral tone of a suffix split from its word: jieba cuts 门洞子, 烟签子 and
+        木槽子 before 子, but 洞子, 签子 and 槽子 are CC-CEDICT words read zi5 at the end
+        (so are 里头 and 尾巴); 石子 shi2 zi3 and 易子而食 keep the full tone."""
+        neutral = [r for r in allowed if r.endswith("5")]
+        if len(neutral) != 1 or self.ctx.edge(i - 1) or not is_han(self.ctx.word(i - 1)):
+            return None
+        word = self.ctx.word(i - 1)[-1] + ch
+        readings = {_clean(r) for r in self.dictionary.readings(word)}
+        if len(readings) == 1 and next(iter(readings)).endswith(" " + neutral[0]):
+            return neutral[0]
+        return None
 
     def char_choices(self, ch: str) -> tuple[str, ...]:
         """Readings of ``ch`` inside a longer word: any but a surname-only one."""

@@ -610,6 +610,16 @@ NEUTRAL_ADJECTIVE_AFTER_DEGREE = [
     (("corpus", "hongloumeng.txt"), "心里很受用", "用", "yong"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "还有些女人", "人", "rén"),
 ]
+# A suffix jieba cuts from its word has the word's neutral tone (洞子, 里头 are CC-CEDICT
+# words); 子 "son" and a pebble 石子 keep the full tone.
+SPLIT_SUFFIXES = [
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "大门洞子", "子", "zi"),
+    (("corpus", "hongloumeng.txt"), "几个老婆子", "子", "zi"),
+    (("corpus", "laoshe-chaguan.txt"), "城外头", "头", "tou"),
+    (("corpus", "hongloumeng.txt"), "往前头", "头", "tou"),
+    (("corpus", "luxun-nahan.txt"), "易子而食", "子", "zǐ"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "抛一颗石子", "子", "zǐ"),
+]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
 HOUSEHOLDS_AND_EVENTS = [
@@ -707,6 +717,7 @@ READINGS_IN_REAL_TEXT = (
     + CLAUSE_ENDS
     + BEFORE_AND_AFTER_A_NOUN
     + HOUSEHOLDS_AND_EVENTS
+    + SPLIT_SUFFIXES
     + NEUTRAL_ADJECTIVE_AFTER_DEGREE
     + NALI_FOR_WHERE
     + DI_THE_GROUND
