@@ -35,6 +35,7 @@ CONDITIONS = (
     "before",
     "after",
     "after_first",
+    "before_first",
     "not_after",
     "not_before",
     "not_prev",
@@ -200,6 +201,8 @@ def holds(name: str, value: Any, ctx: Context, i: int) -> bool:
         return any(w in value for w in ctx.clause(i, 1))
     if name == "after_first":
         return any(w[:1] in value for w in ctx.clause(i, 1))
+    if name == "before_first":
+        return any(w[:1] in value for w in ctx.clause(i, -1))
     if name == "not_after":
         return not any(w in value for w in ctx.clause(i, 1))
     if name == "not_before":

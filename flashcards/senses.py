@@ -140,12 +140,13 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     tok = readings[index].token
     j = _skip_space(readings, index - 1, -1)
     prev = _token(readings, j)
-    counted = prev is not None and _counts(prev)
-    if prev is not None and not counted and prev.text in _APPROXIMATELY and j > 0:
-        counted = _counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
     k = _skip_space(readings, index + 1, 1)
     next_token = _token(readings, k)
     following = next_token.text if next_token is not None else ""
+    before = _token(readings, _skip_space(readings, j - 1, -1))
+    counted = prev is not None and _counts(prev) and not _as_soon_as(before, prev, tok, next_token)
+    if prev is not None and not counted and prev.text in _APPROXIMATELY and j > 0:
+        counted = _counts(readings[j - 1].token)  # 三十 餘 騎: a number, then "and more"
     # 长得很高, 长了, 干着: a verb, whatever jieba's tag (it often says adjective).
     pos = "v" if following in _VERB_MARKERS else tok.pos
     next_pos = next_token.pos if next_token is not None else ""
@@ -206,7 +207,10 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         and _before_verb(readings, _skip_space(readings, k + 1, 1)),
         adverbial=_adverbial(readings, index, pos, j, k),
         # jieba tags many verbs adjectives (落实好): either may take a complement.
-        after_verb=prev is not None and prev.kind != PUNCT and prev.pos.startswith(("v", "a")),
+        after_verb=prev is not None
+        and prev.kind != PUNCT
+        and prev.pos.startswith(("v", "a"))
+        and prev.text not in _TAKE_A_VERB,
         clause_final=clause_final,
         before_measure=before_measure,
         question=asks(readings) if question is None else question,
@@ -488,6 +492,9 @@ def _verb_here(readings: Sequence[Reading], index: int, j: int, k: int) -> bool:
         and prev.pos == "uv"
         and before_prev is not None
         and before_prev.kind != PUNCT
+        # 流着流着地就少了, 哭叫地从墙头上跳过来: an adverb or a preposition after 地 is
+        # still one, and the verb follows it.
+        and not tok.pos.startswith(("d", "p", "c", "u", "y"))
     ) or (
         # 慢慢的走: older texts write the adverbial 地 as 的 after a doubled adverb.
         prev is not None
@@ -553,6 +560,39 @@ _use = lru_cache(maxsize=4096)(Use)
 
 
 _SENTENCE_ENDS = frozenset("。！？!?…；;")
+
+
+# Modals, 是 and 来/去 of purpose take a verb, never a complement (要走, 是来问问, 去看戏);
+# a causative's verb is its own (叫来, 让到屋里), and so are 想's and 准备's (想好, 准备好).
+_TAKE_A_VERB = (_VERB_GOVERNORS - {"让", "叫", "使", "令", "想", "准备", "打算"}) | {
+    "是",
+    "来",
+    "來",
+    "去",
+}
+# What follows 一 + verb "as soon as" (我一听就生气, 一出了大门), not a count.
+_AFTER_AS_SOON_AS = frozenset("就 便 才 了 着 著 到 见 見 这 這 那".split())
+
+
+def _as_soon_as(before, prev, tok, next_token) -> bool:
+    """Is ``tok`` a verb after 一 "as soon as" (我一听就, 太阳一出，) rather than a measure
+    word it counts (一听可乐, 一出戏; 看了一回, 打了一掌: after a verb, how often)?"""
+    after_verb = (
+        before is not None
+        and before.kind != PUNCT
+        and (before.pos.startswith(("v", "u")) or before.text in ("了", "过", "過", "着", "著"))
+    )
+    return (
+        prev.text == "一"
+        and tok.pos.startswith("v")
+        and (tok.simplified or tok.text) not in _measure_words()
+        and not after_verb
+        and (
+            next_token is None
+            or next_token.kind == PUNCT
+            or (next_token.simplified or next_token.text) in _AFTER_AS_SOON_AS
+        )
+    )
 
 
 def _counts(token) -> bool:

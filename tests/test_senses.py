@@ -36,11 +36,14 @@ def test_references_and_notes_come_last_and_rare_senses_late():
     ],
 )
 def test_a_counted_word_leads_with_its_measure_word_sense(tmp_path, pattern, classifier):
-    """Every such use in 呼兰河传 and 呐喊: the note's first sense is the classifier's."""
+    """Every such use in 呼兰河传 and 呐喊: the note's first sense is the classifier's
+    (where the sentence has the word once: 你家的…老六一家的 uses it two ways)."""
     seen = 0
     for name in ("xiaohong-hulanhezhuan.txt", "luxun-nahan.txt"):
         text = shared_path("corpus", name).read_text("utf-8")
         for sentence in re.findall(r"[^。！？\n]*" + pattern + r"[^。！？\n]*[。！？]", text)[:15]:
+            if sentence.count(classifier) > 1:
+                continue
             got = first_senses(sentence, tmp_path, {classifier})
             if classifier in got:
                 seen += 1
@@ -587,6 +590,25 @@ _NOUN_AFTER_DE = [
     ("sanguozhiyanyi-traditional.txt", "孔明乃請孟獲上帳", "乃", "then"),
     # After a preposition or 与 a word is its object, no adverb (人与自然和谐共生).
     ("000_6077f70e12453669.txt", "让人与自然和谐共生", "自然", "nature"),
+    # After 地 an adverb or a preposition is still one; after a modal, 是 or 来/去 of
+    # purpose comes a verb, no complement; 一 + verb is "as soon as", no count.
+    ("xiaohong-hulanhezhuan.txt", "流着流着地就少了一个", "就", "(after a suppositional"),
+    ("xiaohong-hulanhezhuan.txt", "哭天叫地地从墙头上跳过来", "从", "from"),
+    ("xiaohong-hulanhezhuan.txt", "我是来问问那广和银号", "来", "to come"),
+    ("hongloumeng.txt", "竟要去探望探望", "去", "to go"),
+    ("xiaohong-hulanhezhuan.txt", "我一听就更生气", "听", "to listen"),
+    ("luxun-nahan.txt", "太阳一出，热也会退", "出", "to go out"),
+    ("hongloumeng.txt", "便先点了一出", "出", "classifier for dramas"),
+    ("hongloumeng.txt", "都笑着称赞了一回", "回", "time"),
+    # The spoken words of modern prose: 回 counting times (a chapter after 第), 可 the
+    # stress, 家 one's home (two families: a count), 对 "right" closing its clause.
+    ("luxun-nahan.txt", "这回是初次", "回", "time"),
+    ("hongloumeng.txt", "第九回", "回", "section or chapter"),
+    ("xiaohong-hulanhezhuan.txt", "她可就偏不这样说", "可", "(particle used for emphasis)"),
+    ("laoshe-chaguan.txt", "咱们可把话说开了", "可", "(particle used for emphasis)"),
+    ("xiaohong-hulanhezhuan.txt", "我家的院子是很荒凉的", "家", "home"),
+    ("luxun-nahan.txt", "深更半夜没有睡的只有两家", "家", "classifier for families"),
+    ("xiaohong-hulanhezhuan.txt", "也不该晓得才对的", "对", "right; correct"),
 ]
 
 
