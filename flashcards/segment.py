@@ -92,6 +92,9 @@ class BoundaryRules:
     compound_surnames: frozenset[str]
     transliteration: frozenset[str]
     titles: frozenset[str]
+    address_titles: frozenset[str]
+    ranks: frozenset[str]
+    kin_after_rank: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +111,9 @@ def boundary_rules() -> BoundaryRules:
         compound_surnames=frozenset(data["compound_surnames"]),
         transliteration=frozenset(data["transliteration"]),
         titles=frozenset(data["name_titles"]),
+        address_titles=frozenset(data["address_titles"]),
+        ranks=frozenset(data["ranks"]),
+        kin_after_rank=frozenset(data["kin_after_rank"]),
     )
 
 
@@ -763,6 +769,33 @@ def _name_before(tokens: list[Token], title: int) -> list[int] | None:
     return run if 2 <= len(run) <= 3 else None
 
 
+# A lone character before a title is no surname where it is a preposition, a conjunction,
+# a particle or a pronoun (向老师请教, 和先生, 于大人).
+_NOT_A_SURNAME_TAGS = ("p", "c", "u", "r", "m", "q", "y", "e", "o")
+
+
+def _addressed_surnames(tokens: list[Token]) -> list[int]:
+    """The tokens of a surname addressed by title (唐 先生, 王 掌柜, 康 婆婆) or by rank and
+    kinship (松 二 爷, 常 四 爷): jieba leaves the surname alone, and tags it as it likes
+    (常 an adverb, 松 a verb); the rank and the kinship word are part of the name too."""
+    rules = boundary_rules()
+    found: list[int] = []
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.kind != HAN or len(tok.text) != 1 or tok.proper:
+            continue
+        if (tok.simplified or tok.text) not in rules.surnames:
+            continue
+        nxt = tokens[i + 1]
+        after = (nxt.simplified or nxt.text) if nxt.kind == HAN else ""
+        if after in rules.address_titles and not tok.pos.startswith(_NOT_A_SURNAME_TAGS):
+            found.append(i)
+        elif after in rules.ranks and i + 2 < len(tokens):
+            kin = tokens[i + 2]
+            if kin.kind == HAN and (kin.simplified or kin.text) in rules.kin_after_rank:
+                found.extend((i, i + 1, i + 2))
+    return found
+
+
 def _flag_name_parts(tokens: list[Token]) -> list[Token]:
     """Flag the pieces of names that jieba cut apart, so they are not taught as words.
 
@@ -776,6 +809,8 @@ def _flag_name_parts(tokens: list[Token]) -> list[Token]:
             if run is not None:
                 for j in run:
                     tokens[j] = replace(tokens[j], proper=True)
+    for j in _addressed_surnames(tokens):
+        tokens[j] = replace(tokens[j], proper=True, pos="nr")
     # The flags only spread, so where they end up does not depend on the order tokens are
     # looked at: only those a flag can reach are, again while one spreads.
     last = len(tokens) - 1

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .coverage import CoveragePlan, plan_coverage, reaches
 from .dictionary import Dictionary, is_reference_sense
-from .levels import hsk_level, levels_of, zipf_frequency
+from .levels import hsk2_level, hsk3_level, hsk_level, levels_of, zipf_frequency
 from .models import (
     HAN,
     PUNCT,
@@ -54,6 +55,9 @@ _FRAGMENT_PENALTY = 2 * _STANDALONE_PENALTY
 # the answer away on a recall or cloze front: any other complete sentence is better.
 _REPEAT_PENALTY = 1_000
 _UNBALANCED_PENALTY = 500
+# A character inside a person's name (唐 of 唐先生, 四 of 常四爷) shows its word only where
+# no sentence uses the word itself, even one cut by a column break.
+_NAME_USE_PENALTY = 4 * _STANDALONE_PENALTY
 _QUOTE_PAIRS = ("“”", "「」", "『』", "‘’", "《》", "（）")
 
 
@@ -543,6 +547,8 @@ class VocabularyCollector:
             st.sources.setdefault(words.source, None)
             if st.first_use is None:
                 st.first_use = use
+            if example is not None and proper and len(key[0]) == 1:
+                example = (example[0] + _NAME_USE_PENALTY, *example[1:])
             if example is not None and (
                 st.example is None
                 or example[0] < st.example.penalty
@@ -815,8 +821,19 @@ def _given_name(readings: Sequence[Reading], i: int) -> bool:
 def _is_name(st: _WordStats) -> bool:
     # A name: most of its uses were tokens the segmenter flagged as a person's name, or
     # every use a piece of one (黛 of 黛玉); 雨, in 雨村 but for two uses, is rain there.
+    # A word on an HSK list used once outside a name is that word (四 of 常四爷 and of
+    # 四侄媳妇: "four").
     outside = st.count - st.pieces
-    return outside <= 0 or st.proper_count * 2 > outside
+    if outside <= 0:
+        return True
+    if outside > st.proper_count and _on_hsk_list(st.simplified):
+        return False
+    return st.proper_count * 2 > outside
+
+
+@lru_cache(maxsize=65536)
+def _on_hsk_list(word: str) -> bool:
+    return bool(hsk2_level(word) or hsk3_level(word))
 
 
 def plan_vocabulary(

@@ -311,3 +311,32 @@ def test_a_surname_the_text_puts_before_the_same_word_again_and_again_is_no_word
     assert sum("康顺子" in s for s in sentences) >= 10
     words = _deck_words(tmp_path, sentences)
     assert "康" not in words or "康顺子" not in words["康"].sentence.text
+
+
+@pytest.mark.parametrize(
+    "name, phrase, surname",
+    [
+        ("laoshe-chaguan.txt", "唐先生，你外边吧", "唐"),
+        ("laoshe-chaguan.txt", "王掌柜的长子", "王"),
+        ("luxun-nahan.txt", "赵太爷的儿子进了秀才", "赵"),
+        ("luxun-nahan.txt", "赵七爷", "赵"),
+    ],
+)
+def test_a_surname_before_a_title_is_a_name(dictionary, name, phrase, surname):
+    """jieba leaves the surname of 唐先生, 王掌柜, 赵太爷 alone and tags it as it likes: before a
+    form of address it is a name (not 唐 "empty", 王 "king"), read as the surname."""
+    assert phrase in shared_path("corpus", name).read_text("utf-8")
+    got = {t.text: t for t in tokens(phrase, dictionary)}
+    assert surname in got and got[surname].proper, [(t.text, t.proper) for t in got.values()]
+
+
+def test_a_word_inside_names_is_shown_where_it_is_the_word(tmp_path):
+    """茶馆's 常四爷 is cut 常 四 爷; 四 "four" is shown where it counts (四侄媳妇), never
+    inside the name, and stays a word to learn, being on the HSK lists."""
+    text = shared_path("corpus", "laoshe-chaguan.txt").read_text("utf-8")
+    named = re.findall(r"[^。！？\n]*常四爷[^。！？\n]*[。！？]", text)[:20]
+    counted = re.findall(r"[^。！？\n]*庞太监的四侄媳妇[^。！？\n]*[。！？]", text)[:1]
+    assert len(named) >= 10 and counted
+    words = _deck_words(tmp_path, named + counted)
+    assert "四" in words and "常四爷" not in words["四"].sentence.text
+    assert "常" not in words or "常四爷" not in words["常"].sentence.text
