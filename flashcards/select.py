@@ -665,7 +665,14 @@ def _senses(
         for s in e.senses:
             senses.setdefault(s, None)
     ordered = order_for_use(senses, use, everyday)
-    real = tuple(s for s in ordered if not is_reference_sense(s) and not is_note(s))
+    # A surname the text uses as one (华大妈, carded with --names) keeps its "surname" sense.
+    surname = use is not None and use.surname
+    real = tuple(
+        s
+        for s in ordered
+        if (not is_reference_sense(s) or (surname and s.startswith("surname ")))
+        and not is_note(s)
+    )
     return real or _resolved_variant(ordered, use, dictionary) or ordered
 
 

@@ -107,6 +107,7 @@ class Use:
     pivot: bool = False
     adverbial: bool = False
     sense: str = ""  # the sense a rule of data/sense_rules.json names for this use
+    surname: bool = False  # one character the segmenter found to be a name (华 of 华大妈)
 
 
 def _owned(readings: Sequence[Reading], j: int) -> bool:
@@ -216,6 +217,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         question=asks(readings) if question is None else question,
         after_word=prev is not None and prev.kind != PUNCT,
         sense=_ruled_sense(readings, index),
+        surname=tok.proper and len(tok.text) == 1,
     )
 
 
@@ -775,6 +777,8 @@ def _rank(sense: str, use: Use | None, everyday: str | None = None) -> tuple[int
     # sense before the others that fit as well. A sense a rule names for this use leads.
     if use is not None and use.sense and sense == use.sense:
         return (0, -1, 0, 0)
+    if use is not None and use.surname and sense.startswith("surname "):
+        return (0, -1, 0, 0)  # 华大妈, 關將軍: the surname, not 华 "Mt Hua", 關 "pass"
     tier = _tier(sense, use)
     placed = _construction(sense, use) if use is not None else 1
     if tier >= 2:

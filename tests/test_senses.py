@@ -609,6 +609,16 @@ _NOUN_AFTER_DE = [
     ("xiaohong-hulanhezhuan.txt", "我家的院子是很荒凉的", "家", "home"),
     ("luxun-nahan.txt", "深更半夜没有睡的只有两家", "家", "classifier for families"),
     ("xiaohong-hulanhezhuan.txt", "也不该晓得才对的", "对", "right; correct"),
+    # 一 + verb "as soon as" (not 点一点头), 好 + adjective "so", 连…也/带, 南头 "end".
+    ("xiaohong-hulanhezhuan.txt", "我一听就更生气", "一", "as soon as"),
+    ("luxun-nahan.txt", "我点一点头", "一", "one"),
+    ("xiaohong-hulanhezhuan.txt", "好冷的天", "好", "(before an adjective for exclamatory"),
+    ("xiaohong-hulanhezhuan.txt", "连想也没有想", "连", "(used with 也"),
+    ("xiaohong-hulanhezhuan.txt", "连馒头带冰雪一起拣到箱子去", "连", "including"),
+    ("xiaohong-hulanhezhuan.txt", "一个在南头，一个在北头", "头", "end"),
+    # A surname the segmenter found, carded with --names: the surname, not 华 "Mt Hua".
+    ("luxun-nahan.txt", "华大妈跟了他指头", "华", "surname Hua"),
+    ("laoshe-chaguan.txt", "唐先生，你外边吧", "唐", "surname Tang"),
 ]
 
 
