@@ -616,6 +616,15 @@ _NOUN_AFTER_DE = [
     ("xiaohong-hulanhezhuan.txt", "连想也没有想", "连", "(used with 也"),
     ("xiaohong-hulanhezhuan.txt", "连馒头带冰雪一起拣到箱子去", "连", "including"),
     ("xiaohong-hulanhezhuan.txt", "一个在南头，一个在北头", "头", "end"),
+    # Where the construction names the sense: 着 after a harm, X一般 "the same as", 作为 and
+    # 结果 opening a clause, 恢复 talks, 使得 as a predicate, 怪 + adjective "quite".
+    ("luxun-nahan.txt", "孔乙己着了慌", "着", "to be affected by"),
+    ("xiaohong-hulanhezhuan.txt", "我自己觉得我跑得和风一般快", "一般", "same"),
+    ("000_6077f70e12453669.txt", "作为东道主，拜登总统", "作为", "as (in the capacity of)"),
+    ("000_6077f70e12453669.txt", "恢复两军高层沟通", "恢复", "to resume"),
+    ("hongloumeng.txt", "这一句可还使得", "使得", "usable"),
+    ("xiaohong-hulanhezhuan.txt", "长得怪好的", "怪", "quite"),
+    ("xiaohong-hulanhezhuan.txt", "结果抬不起来了", "结果", "in the end"),
     # A surname the segmenter found, carded with --names: the surname, not 华 "Mt Hua".
     ("luxun-nahan.txt", "华大妈跟了他指头", "华", "surname Hua"),
     ("laoshe-chaguan.txt", "唐先生，你外边吧", "唐", "surname Tang"),
