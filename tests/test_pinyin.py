@@ -620,6 +620,22 @@ SPLIT_SUFFIXES = [
     (("corpus", "luxun-nahan.txt"), "易子而食", "子", "zǐ"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "抛一颗石子", "子", "zǐ"),
 ]
+# The classical novels' verbs: 降 to surrender (a state, 否, after 而/肯), 將 the generals
+# after 眾/諸 whatever follows, 教 and 差 someone to do something, 地 after 於 the ground,
+# 應之, 重權, 今得, 為 closing its clause; 從天降 still descends.
+CLASSICAL_READINGS = [
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "不得已而降蜀", "降", "xiáng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "肯降否", "降", "xiáng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "疑從天降", "降", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "操令眾將於甬道兩旁", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "只教孫策出馬", "教", "jiào"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "傳令差一萬軍", "差", "chāi"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "擲弓於地", "地", "dì"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "何以應之", "應", "yìng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "因握重權", "重", "zhòng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "今得相隨", "得", "dé"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "久必為變", "為", "wéi"),
+]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
 HOUSEHOLDS_AND_EVENTS = [
@@ -718,6 +734,7 @@ READINGS_IN_REAL_TEXT = (
     + BEFORE_AND_AFTER_A_NOUN
     + HOUSEHOLDS_AND_EVENTS
     + SPLIT_SUFFIXES
+    + CLASSICAL_READINGS
     + NEUTRAL_ADJECTIVE_AFTER_DEGREE
     + NALI_FOR_WHERE
     + DI_THE_GROUND
