@@ -635,6 +635,15 @@ CLASSICAL_READINGS = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "因握重權", "重", "zhòng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "今得相隨", "得", "dé"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "久必為變", "為", "wéi"),
+    # 红楼梦's household verbs: 弄 (not the lane long4), 倒茶 pours, 放重 heavier (一重山坡
+    # a layer), at someone's place 处, 那几日 several, 地了 the ground.
+    (("corpus", "hongloumeng.txt"), "弄点子药吃吃就好", "弄", "nòng"),
+    (("corpus", "hongloumeng.txt"), "不去倒茶", "倒", "dào"),
+    (("corpus", "hongloumeng.txt"), "遂把脚步放重些", "重", "zhòng"),
+    (("corpus", "hongloumeng.txt"), "将转过了一重山坡儿", "重", "chóng"),
+    (("corpus", "hongloumeng.txt"), "又在邢夫人处住了两日", "处", "chù"),
+    (("corpus", "hongloumeng.txt"), "到交节的那几日", "几", "jǐ"),
+    (("corpus", "hongloumeng.txt"), "抱怨天、抱怨地了", "地", "dì"),
 ]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
