@@ -654,6 +654,18 @@ _MAIN_VERB_HOSTS = frozenset(
 _DETERMINERS = frozenset(("这个", "那个", "哪个", "什么", "任何", "某个", "每个"))
 
 
+# Suffixes read in the neutral tone after a noun, where CC-CEDICT lacks the whole word.
+_NOUN_SUFFIXES = frozenset("子")
+_SUFFIX_HOSTS = frozenset(("n", "ng", "q"))
+# Nouns after which a lone 子 keeps its full tone: a son (兄子, 犬子), a courtesy name (字子龍),
+# a pebble (石子 shi2 zi3).
+_SON_AFTER = frozenset(
+    "字 兄 弟 犬 妻 孙 孫 石 男 女 母 父 长 長 次 幼 庶 嫡 独 獨 天 君 臣 公 王 世 太 舟 莲 蓮"
+    " 瓜 棋 鱼 魚 卵 孔 孟 老 庄 莊 墨 荀 韩 韓 贼 賊 辱 牧 微 事 问 問 令 不肖 逆 孝 爱 愛 弱"
+    " 稚 遗 遺 义 義 赤 游 遊 浪 才 士 学 學 弟".split()
+)
+
+
 class _SentenceReader:
     def __init__(
         self,
@@ -960,6 +972,15 @@ class _SentenceReader:
         word = self.ctx.word(i - 1)[-1] + ch
         readings = {_clean(r) for r in self.dictionary.readings(word)}
         if len(readings) == 1 and next(iter(readings)).endswith(" " + neutral[0]):
+            return neutral[0]
+        if (
+            not readings
+            and ch in _NOUN_SUFFIXES
+            and self.ctx.pos(i - 1) in _SUFFIX_HOSTS
+            and self.ctx.word(i - 1) not in _SON_AFTER
+        ):
+            # 筐子, 泥坑子, 园子: CC-CEDICT lacks the word, but after a noun 子 is its suffix
+            # (之子, 其子, 二子, 字子龍 "son" or a name follow no plain noun).
             return neutral[0]
         return None
 

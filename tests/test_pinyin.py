@@ -644,6 +644,17 @@ CLASSICAL_READINGS = [
     (("corpus", "hongloumeng.txt"), "又在邢夫人处住了两日", "处", "chù"),
     (("corpus", "hongloumeng.txt"), "到交节的那几日", "几", "jǐ"),
     (("corpus", "hongloumeng.txt"), "抱怨天、抱怨地了", "地", "dì"),
+    # The suffix 子 after a noun CC-CEDICT has no word for (泥坑子, 绢子), not a courtesy
+    # name (字子龍); a mill 火磨; the particle 吧 after 酒; 和 + a person; 给 + a person;
+    # 教 + a person + a feeling.
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "老头走在泥坑子", "子", "zi"),
+    (("corpus", "hongloumeng.txt"), "用绢子包好", "子", "zi"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "名雲，字子龍", "子", "zǐ"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "东二道街上有一家火磨", "磨", "mò"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "带回去给公公去喝酒吧", "吧", "ba"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "他一和祖父", "和", "hé"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "有的主张给她扎", "给", "gěi"),
+    (("corpus", "luxun-nahan.txt"), "这真教我怕", "教", "jiào"),
 ]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
