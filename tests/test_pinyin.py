@@ -655,6 +655,19 @@ CLASSICAL_READINGS = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "他一和祖父", "和", "hé"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "有的主张给她扎", "给", "gěi"),
     (("corpus", "luxun-nahan.txt"), "这真教我怕", "教", "jiào"),
+    # Words CC-CEDICT reads two ways, by their place: 言语 the verb, 抢过来 the complement,
+    # 议论起来, 他的女人 "wife", 骂得尤利害, 重重的赏, 和别人口角, 过不了, 也精神了.
+    (("corpus", "luxun-nahan.txt"), "便不再言语了", "语", "yu"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "我也抢过来浇", "来", "lai"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "河灯从上流过来", "来", "lái"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "又都议论起来", "起", "qi"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "他看见他的女人", "人", "ren"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "那女人仍旧躺着", "人", "rén"),
+    (("corpus", "luxun-nahan.txt"), "而学生骂得尤利害", "害", "hai"),
+    (("corpus", "hongloumeng.txt"), "我必重重的赏你", "重", "zhòng"),
+    (("corpus", "luxun-nahan.txt"), "独有和别人口角的时候", "角", "jué"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "可是过不了一会", "了", "liǎo"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "要回家睡觉的也精神了", "神", "shen"),
 ]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
