@@ -668,6 +668,13 @@ CLASSICAL_READINGS = [
     (("corpus", "luxun-nahan.txt"), "独有和别人口角的时候", "角", "jué"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "可是过不了一会", "了", "liǎo"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "要回家睡觉的也精神了", "神", "shen"),
+    # 地方 "local" before what it qualifies (the place keeps fang5), 大夫 an official before
+    # his name, 渭水東西 east and west, 屋後劈柴 the verb.
+    (("seeds", "000_6077f70e12453669.txt"), "扩大地方交往", "方", "fāng"),
+    (("seeds", "000_6077f70e12453669.txt"), "美最早建立友城的地方", "方", "fang"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "大夫劉曄諫曰", "夫", "fū"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "渭水東西踏看地理", "西", "xī"),
+    (("corpus", "luxun-traditional.txt"), "我就在屋後劈柴", "柴", "chái"),
 ]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
