@@ -675,6 +675,11 @@ CLASSICAL_READINGS = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "大夫劉曄諫曰", "夫", "fū"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "渭水東西踏看地理", "西", "xī"),
     (("corpus", "luxun-traditional.txt"), "我就在屋後劈柴", "柴", "chái"),
+    (("corpus", "hongloumeng.txt"), "你我不必同行", "行", "xíng"),
+    (("corpus", "luxun-nahan.txt"), "非其所长", "长", "cháng"),
+    (("corpus", "laoshe-chaguan.txt"), "你要是能琢磨出个好名字", "磨", "mo"),
+    (("corpus", "hongloumeng.txt"), "便可以高中了", "中", "zhòng"),
+    (("corpus", "hongloumeng.txt"), "各干营生去罢", "生", "sheng"),
 ]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
