@@ -680,6 +680,8 @@ CLASSICAL_READINGS = [
     (("corpus", "laoshe-chaguan.txt"), "你要是能琢磨出个好名字", "磨", "mo"),
     (("corpus", "hongloumeng.txt"), "便可以高中了", "中", "zhòng"),
     (("corpus", "hongloumeng.txt"), "各干营生去罢", "生", "sheng"),
+    (("corpus", "luxun-nahan.txt"), "一伙鸟男女才好笑哩", "哩", "li"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "这事情一发", "发", "fā"),
 ]
 # 人家 "a household" after what kind of family it is (富贵人家), else "other people";
 # 场 chang2 counts an event's course (一场病, 一场战争), chang3 a show or a game.
