@@ -625,8 +625,15 @@ def _entries_for(
 ) -> list[DictEntry]:
     entries = dictionary.entries_for_reading(st.simplified, st.numbered)
     if not proper:
-        # A name's entry stays where the use is a country's short name (美方: 美 "USA").
-        common = [e for e in entries if not e.proper or country_abbreviation(e, use)]
+        # A name's entry stays where the use is a country's short name (美方: 美 "USA"), or
+        # where a rule names its sense (访华: 华 "abbr. for China").
+        common = [
+            e
+            for e in entries
+            if not e.proper
+            or country_abbreviation(e, use)
+            or (use is not None and use.sense and use.sense in e.senses)
+        ]
         entries = common or entries
     return entries
 
@@ -665,13 +672,18 @@ def _senses(
         for s in e.senses:
             senses.setdefault(s, None)
     ordered = order_for_use(senses, use, everyday)
-    # A surname the text uses as one (华大妈, carded with --names) keeps its "surname" sense.
+    # A surname the text uses as one (华大妈, carded with --names) keeps its "surname" sense;
+    # so does a sense a rule names (访华: 华 "abbr. for China").
     surname = use is not None and use.surname
+    ruled = use.sense if use is not None else ""
     real = tuple(
         s
         for s in ordered
-        if (not is_reference_sense(s) or (surname and s.startswith("surname ")))
-        and not is_note(s)
+        if s == ruled
+        or (
+            (not is_reference_sense(s) or (surname and s.startswith("surname ")))
+            and not is_note(s)
+        )
     )
     return real or _resolved_variant(ordered, use, dictionary) or ordered
 

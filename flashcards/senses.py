@@ -860,7 +860,10 @@ def rank_entries(entries: Sequence[DictEntry], use: Use | None) -> list[DictEntr
 
 def entry_fits(entry: DictEntry, use: Use | None) -> bool:
     """Does one of ``entry``'s senses fit ``use`` (its traditional form is then the one)?"""
-    return use is not None and any(_rank(s, use)[:3] == (0, 0, 0) for s in entry.senses)
+    # A sense a rule names ranks (0, -1, ...): it fits too.
+    return use is not None and any(
+        r[0] == 0 and r[1] <= 0 and r[2] == 0 for r in (_rank(s, use) for s in entry.senses)
+    )
 
 
 def country_abbreviation(entry: DictEntry, use: Use | None) -> bool:

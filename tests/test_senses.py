@@ -625,6 +625,14 @@ _NOUN_AFTER_DE = [
     ("hongloumeng.txt", "这一句可还使得", "使得", "usable"),
     ("xiaohong-hulanhezhuan.txt", "长得怪好的", "怪", "quite"),
     ("xiaohong-hulanhezhuan.txt", "结果抬不起来了", "结果", "in the end"),
+    # 此系 "is", 回说 "to answer", 访华 "China", 拉磨 the millstone, 虧你 "fancy that",
+    # 大似 + a person "to resemble".
+    ("hongloumeng.txt", "此系身前身后事", "系", "to be (literary)"),
+    ("hongloumeng.txt", "众人回说", "回", "to answer"),
+    ("000_6077f70e12453669.txt", "议员访华", "华", "abbr. for China"),
+    ("xiaohong-hulanhezhuan.txt", "看着小驴拉磨", "磨", "grindstone"),
+    ("sanguozhiyanyi-traditional.txt", "虧你如何睡得著", "亏", "(often ironically) fancy"),
+    ("hongloumeng.txt", "大似宝玉房里的小红", "似", "to resemble"),
     # A surname the segmenter found, carded with --names: the surname, not 华 "Mt Hua".
     ("luxun-nahan.txt", "华大妈跟了他指头", "华", "surname Hua"),
     ("laoshe-chaguan.txt", "唐先生，你外边吧", "唐", "surname Tang"),
