@@ -633,6 +633,9 @@ _NOUN_AFTER_DE = [
     ("xiaohong-hulanhezhuan.txt", "看着小驴拉磨", "磨", "grindstone"),
     ("sanguozhiyanyi-traditional.txt", "虧你如何睡得著", "亏", "(often ironically) fancy"),
     ("hongloumeng.txt", "大似宝玉房里的小红", "似", "to resemble"),
+    ("xiaohong-hulanhezhuan.txt", "古语说", "古语", "old expression"),
+    ("xiaohong-hulanhezhuan.txt", "冤魂枉鬼", "枉", "unjust"),
+    ("luxun-nahan.txt", "这真教我怕", "教", "to make"),
     # A surname the segmenter found, carded with --names: the surname, not 华 "Mt Hua".
     ("luxun-nahan.txt", "华大妈跟了他指头", "华", "surname Hua"),
     ("laoshe-chaguan.txt", "唐先生，你外边吧", "唐", "surname Tang"),
