@@ -636,6 +636,8 @@ _NOUN_AFTER_DE = [
     ("xiaohong-hulanhezhuan.txt", "古语说", "古语", "old expression"),
     ("xiaohong-hulanhezhuan.txt", "冤魂枉鬼", "枉", "unjust"),
     ("luxun-nahan.txt", "这真教我怕", "教", "to make"),
+    ("000_6077f70e12453669.txt", "作出的五点承诺，即：", "即", "namely"),
+    ("000_6077f70e12453669.txt", "两国元首同意继续保持经常性联系", "性", "suffix forming noun"),
     # A surname the segmenter found, carded with --names: the surname, not 华 "Mt Hua".
     ("luxun-nahan.txt", "华大妈跟了他指头", "华", "surname Hua"),
     ("laoshe-chaguan.txt", "唐先生，你外边吧", "唐", "surname Tang"),
