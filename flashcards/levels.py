@@ -74,6 +74,11 @@ def hsk3_level(simplified: str) -> int | None:
     return table.get(simplified) or table.get(simplified + "儿")
 
 
+def on_hsk_list(simplified: str) -> bool:
+    """Is the word on either HSK list (2.0 or the 2021 standard)?"""
+    return bool(hsk2_level(simplified) or hsk3_level(simplified))
+
+
 def hsk_level(simplified: str, standard: str) -> int | None:
     """The level by ``standard``: "2.0" or "3.0" (the 2021 standard)."""
     if standard in ("2.0", "2"):

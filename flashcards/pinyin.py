@@ -73,6 +73,8 @@ class RuleTable:
     names: dict[str, str]  # a character's reading inside a name (mostly transliterations)
     degree: frozenset[str] = frozenset()  # adverbs of degree (很, 最, 有些): an adjective follows
     strict_degree: frozenset[str] = frozenset()  # those never before a noun (很, 最, not 有些)
+    # Nouns after which a lone 子 is "son" or a name, not the suffix (兄子, 字子龍, 石子).
+    zi_full_tone_after: frozenset[str] = frozenset()
 
 
 def parse_rule_table(data: dict) -> RuleTable:
@@ -94,6 +96,7 @@ def parse_rule_table(data: dict) -> RuleTable:
         dict(data.get("names", {})),
         frozenset(sets.get("DEGREE", ())),
         frozenset(sets.get("DEGREE_NEVER_BEFORE_A_NOUN", ())),
+        frozenset(sets.get("ZI_FULL_TONE_AFTER", ())),
     )
 
 
@@ -654,16 +657,8 @@ _MAIN_VERB_HOSTS = frozenset(
 _DETERMINERS = frozenset(("这个", "那个", "哪个", "什么", "任何", "某个", "每个"))
 
 
-# Suffixes read in the neutral tone after a noun, where CC-CEDICT lacks the whole word.
-_NOUN_SUFFIXES = frozenset("子")
+# The tags of a plain noun, after which a lone 子 CC-CEDICT has no word for is its suffix.
 _SUFFIX_HOSTS = frozenset(("n", "ng", "q"))
-# Nouns after which a lone 子 keeps its full tone: a son (兄子, 犬子), a courtesy name (字子龍),
-# a pebble (石子 shi2 zi3).
-_SON_AFTER = frozenset(
-    "字 兄 弟 犬 妻 孙 孫 石 男 女 母 父 长 長 次 幼 庶 嫡 独 獨 天 君 臣 公 王 世 太 舟 莲 蓮"
-    " 瓜 棋 鱼 魚 卵 孔 孟 老 庄 莊 墨 荀 韩 韓 贼 賊 辱 牧 微 事 问 問 令 不肖 逆 孝 爱 愛 弱"
-    " 稚 遗 遺 义 義 赤 游 遊 浪 才 士 学 學 弟".split()
-)
 
 
 class _SentenceReader:
@@ -975,12 +970,13 @@ class _SentenceReader:
             return neutral[0]
         if (
             not readings
-            and ch in _NOUN_SUFFIXES
+            and ch == "子"
             and self.ctx.pos(i - 1) in _SUFFIX_HOSTS
-            and self.ctx.word(i - 1) not in _SON_AFTER
+            and self.ctx.word(i - 1) not in self.table.zi_full_tone_after
         ):
             # 筐子, 泥坑子, 园子: CC-CEDICT lacks the word, but after a noun 子 is its suffix
-            # (之子, 其子, 二子, 字子龍 "son" or a name follow no plain noun).
+            # (之子, 其子, 二子 follow no plain noun; 兄子, 犬子, 字子龍 are in the table's
+            # ZI_FULL_TONE_AFTER).
             return neutral[0]
         return None
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from .dictionary import Dictionary
 from .errors import FlashcardsError
 from .han import HAN_RUN, has_han
-from .levels import hsk2_level, hsk3_level, zipf_frequency
+from .levels import on_hsk_list, zipf_frequency
 from .models import HAN, LATIN, NUMBER, PUNCT, SPACE, SYMBOL, Sentence, Token
 
 ENV_SEGMENTER = "FLASHCARDS_SEGMENTER"
@@ -111,7 +111,8 @@ def boundary_rules() -> BoundaryRules:
         compound_surnames=frozenset(data["compound_surnames"]),
         transliteration=frozenset(data["transliteration"]),
         titles=frozenset(data["name_titles"]),
-        address_titles=frozenset(data["address_titles"]),
+        # Whatever follows a name follows a surname too (王先生, 王大使).
+        address_titles=frozenset(data["name_titles"]) | frozenset(data["address_titles"]),
         ranks=frozenset(data["ranks"]),
         kin_after_rank=frozenset(data["kin_after_rank"]),
     )
@@ -368,7 +369,7 @@ def _non_han_kind(text: str, group: str) -> str:
 def never_a_name(word: str, dictionary: Dictionary) -> bool:
     """A word on an HSK list, or one CC-CEDICT reads in lower case (太尉, 菩萨)."""
     return bool(
-        hsk2_level(word) or hsk3_level(word) or dictionary.common_readings(word)
+        on_hsk_list(word) or dictionary.common_readings(word)
     )
 
 
@@ -531,7 +532,7 @@ def _word_and_suffix(word: str, flag: str) -> bool:
     return (
         len(word) == 3
         and flag.startswith("nr")
-        and bool(hsk2_level(word[:2]) or hsk3_level(word[:2]))
+        and on_hsk_list(word[:2])
         and zipf_frequency(word[2]) >= _SUFFIX_ZIPF
     )
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from .coverage import CoveragePlan, plan_coverage, reaches
 from .dictionary import Dictionary, is_reference_sense
-from .levels import hsk2_level, hsk3_level, hsk_level, levels_of, zipf_frequency
+from .levels import hsk_level, levels_of, on_hsk_list, zipf_frequency
 from .models import (
     HAN,
     PUNCT,
@@ -672,20 +671,21 @@ def _senses(
         for s in e.senses:
             senses.setdefault(s, None)
     ordered = order_for_use(senses, use, everyday)
-    # A surname the text uses as one (华大妈, carded with --names) keeps its "surname" sense;
-    # so does a sense a rule names (访华: 华 "abbr. for China").
-    surname = use is not None and use.surname
-    ruled = use.sense if use is not None else ""
-    real = tuple(
-        s
-        for s in ordered
-        if s == ruled
-        or (
-            (not is_reference_sense(s) or (surname and s.startswith("surname ")))
-            and not is_note(s)
-        )
-    )
+    real = tuple(s for s in ordered if _shown_first(s, use))
     return real or _resolved_variant(ordered, use, dictionary) or ordered
+
+
+def _shown_first(sense: str, use: Use | None) -> bool:
+    """May ``sense`` lead a card? Not a cross-reference or a note, unless a rule names it
+    for this use (访华: 华 "abbr. for China"), nor a surname, unless the word is one
+    character of a name (华大妈, carded with --names)."""
+    if use is not None and sense == use.sense:
+        return True
+    if is_note(sense):
+        return False
+    if use is not None and use.name_character and sense.startswith("surname "):
+        return True
+    return not is_reference_sense(sense)
 
 
 _VARIANT_OF = re.compile(
@@ -845,14 +845,9 @@ def _is_name(st: _WordStats) -> bool:
     outside = st.count - st.pieces
     if outside <= 0:
         return True
-    if outside > st.proper_count and _on_hsk_list(st.simplified):
+    if outside > st.proper_count and on_hsk_list(st.simplified):
         return False
     return st.proper_count * 2 > outside
-
-
-@lru_cache(maxsize=65536)
-def _on_hsk_list(word: str) -> bool:
-    return bool(hsk2_level(word) or hsk3_level(word))
 
 
 def plan_vocabulary(

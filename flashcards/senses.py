@@ -107,7 +107,7 @@ class Use:
     pivot: bool = False
     adverbial: bool = False
     sense: str = ""  # the sense a rule of data/sense_rules.json names for this use
-    surname: bool = False  # one character the segmenter found to be a name (华 of 华大妈)
+    name_character: bool = False  # one character the segmenter found in a name (华 of 华大妈)
 
 
 def _owned(readings: Sequence[Reading], j: int) -> bool:
@@ -217,7 +217,7 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         question=asks(readings) if question is None else question,
         after_word=prev is not None and prev.kind != PUNCT,
         sense=_ruled_sense(readings, index),
-        surname=tok.proper and len(tok.text) == 1,
+        name_character=tok.proper and len(tok.text) == 1,
     )
 
 
@@ -253,6 +253,13 @@ def sense_rules() -> dict[str, tuple[SenseRule, ...]]:
     """The sense rules by word (data/sense_rules.json)."""
     sets = rule_data("polyphones.json").get("sets", {})
     return parse_sense_rules(rule_data(SENSE_RULES_FILE), sets)
+
+
+@cache
+def _after_as_soon_as() -> frozenset[str]:
+    """What follows 一 + verb "as soon as" (我一听就生气, 一出了大门): sense_rules.json's
+    AFTER_AS_SOON_AS, which its rule for 一 uses too."""
+    return frozenset(rule_data(SENSE_RULES_FILE)["sets"]["AFTER_AS_SOON_AS"])
 
 
 @cache
@@ -572,10 +579,6 @@ _TAKE_A_VERB = (_VERB_GOVERNORS - {"让", "叫", "使", "令", "想", "准备", 
     "來",
     "去",
 }
-# What follows 一 + verb "as soon as" (我一听就生气, 一出了大门), not a count.
-_AFTER_AS_SOON_AS = frozenset("就 便 才 了 着 著 到 见 見 这 這 那".split())
-
-
 def _as_soon_as(before, prev, tok, next_token) -> bool:
     """Is ``tok`` a verb after 一 "as soon as" (我一听就, 太阳一出，) rather than a measure
     word it counts (一听可乐, 一出戏; 看了一回, 打了一掌: after a verb, how often)?"""
@@ -592,7 +595,7 @@ def _as_soon_as(before, prev, tok, next_token) -> bool:
         and (
             next_token is None
             or next_token.kind == PUNCT
-            or (next_token.simplified or next_token.text) in _AFTER_AS_SOON_AS
+            or (next_token.simplified or next_token.text) in _after_as_soon_as()
         )
     )
 
@@ -777,7 +780,7 @@ def _rank(sense: str, use: Use | None, everyday: str | None = None) -> tuple[int
     # sense before the others that fit as well. A sense a rule names for this use leads.
     if use is not None and use.sense and sense == use.sense:
         return (0, -1, 0, 0)
-    if use is not None and use.surname and sense.startswith("surname "):
+    if use is not None and use.name_character and sense.startswith("surname "):
         return (0, -1, 0, 0)  # 华大妈, 關將軍: the surname, not 华 "Mt Hua", 關 "pass"
     tier = _tier(sense, use)
     placed = _construction(sense, use) if use is not None else 1
