@@ -95,6 +95,8 @@ class BoundaryRules:
     address_titles: frozenset[str]
     ranks: frozenset[str]
     kin_after_rank: frozenset[str]
+    potential_complements: frozenset[str]  # 到 of 猜得到: V 得 X, not V 得X
+    modal_verbs: frozenset[str]  # 会 of 会得到: then 得到 is 'to obtain'
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +117,8 @@ def boundary_rules() -> BoundaryRules:
         address_titles=frozenset(data["name_titles"]) | frozenset(data["address_titles"]),
         ranks=frozenset(data["ranks"]),
         kin_after_rank=frozenset(data["kin_after_rank"]),
+        potential_complements=frozenset(data["potential_complements"]),
+        modal_verbs=frozenset(data["modal_verbs"]),
     )
 
 
@@ -675,6 +679,33 @@ def _joined_tag(word: str, window: list[_Piece], jb: _Jieba) -> str:
     return jb.tags.get(word) or window[-1].flag
 
 
+def _split_potential_forms(pieces: list[_Piece], dictionary: Dictionary, jb: _Jieba) -> None:
+    """猜 得到 -> 猜 得 到, 想 得出 -> 想 得 出: after a one-character verb, jieba's 得X is
+    the potential form's particle and complement, not the verb 得到 'to obtain'."""
+    rules = boundary_rules()
+    i = 1
+    while i < len(pieces):
+        p, before = pieces[i], pieces[i - 1]
+        if not (
+            len(p.word) == 2
+            and p.word[0] == "得"
+            and p.word[1] in rules.potential_complements
+            and len(before.word) == 1
+            and before.flag.startswith("v")
+            and before.word not in rules.modal_verbs
+            and not before.name
+        ):
+            i += 1
+            continue
+        complement, end = p.word[1], i + 1
+        after = pieces[end] if end < len(pieces) else None
+        if after is not None and len(after.word) == 1 and complement + after.word in dictionary:
+            complement, end = complement + after.word, end + 1  # 听 得出 神: 得 出神
+        tag = jb.tags.get(complement, "v")
+        pieces[i:end] = [_Piece("得", "ud", False), _Piece(complement, tag, False)]
+        i += 2
+
+
 def _han_tokens(
     original: str,
     simplified: str,
@@ -688,6 +719,8 @@ def _han_tokens(
     if after_number or not boundary_rules().numerals.isdisjoint(simplified):
         _split_units(pieces, dictionary, after_number)
     pieces = _join_split_words(pieces, dictionary, jb)
+    if "得" in simplified:
+        _split_potential_forms(pieces, dictionary, jb)
     pos = 0
     for p in pieces:
         known = p.word in dictionary

@@ -11,6 +11,7 @@ from conftest import shared_path
 from flashcards import api
 from flashcards.dictionary import load_dictionary
 from flashcards.models import HAN, NUMBER
+from flashcards.pinyin import read_sentence
 from flashcards.read.plain import read_text
 from flashcards.segment import segment_text, to_simplified
 from flashcards.sentences import split_sentences
@@ -340,3 +341,45 @@ def test_a_word_inside_names_is_shown_where_it_is_the_word(tmp_path):
     words = _deck_words(tmp_path, named + counted)
     assert "四" in words and "常四爷" not in words["四"].sentence.text
     assert "常" not in words or "常四爷" not in words["常"].sentence.text
+
+
+def _corpus_line(name: str, containing: str) -> str:
+    path = shared_path("corpus", name)
+    return next(line for line in path.read_text("utf-8").splitlines() if containing in line)
+
+
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        ("luxun-nahan.txt", "猜得到"),
+        ("xiaohong-hulanhezhuan.txt", "听得到"),
+        ("xiaohong-hulanhezhuan.txt", "坐得到"),
+        ("laoshe-chaguan.txt", "找得出"),
+        ("luxun-nahan.txt", "辨得出"),
+        ("hongloumeng.txt", "看得到"),
+        ("sanguozhiyanyi-traditional.txt", "探得出"),
+    ],
+)
+def test_a_potential_form_is_verb_particle_complement(dictionary, name, phrase):
+    # V得到 / V得出 "can V": 得 is the particle de5, not the verb 得到 de2 dao4 "to obtain".
+    line = _corpus_line(name, phrase)
+    at = line.index(phrase)
+    readings = {
+        r.token.start: (r.token.text, r.numbered)
+        for r in read_sentence(segment_text(line, dictionary), dictionary)
+    }
+    assert readings[at + 1] == ("得", "de5"), readings.get(at + 1)
+    assert readings[at + 2][0] == phrase[2], readings.get(at + 2)
+
+
+@pytest.mark.parametrize(
+    "sentence, word",
+    [
+        ("他会得到大家的尊重。", "得到"),  # after a modal: the verb 'to obtain'
+        ("大约是得到祥林嫂好运的消息之后。", "得到"),
+        ("后来我又得到了一个小锯。", "得到"),
+        ("他说不能得出这个结论。", "得出"),
+    ],
+)
+def test_the_verb_dedao_stays_a_word(dictionary, sentence, word):
+    assert word in [t.simplified for t in tokens(sentence, dictionary)]
