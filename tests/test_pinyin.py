@@ -773,6 +773,20 @@ READINGS_BY_CONSTRUCTION = [
     (("corpus", "laoshe-chaguan.txt"), "吓死我啦", "啦", "la"),
     (("corpus", "luxun-nahan.txt"), "你听，啦", "啦", "lā"),
 ]
+# A classifier after a number (乘 of carriages), the noun after what a clause's 睡 sleeps,
+# the verb 'grow' in its potential form.
+COUNTED_AND_SLEPT = [
+    (("corpus", "hongloumeng.txt"), "四乘大轿", "乘", "shèng"),
+    (("corpus", "hongloumeng.txt"), "两乘小轿", "乘", "shèng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "萬乘之軀", "乘", "shèng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "自己卻獨乘一馬", "乘", "chéng"),
+    (("corpus", "laoshe-chaguan.txt"), "钟头的觉", "觉", "jiào"),
+    (("corpus", "hongloumeng.txt"), "睡你的觉", "觉", "jiào"),
+    (("corpus", "hongloumeng.txt"), "多有长", "长", "zhǎng"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "就要长不大", "长", "zhǎng"),
+    (("corpus", "laoshe-chaguan.txt"), "长不了", "长", "cháng"),
+    (("corpus", "hongloumeng.txt"), "叠得长不满", "长", "cháng"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -790,6 +804,7 @@ READINGS_IN_REAL_TEXT = (
     + PASSIVE_WEI
     + GUO_AFTER_A_VERB
     + YING_WITHOUT_A_VERB
+    + COUNTED_AND_SLEPT
 )
 
 
