@@ -8,6 +8,7 @@ distinct words, not with the length of the text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -975,11 +976,17 @@ def select_sentences(
         rank = (outside, new_words, ex.penalty, ex.sentence.index)
         ranked.append((rank, ex, introduces, new_words))
     ranked.sort(key=lambda item: item[0])
-    # One sentence a word first, then more where slots are left.
+    # One sentence a word first, then more where slots are left. A sentence the text says
+    # twice is one note (its GUID is its text): only its best-ranked place counts.
     first: list = []
     rest: list = []
     used: set = set()
+    said: set[str] = set()
     for item in ranked:
+        text = unicodedata.normalize("NFC", item[1].sentence.text.strip())
+        if text in said:
+            continue
+        said.add(text)
         (first if item[2] not in used else rest).append(item)
         used.add(item[2])
     chosen = (first + rest)[:limit]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from anki_check import import_into_fresh_collection, render_all_cards
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from flashcards import api
@@ -193,6 +193,12 @@ def run_pipeline(text: str, folder: Path, dictionary, sentences: int, script: st
     text=texts,
     sentences=st.sampled_from([0, 3]),
     script=st.sampled_from(["simplified", "traditional"]),
+)
+# Found by hypothesis: a sentence the text says twice was two sentence items, one note.
+@example(
+    text="我们<script>alert(1)</script>。我们。我们<script>alert(1)</script>。",
+    sentences=3,
+    script="simplified",
 )
 def test_any_text_makes_a_safe_deck(dictionary, text, sentences, script):
     with tempfile.TemporaryDirectory() as tmp:
