@@ -786,6 +786,10 @@ COUNTED_AND_SLEPT = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "就要长不大", "长", "zhǎng"),
     (("corpus", "laoshe-chaguan.txt"), "长不了", "长", "cháng"),
     (("corpus", "hongloumeng.txt"), "叠得长不满", "长", "cháng"),
+    # 便宜 piányi 'a petty advantage' one gains, 'to let off lightly' before whom it lets off.
+    (("corpus", "hongloumeng.txt"), "乘机讨些便宜", "宜", "yi"),
+    (("corpus", "hongloumeng.txt"), "得些便宜", "便", "pián"),
+    (("corpus", "hongloumeng.txt"), "白便宜了外人", "便", "pián"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE

@@ -409,6 +409,9 @@ def test_an_idiom_leads_with_what_it_means_not_its_words(tmp_path):
 # uses where it must stay silent.
 _HLM, _NAHAN, _CHAGUAN = "hongloumeng.txt", "luxun-nahan.txt", "laoshe-chaguan.txt"
 _RULED = [
+    (_HLM, "也都去奉承贾琏，乘机讨些便宜，谁肯去露风？", "便宜", "a petty advantage"),
+    (_HLM, "没的白便宜了外人。", "便宜", "to let sb off lightly"),
+    ("xiaohong-hulanhezhuan.txt", "何况呼兰河这个地方，又常有卖便宜猪肉的。", "便宜", "cheap"),
     (_HLM, "娘娘说了，还叫多多的种松柏树，楼底下还叫种些花草儿。", "还", "also"),
     (_HLM, "我喂雀儿的时候儿，你还睡觉呢。", "还", "still"),
     (_HLM, "连老太太让姑娘们吃酒，姑娘们还不肯吃呢，", "还", "still"),
