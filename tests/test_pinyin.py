@@ -791,6 +791,18 @@ COUNTED_AND_SLEPT = [
     (("corpus", "hongloumeng.txt"), "得些便宜", "便", "pián"),
     (("corpus", "hongloumeng.txt"), "白便宜了外人", "便", "pián"),
 ]
+# 还 the adverb hái before an adjective, an adverb, a modal or 都 + what they do; huán
+# where something is given back or someone goes back (还都 'to the capital' ends a clause).
+STILL_OR_BACK = [
+    (("corpus", "hongloumeng.txt"), "还都好", "还", "hái"),
+    (("corpus", "hongloumeng.txt"), "谁还肯认", "还", "hái"),
+    (("corpus", "hongloumeng.txt"), "离潇湘馆还远", "还", "hái"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "比浆糊还黏", "还", "hái"),
+    (("corpus", "luxun-traditional.txt"), "也還都不錯", "還", "hái"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "請陛下還都", "還", "huán"),
+    (("corpus", "hongloumeng.txt"), "若他不还正经礼数", "还", "huán"),
+    (("corpus", "hongloumeng.txt"), "还孽债", "还", "huán"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -809,6 +821,7 @@ READINGS_IN_REAL_TEXT = (
     + GUO_AFTER_A_VERB
     + YING_WITHOUT_A_VERB
     + COUNTED_AND_SLEPT
+    + STILL_OR_BACK
 )
 
 
