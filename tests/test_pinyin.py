@@ -802,6 +802,11 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "請陛下還都", "還", "huán"),
     (("corpus", "hongloumeng.txt"), "若他不还正经礼数", "还", "huán"),
     (("corpus", "hongloumeng.txt"), "还孽债", "还", "huán"),
+    # 好酒: hǎo the good wine one has, drinks or counts; hào 'to love drinking' after its subject.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "老夫家無好酒", "好", "hǎo"),
+    (("corpus", "hongloumeng.txt"), "再喝一钟好酒", "好", "hǎo"),
+    (("corpus", "hongloumeng.txt"), "一味的好酒", "好", "hào"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "好酒廢事", "好", "hào"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
