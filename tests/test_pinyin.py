@@ -807,6 +807,11 @@ STILL_OR_BACK = [
     (("corpus", "hongloumeng.txt"), "再喝一钟好酒", "好", "hǎo"),
     (("corpus", "hongloumeng.txt"), "一味的好酒", "好", "hào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "好酒廢事", "好", "hào"),
+    # 差 chāi 'to send' before whom it sends: soldiers, a trusted man, a runner.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "可差軍士", "差", "chāi"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "都督差心腹人至", "差", "chāi"),
+    (("corpus", "hongloumeng.txt"), "发签差公人", "差", "chāi"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "操連夜差軍", "差", "chāi"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
