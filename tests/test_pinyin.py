@@ -812,6 +812,15 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "都督差心腹人至", "差", "chāi"),
     (("corpus", "hongloumeng.txt"), "发签差公人", "差", "chāi"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "操連夜差軍", "差", "chāi"),
+    # 得 before a verb: dé 'get to, manage to' in narrative (得脫, 得令, 勿得 'must not'), de
+    # after a feeling or a state (气得, 红得), děi 'must' after its subject and a modal.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "太史慈得脫", "得", "dé"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "眾將得令", "得", "dé"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "勿得妄動", "得", "dé"),
+    (("corpus", "hongloumeng.txt"), "贾环气得发怔", "得", "de"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "脸红得像", "得", "de"),
+    (("corpus", "laoshe-chaguan.txt"), "早晚得死", "得", "děi"),
+    (("corpus", "luxun-nahan.txt"), "我得去看看", "得", "děi"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
