@@ -821,6 +821,15 @@ STILL_OR_BACK = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "脸红得像", "得", "de"),
     (("corpus", "laoshe-chaguan.txt"), "早晚得死", "得", "děi"),
     (("corpus", "luxun-nahan.txt"), "我得去看看", "得", "děi"),
+    # 教 jiào: having someone do something (教左右備馬, 悄悄的教他说, 操教先打); jiāo where
+    # a skill or a way is taught (教我以破紹之計, 教出来).
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "便教左右備馬", "教", "jiào"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "操教先打", "教", "jiào"),
+    (("corpus", "hongloumeng.txt"), "悄悄的教他说", "教", "jiào"),
+    (("corpus", "luxun-traditional.txt"), "教她走開", "教", "jiào"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "願即教我以破紹之計", "教", "jiāo"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "君當教我脫身之術", "教", "jiāo"),
+    (("corpus", "laoshe-chaguan.txt"), "我爸爸教出来", "教", "jiāo"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
