@@ -830,6 +830,13 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "願即教我以破紹之計", "教", "jiāo"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "君當教我脫身之術", "教", "jiāo"),
     (("corpus", "laoshe-chaguan.txt"), "我爸爸教出来", "教", "jiāo"),
+    # 相 xiàng the chancellor's (相府, 相父) and a telling face (反相, 人臣之相); xiāng
+    # 'each other' after a degree word (极相熟).
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "卓進至相府", "相", "xiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "惟相父斟酌", "相", "xiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "魏延素有反相", "相", "xiàng"),
+    (("corpus", "hongloumeng.txt"), "极相熟", "相", "xiāng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "自相衝擊", "相", "xiāng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
