@@ -43,6 +43,7 @@ CONDITIONS = (
     "not_next_first",
     "not_next_pos",
     "not_prev_pos",
+    "not_next2_pos",
     "not_next2",
     "next2_pos",
     "prev_redup",
@@ -177,7 +178,7 @@ def reduplicated(word: str) -> bool:
 _WORD_AT = {"prev": -1, "prev2": -2, "next": 1, "next2": 2}
 _NOT_WORD_AT = {"not_prev": -1, "not_next": 1, "not_next2": 2}
 _POS_AT = {"prev_pos": -1, "prev2_pos": -2, "next_pos": 1, "next2_pos": 2, "pos": 0}
-_NOT_POS_AT = {"not_next_pos": 1, "not_prev_pos": -1}
+_NOT_POS_AT = {"not_next_pos": 1, "not_prev_pos": -1, "not_next2_pos": 2}
 
 
 def holds(name: str, value: Any, ctx: Context, i: int) -> bool:

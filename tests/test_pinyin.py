@@ -837,6 +837,12 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "魏延素有反相", "相", "xiàng"),
     (("corpus", "hongloumeng.txt"), "极相熟", "相", "xiāng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "自相衝擊", "相", "xiāng"),
+    # 将 jiāng, the object marker, before the door it shuts and before a quotation; jiàng,
+    # the general, ending a clause after a verb (撤坛谢将。).
+    (("corpus", "hongloumeng.txt"), "贾珍命人将门关上", "将", "jiāng"),
+    (("corpus", "hongloumeng.txt"), "回身便将门闭了", "将", "jiāng"),
+    (("corpus", "hongloumeng.txt"), "宝钗将“稻香老农”", "将", "jiāng"),
+    (("corpus", "hongloumeng.txt"), "一面撤坛谢将", "将", "jiàng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
