@@ -843,6 +843,15 @@ STILL_OR_BACK = [
     (("corpus", "hongloumeng.txt"), "回身便将门闭了", "将", "jiāng"),
     (("corpus", "hongloumeng.txt"), "宝钗将“稻香老农”", "将", "jiāng"),
     (("corpus", "hongloumeng.txt"), "一面撤坛谢将", "将", "jiàng"),
+    # 数 shù, the number, ending a clause (不知其數, 月例之数) and 'several' before what it
+    # counts (去未数日); shǔ 'to count (as)' in 不足数, 从头数至; 处 chù, someone's place.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "死者不知其數", "數", "shù"),
+    (("corpus", "hongloumeng.txt"), "每人月例之数", "数", "shù"),
+    (("corpus", "hongloumeng.txt"), "去未数日", "数", "shù"),
+    (("corpus", "luxun-nahan.txt"), "尚且不足数", "数", "shǔ"),
+    (("corpus", "hongloumeng.txt"), "便从头数至", "数", "shǔ"),
+    (("corpus", "hongloumeng.txt"), "贾母王夫人处请安", "处", "chù"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "吾當於兄長處", "處", "chù"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
