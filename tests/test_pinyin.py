@@ -852,6 +852,9 @@ STILL_OR_BACK = [
     (("corpus", "hongloumeng.txt"), "便从头数至", "数", "shǔ"),
     (("corpus", "hongloumeng.txt"), "贾母王夫人处请安", "处", "chù"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "吾當於兄長處", "處", "chù"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "所種松柏", "種", "zhòng"),
+    (("corpus", "hongloumeng.txt"), "他怎么种出来", "种", "zhòng"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "种小白菜", "种", "zhòng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
