@@ -706,6 +706,29 @@ def _split_potential_forms(pieces: list[_Piece], dictionary: Dictionary, jb: _Ji
         i += 2
 
 
+# Tags of a character that is no person before 人: 让 人们, 为 人们, 和 人们.
+_NOT_BEFORE_REN = ("v", "p", "d", "c", "u", "r", "m")
+
+
+def _regroup_plural_persons(pieces: list[_Piece], dictionary: Dictionary, jb: _Jieba) -> None:
+    """女 人们 -> 女人 们, 家 人们 -> 家人 们: jieba's 人们 'people' after a character
+    that makes a person word with 人 is that word and the plural suffix."""
+    for i in range(len(pieces) - 1, 0, -1):
+        before = pieces[i - 1]
+        person = before.word + "人"
+        if (
+            pieces[i].word == "人们"
+            and len(before.word) == 1
+            and not before.name
+            and person in dictionary
+            and not jb.tags.get(before.word, "").startswith(_NOT_BEFORE_REN)
+        ):
+            pieces[i - 1 : i + 1] = [
+                _Piece(person, jb.tags.get(person, "n"), False),
+                _Piece("们", jb.tags.get("们", "k"), False),
+            ]
+
+
 def _han_tokens(
     original: str,
     simplified: str,
@@ -721,6 +744,8 @@ def _han_tokens(
     pieces = _join_split_words(pieces, dictionary, jb)
     if "得" in simplified:
         _split_potential_forms(pieces, dictionary, jb)
+    if "人们" in simplified:
+        _regroup_plural_persons(pieces, dictionary, jb)
     pos = 0
     for p in pieces:
         known = p.word in dictionary

@@ -383,3 +383,28 @@ def test_a_potential_form_is_verb_particle_complement(dictionary, name, phrase):
 )
 def test_the_verb_dedao_stays_a_word(dictionary, sentence, word):
     assert word in [t.simplified for t in tokens(sentence, dictionary)]
+
+
+@pytest.mark.parametrize(
+    "name, phrase, person",
+    [
+        ("hongloumeng.txt", "地下女人们忙进里间", "女人"),
+        ("hongloumeng.txt", "查查家人们有无生事", "家人"),
+        ("luxun-nahan.txt", "未庄的闲人们便愈喜欢玩笑他", "闲人"),
+        ("xiaohong-hulanhezhuan.txt", "大人们也不大讲给他们听", "大人"),
+        ("luxun-traditional.txt", "主人們就覺得她手腳", "主人"),
+    ],
+)
+def test_a_person_word_before_men_is_that_word_and_the_plural(dictionary, name, phrase, person):
+    # jieba cuts 女 人们 'people': the women are 女人 and the plural 们.
+    line = _corpus_line(name, phrase)
+    words = [t.simplified for t in tokens(line, dictionary)]
+    at = line.index(phrase) + phrase.index(person[0])
+    by_start = {t.start: t.simplified for t in tokens(line, dictionary)}
+    assert by_start.get(at) == person, words
+    assert "人们" not in words[words.index(person) : words.index(person) + 2], words
+
+
+@pytest.mark.parametrize("sentence", ["这是为了让人们知道真相。", "我们要为人们服务。"])
+def test_renmen_stays_after_a_verb_or_a_preposition(dictionary, sentence):
+    assert "人们" in [t.simplified for t in tokens(sentence, dictionary)]
