@@ -855,6 +855,13 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "所種松柏", "種", "zhòng"),
     (("corpus", "hongloumeng.txt"), "他怎么种出来", "种", "zhòng"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "种小白菜", "种", "zhòng"),
+    # 少 shào 'young' in 少帝; 重 zhòng 'generously' in 重待; 行 xíng before how far it goes;
+    # 长 zhǎng where 的 stands for 得 after 'grow' (长的实在好看), cháng in 筷子长的麻花.
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "尋覓少帝", "少", "shào"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "孔融重待太史慈", "重", "zhòng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "倒行百餘步", "行", "xíng"),
+    (("corpus", "hongloumeng.txt"), "长的实在好看", "长", "zhǎng"),
+    (("corpus", "xiaohong-hulanhezhuan.txt"), "竹筷子长的大麻花", "长", "cháng"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
