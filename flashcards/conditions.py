@@ -100,16 +100,28 @@ class Context:
         self.tokens = [t for t in tokens if t.kind != SPACE]
         self.words = [word_of(t) for t in self.tokens]
 
-    def edge(self, i: int) -> bool:
-        return i < 0 or i >= len(self.tokens) or self.tokens[i].kind == PUNCT
+    def edge(self, i: int, step: int = 0) -> bool:
+        """Does the clause end at token ``i``, looking from a token on its ``step`` side
+        (forwards for 1, backwards for -1)? An opening quotation mark ahead (如得了“凤凰”)
+        or a closing one behind (“噢噢”地叫) is inside the clause, not its end."""
+        if i < 0 or i >= len(self.tokens):
+            return True
+        tok = self.tokens[i]
+        if tok.kind != PUNCT:
+            return False
+        if step > 0 and tok.text in _OPENING_MARKS:
+            return False
+        if step < 0 and tok.text in _CLOSING_MARKS:
+            return False
+        return True
 
     def word(self, i: int) -> str:
         if i < 0 or i >= len(self.tokens):
             return EDGE
         return self.words[i]
 
-    def is_one_of(self, i: int, value: frozenset[str]) -> bool:
-        return self.word(i) in value or (EDGE in value and self.edge(i))
+    def is_one_of(self, i: int, value: frozenset[str], step: int = 0) -> bool:
+        return self.word(i) in value or (EDGE in value and self.edge(i, step))
 
     def char_is_one_of(self, i: int, value: frozenset[str], last: bool) -> bool:
         """Is the last (or first) character of word ``i`` one of ``value``?"""
@@ -129,7 +141,7 @@ class Context:
         """The tags of the tokens after token ``i`` up to the end of its clause."""
         out = []
         j = i + 1
-        while not self.edge(j):
+        while not self.edge(j, 1):
             out.append(self.tokens[j].pos)
             j += 1
         return out
@@ -148,10 +160,16 @@ class Context:
     def clause(self, i: int, step: int) -> list[str]:
         out = []
         j = i + step
-        while not self.edge(j):
+        while not self.edge(j, step):
             out.append(self.words[j])
             j += step
         return out
+
+
+# Marks that open or close a quotation or a title inside a clause (a bracket in a play
+# holds a stage direction, which is no part of the line around it).
+_OPENING_MARKS = frozenset("“‘「『《〈【")
+_CLOSING_MARKS = frozenset("”’」』》〉】")
 
 
 def word_of(token: Token) -> str:
@@ -183,9 +201,11 @@ _NOT_POS_AT = {"not_next_pos": 1, "not_prev_pos": -1, "not_next2_pos": 2}
 
 def holds(name: str, value: Any, ctx: Context, i: int) -> bool:
     if name in _WORD_AT:
-        return ctx.is_one_of(i + _WORD_AT[name], value)
+        offset = _WORD_AT[name]
+        return ctx.is_one_of(i + offset, value, offset)
     if name in _NOT_WORD_AT:
-        return not ctx.is_one_of(i + _NOT_WORD_AT[name], value)
+        offset = _NOT_WORD_AT[name]
+        return not ctx.is_one_of(i + offset, value, offset)
     if name in _POS_AT:
         return pos_matches(ctx.pos(i + _POS_AT[name]), value)
     if name in _NOT_POS_AT:

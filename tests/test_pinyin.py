@@ -862,6 +862,11 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "倒行百餘步", "行", "xíng"),
     (("corpus", "hongloumeng.txt"), "长的实在好看", "长", "zhǎng"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "竹筷子长的大麻花", "长", "cháng"),
+    # A quotation inside a clause does not end it: an opening mark after a word, or a closing
+    # one before it, is no clause edge (如得了“凤凰”, ‘蕉下客’罢, “列传”么).
+    (("corpus", "hongloumeng.txt"), "众人真如得了", "了", "le"),
+    (("corpus", "hongloumeng.txt"), "就称‘蕉下客’罢", "罢", "ba"),
+    (("corpus", "luxun-nahan.txt"), "“列传”么", "么", "ma"),
 ]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
