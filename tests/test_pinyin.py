@@ -825,7 +825,7 @@ STILL_OR_BACK = [
     # a skill or a way is taught (教我以破紹之計, 教出来).
     (("corpus", "sanguozhiyanyi-traditional.txt"), "便教左右備馬", "教", "jiào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "操教先打", "教", "jiào"),
-    (("corpus", "hongloumeng.txt"), "悄悄的教他说", "教", "jiào"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "教軍士飽餐", "教", "jiào"),
     (("corpus", "luxun-traditional.txt"), "教她走開", "教", "jiào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "願即教我以破紹之計", "教", "jiāo"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "君當教我脫身之術", "教", "jiāo"),
@@ -927,3 +927,11 @@ def test_a_construction_in_g2pl_sentences_reads_as_labelled(dictionary, pattern,
         assert sentence[at] == char
         got = syllable_at(sentence, at, dictionary)[0]
         assert normalise_u(got) == normalise_u(label.strip()), sentence
+
+
+@pytest.mark.parametrize("sentence", ["千教万教教人求真，千学万学学做真人。", "妈妈教我包饺子。"])
+def test_teaching_someone_to_do_something_stays_jiao1(dictionary, sentence):
+    # 教 + a person + a verb is the causative jiào in the novels (教軍士飽餐) only where the
+    # person is no pronoun or 人: after those, teaching is as likely.
+    at = sentence.index("教人" if "教人" in sentence else "教我")
+    assert syllable_at(sentence, at, dictionary)[1] == "jiāo", sentence
