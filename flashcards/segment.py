@@ -96,6 +96,8 @@ class BoundaryRules:
     ranks: frozenset[str]
     kin_after_rank: frozenset[str]
     potential_complements: frozenset[str]  # 到 of 猜得到: V 得 X, not V 得X
+    glue_first: frozenset[str]  # 诸 of 诸军: no name starts with it
+    glue_last: frozenset[str]  # 遂 of 卓遂: what the HMM glues after a name
     modal_verbs: frozenset[str]  # 会 of 会得到: then 得到 is 'to obtain'
 
 
@@ -118,6 +120,8 @@ def boundary_rules() -> BoundaryRules:
         ranks=frozenset(data["ranks"]),
         kin_after_rank=frozenset(data["kin_after_rank"]),
         potential_complements=frozenset(data["potential_complements"]),
+        glue_first=frozenset(data["glue_first"]),
+        glue_last=frozenset(data["glue_last"]),
         modal_verbs=frozenset(data["modal_verbs"]),
     )
 
@@ -501,6 +505,15 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
         return [
             _Piece(word[0], jb.tags.get(word[0], "v"), False),
             _Piece(rest, tag, False, _dictionary_name(rest, tag, dictionary, jb)),
+        ]
+    rules = boundary_rules()
+    if len(word) == 2 and weak and (word[0] in rules.glue_first or word[1] in rules.glue_last):
+        # 之士, 吾主, 诸军: a function word and a word; 操又, 仁亦: a name and a function
+        # word; 呼之, 聞之: a verb and its object 之.
+        name = word[0] not in rules.glue_first and word[1] != "之"
+        return [
+            _Piece(word[0], jb.tags.get(word[0], "x"), False, name),
+            _Piece(word[1], jb.tags.get(word[1], "x"), False),
         ]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]

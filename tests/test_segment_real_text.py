@@ -408,3 +408,37 @@ def test_a_person_word_before_men_is_that_word_and_the_plural(dictionary, name, 
 @pytest.mark.parametrize("sentence", ["这是为了让人们知道真相。", "我们要为人们服务。"])
 def test_renmen_stays_after_a_verb_or_a_preposition(dictionary, sentence):
     assert "人们" in [t.simplified for t in tokens(sentence, dictionary)]
+
+
+@pytest.mark.parametrize(
+    "name, phrase, word, proper",
+    [
+        ("sanguozhiyanyi-traditional.txt", "皆英俊之士", "士", False),
+        ("sanguozhiyanyi-traditional.txt", "徐榮勿傷吾主", "主", False),
+        ("sanguozhiyanyi-traditional.txt", "堅令諸軍不可輕動", "軍", False),
+        ("sanguozhiyanyi-traditional.txt", "汝乃婦人", "乃", False),
+        ("sanguozhiyanyi-traditional.txt", "曹操聞之", "聞", False),
+        ("sanguozhiyanyi-traditional.txt", "仁亦敗走", "仁", True),
+        ("sanguozhiyanyi-traditional.txt", "仁亦敗走", "亦", False),
+    ],
+)
+def test_a_glued_two_character_name_is_its_words(dictionary, name, phrase, word, proper):
+    # jieba's HMM calls 之士, 吾主, 諸軍, 聞之 names: a function word is in them, so they are
+    # two words; the one-character name before a function word (仁 of 曹仁) stays a name.
+    line = _corpus_line(name, phrase)
+    at = line.index(phrase) + phrase.index(word)
+    by_start = {t.start: t for t in tokens(line, dictionary)}
+    assert at in by_start and by_start[at].text == word, [t.text for t in tokens(line, dictionary)]
+    assert by_start[at].proper == proper
+
+
+@pytest.mark.parametrize(
+    "name, phrase, whole",
+    [
+        ("sanguozhiyanyi-traditional.txt", "急遣袁尚分兵", "袁尚"),
+        ("luxun-nahan.txt", "咸亨酒店", "咸亨"),
+    ],
+)
+def test_a_name_without_a_function_word_stays_whole(dictionary, name, phrase, whole):
+    line = _corpus_line(name, phrase)
+    assert whole in [t.text for t in tokens(line, dictionary)]
