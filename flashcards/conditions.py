@@ -102,8 +102,9 @@ class Context:
 
     def edge(self, i: int, step: int = 0) -> bool:
         """Does the clause end at token ``i``, looking from a token on its ``step`` side
-        (forwards for 1, backwards for -1)? An opening quotation mark ahead (如得了“凤凰”)
-        or a closing one behind (“噢噢”地叫) is inside the clause, not its end."""
+        (forwards for a positive step, backwards for a negative one; 0: any punctuation)?
+        An opening quotation mark ahead (如得了“凤凰”) or a closing one behind (“噢噢”地叫)
+        is inside the clause, not its end."""
         if i < 0 or i >= len(self.tokens):
             return True
         tok = self.tokens[i]

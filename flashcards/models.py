@@ -6,6 +6,7 @@ read text -> split sentences -> segment -> look up -> pinyin in context -> level
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 # Token kinds. Only HAN tokens can ever be words to learn.
@@ -46,6 +47,12 @@ class Sentence:
     # can still show a word that no complete sentence has, marked as an excerpt (…).
     cut_before: bool = False
     cut_after: bool = False
+
+    @property
+    def identity(self) -> str:
+        """The text as compared for identity (NFC, outer whitespace dropped): a sentence
+        said twice is one sentence note."""
+        return unicodedata.normalize("NFC", self.text.strip())
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ field may only ever be added at the end of a list.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 
 import genanki
@@ -373,7 +372,7 @@ def vocab_guid(v: Vocab) -> str:
 
 def sentence_key(item: SentenceItem) -> str:
     """The sentence text as compared for identity (NFC, outer whitespace dropped)."""
-    return unicodedata.normalize("NFC", item.sentence.text.strip())
+    return item.sentence.identity
 
 
 def sentence_guid(item: SentenceItem) -> str:

@@ -8,7 +8,6 @@ distinct words, not with the length of the text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -983,10 +982,9 @@ def select_sentences(
     used: set = set()
     said: set[str] = set()
     for item in ranked:
-        text = unicodedata.normalize("NFC", item[1].sentence.text.strip())
-        if text in said:
+        if item[1].sentence.identity in said:
             continue
-        said.add(text)
+        said.add(item[1].sentence.identity)
         (first if item[2] not in used else rest).append(item)
         used.add(item[2])
     chosen = (first + rest)[:limit]

@@ -786,7 +786,9 @@ COUNTED_AND_SLEPT = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "就要长不大", "长", "zhǎng"),
     (("corpus", "laoshe-chaguan.txt"), "长不了", "长", "cháng"),
     (("corpus", "hongloumeng.txt"), "叠得长不满", "长", "cháng"),
-    # 便宜 piányi 'a petty advantage' one gains, 'to let off lightly' before whom it lets off.
+]
+# 便宜 piányi 'a petty advantage' one gains, 'to let off lightly' before whom it lets off.
+PIANYI = [
     (("corpus", "hongloumeng.txt"), "乘机讨些便宜", "宜", "yi"),
     (("corpus", "hongloumeng.txt"), "得些便宜", "便", "pián"),
     (("corpus", "hongloumeng.txt"), "白便宜了外人", "便", "pián"),
@@ -802,18 +804,24 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "請陛下還都", "還", "huán"),
     (("corpus", "hongloumeng.txt"), "若他不还正经礼数", "还", "huán"),
     (("corpus", "hongloumeng.txt"), "还孽债", "还", "huán"),
-    # 好酒: hǎo the good wine one has, drinks or counts; hào 'to love drinking' after its subject.
+]
+# 好酒: hǎo the good wine one has, drinks or counts; hào 'to love drinking' after its subject.
+HAO_JIU = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "老夫家無好酒", "好", "hǎo"),
     (("corpus", "hongloumeng.txt"), "再喝一钟好酒", "好", "hǎo"),
     (("corpus", "hongloumeng.txt"), "一味的好酒", "好", "hào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "好酒廢事", "好", "hào"),
-    # 差 chāi 'to send' before whom it sends: soldiers, a trusted man, a runner.
+]
+# 差 chāi 'to send' before whom it sends: soldiers, a trusted man, a runner.
+CHAI_TO_SEND = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "可差軍士", "差", "chāi"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "都督差心腹人至", "差", "chāi"),
     (("corpus", "hongloumeng.txt"), "发签差公人", "差", "chāi"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "操連夜差軍", "差", "chāi"),
-    # 得 before a verb: dé 'get to, manage to' in narrative (得脫, 得令, 勿得 'must not'), de
-    # after a feeling or a state (气得, 红得), děi 'must' after its subject and a modal.
+]
+# 得 before a verb: dé 'get to, manage to' in narrative (得脫, 得令, 勿得 'must not'), de
+# after a feeling or a state (气得, 红得), děi 'must' after its subject and a modal.
+DE_BEFORE_A_VERB = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "太史慈得脫", "得", "dé"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "眾將得令", "得", "dé"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "勿得妄動", "得", "dé"),
@@ -821,8 +829,10 @@ STILL_OR_BACK = [
     (("corpus", "xiaohong-hulanhezhuan.txt"), "脸红得像", "得", "de"),
     (("corpus", "laoshe-chaguan.txt"), "早晚得死", "得", "děi"),
     (("corpus", "luxun-nahan.txt"), "我得去看看", "得", "děi"),
-    # 教 jiào: having someone do something (教左右備馬, 悄悄的教他说, 操教先打); jiāo where
-    # a skill or a way is taught (教我以破紹之計, 教出来).
+]
+# 教 jiào: having someone do something (教左右備馬, 操教先打, 教她走開); jiāo where a
+# skill or a way is taught (教我以破紹之計, 教出来).
+CAUSATIVE_JIAO = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "便教左右備馬", "教", "jiào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "操教先打", "教", "jiào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "教軍士飽餐", "教", "jiào"),
@@ -830,21 +840,28 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "願即教我以破紹之計", "教", "jiāo"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "君當教我脫身之術", "教", "jiāo"),
     (("corpus", "laoshe-chaguan.txt"), "我爸爸教出来", "教", "jiāo"),
-    # 相 xiàng the chancellor's (相府, 相父) and a telling face (反相, 人臣之相); xiāng
-    # 'each other' after a degree word (极相熟).
+]
+# 相 xiàng the chancellor's (相府, 相父) and a telling face (反相, 人臣之相); xiāng
+# 'each other' after a degree word (极相熟).
+XIANG_MINISTER_OR_EACH_OTHER = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "卓進至相府", "相", "xiàng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "惟相父斟酌", "相", "xiàng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "魏延素有反相", "相", "xiàng"),
     (("corpus", "hongloumeng.txt"), "极相熟", "相", "xiāng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "自相衝擊", "相", "xiāng"),
-    # 将 jiāng, the object marker, before the door it shuts and before a quotation; jiàng,
-    # the general, ending a clause after a verb (撤坛谢将。).
+]
+# 将 jiāng, the object marker, before the door it shuts and before a quotation; jiàng,
+# the general, ending a clause after a verb (撤坛谢将。).
+JIANG_MARKER_OR_GENERAL = [
     (("corpus", "hongloumeng.txt"), "贾珍命人将门关上", "将", "jiāng"),
     (("corpus", "hongloumeng.txt"), "回身便将门闭了", "将", "jiāng"),
     (("corpus", "hongloumeng.txt"), "宝钗将“稻香老农”", "将", "jiāng"),
     (("corpus", "hongloumeng.txt"), "一面撤坛谢将", "将", "jiàng"),
-    # 数 shù, the number, ending a clause (不知其數, 月例之数) and 'several' before what it
-    # counts (去未数日); shǔ 'to count (as)' in 不足数, 从头数至; 处 chù, someone's place.
+]
+# 数 shù, the number, ending a clause (不知其數, 月例之数) and 'several' before what it
+# counts (去未数日); shǔ 'to count (as)' in 不足数, 从头数至; 处 chù, someone's place;
+# 种 zhòng 'to plant' after 所 or a modal.
+SHU_CHU_ZHONG = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "死者不知其數", "數", "shù"),
     (("corpus", "hongloumeng.txt"), "每人月例之数", "数", "shù"),
     (("corpus", "hongloumeng.txt"), "去未数日", "数", "shù"),
@@ -855,15 +872,19 @@ STILL_OR_BACK = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "所種松柏", "種", "zhòng"),
     (("corpus", "hongloumeng.txt"), "他怎么种出来", "种", "zhòng"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "种小白菜", "种", "zhòng"),
-    # 少 shào 'young' in 少帝; 重 zhòng 'generously' in 重待; 行 xíng before how far it goes;
-    # 长 zhǎng where 的 stands for 得 after 'grow' (长的实在好看), cháng in 筷子长的麻花.
+]
+# 少 shào 'young' in 少帝; 重 zhòng 'generously' in 重待; 行 xíng before how far it goes;
+# 长 zhǎng where 的 stands for 得 after 'grow' (长的实在好看), cháng in 筷子长的麻花.
+YOUNG_GENEROUS_FAR_GROWN = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "尋覓少帝", "少", "shào"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "孔融重待太史慈", "重", "zhòng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "倒行百餘步", "行", "xíng"),
     (("corpus", "hongloumeng.txt"), "长的实在好看", "长", "zhǎng"),
     (("corpus", "xiaohong-hulanhezhuan.txt"), "竹筷子长的大麻花", "长", "cháng"),
-    # A quotation inside a clause does not end it: an opening mark after a word, or a closing
-    # one before it, is no clause edge (如得了“凤凰”, ‘蕉下客’罢, “列传”么).
+]
+# A quotation inside a clause does not end it: an opening mark after a word, or a closing
+# one before it, is no clause edge (如得了“凤凰”, ‘蕉下客’罢, “列传”么).
+QUOTATION_INSIDE_A_CLAUSE = [
     (("corpus", "hongloumeng.txt"), "众人真如得了", "了", "le"),
     (("corpus", "hongloumeng.txt"), "就称‘蕉下客’罢", "罢", "ba"),
     (("corpus", "luxun-nahan.txt"), "“列传”么", "么", "ma"),
@@ -886,7 +907,17 @@ READINGS_IN_REAL_TEXT = (
     + GUO_AFTER_A_VERB
     + YING_WITHOUT_A_VERB
     + COUNTED_AND_SLEPT
+    + PIANYI
     + STILL_OR_BACK
+    + HAO_JIU
+    + CHAI_TO_SEND
+    + DE_BEFORE_A_VERB
+    + CAUSATIVE_JIAO
+    + XIANG_MINISTER_OR_EACH_OTHER
+    + JIANG_MARKER_OR_GENERAL
+    + SHU_CHU_ZHONG
+    + YOUNG_GENEROUS_FAR_GROWN
+    + QUOTATION_INSIDE_A_CLAUSE
 )
 
 

@@ -343,9 +343,17 @@ def test_a_word_inside_names_is_shown_where_it_is_the_word(tmp_path):
     assert "常" not in words or "常四爷" not in words["常"].sentence.text
 
 
-def _corpus_line(name: str, containing: str) -> str:
-    path = shared_path("corpus", name)
-    return next(line for line in path.read_text("utf-8").splitlines() if containing in line)
+def _sentence_with(name: str, phrase: str) -> str:
+    """The first sentence of ../shared/corpus/``name`` with ``phrase`` in it."""
+    return sentences_of(shared_path("corpus", name), re.escape(phrase), 1)[0]
+
+
+def _tokens_of_phrase(name: str, phrase: str, dictionary) -> dict[int, object]:
+    """The Han tokens of the sentence that holds ``phrase``, by where each starts in it
+    (0 is the phrase's first character)."""
+    sentence = _sentence_with(name, phrase)
+    at = sentence.index(phrase)
+    return {t.start - at: t for t in tokens(sentence, dictionary)}
 
 
 @pytest.mark.parametrize(
@@ -362,14 +370,14 @@ def _corpus_line(name: str, containing: str) -> str:
 )
 def test_a_potential_form_is_verb_particle_complement(dictionary, name, phrase):
     # V得到 / V得出 "can V": 得 is the particle de5, not the verb 得到 de2 dao4 "to obtain".
-    line = _corpus_line(name, phrase)
-    at = line.index(phrase)
+    sentence = _sentence_with(name, phrase)
+    at = sentence.index(phrase)
     readings = {
-        r.token.start: (r.token.text, r.numbered)
-        for r in read_sentence(segment_text(line, dictionary), dictionary)
+        r.token.start - at: (r.token.text, r.numbered)
+        for r in read_sentence(segment_text(sentence, dictionary), dictionary)
     }
-    assert readings[at + 1] == ("得", "de5"), readings.get(at + 1)
-    assert readings[at + 2][0] == phrase[2], readings.get(at + 2)
+    assert readings[1] == ("得", "de5"), readings.get(1)
+    assert readings[2][0] == phrase[2], readings.get(2)
 
 
 @pytest.mark.parametrize(
@@ -397,12 +405,10 @@ def test_the_verb_dedao_stays_a_word(dictionary, sentence, word):
 )
 def test_a_person_word_before_men_is_that_word_and_the_plural(dictionary, name, phrase, person):
     # jieba cuts 女 人们 'people': the women are 女人 and the plural 们.
-    line = _corpus_line(name, phrase)
-    words = [t.simplified for t in tokens(line, dictionary)]
-    at = line.index(phrase) + phrase.index(person[0])
-    by_start = {t.start: t.simplified for t in tokens(line, dictionary)}
-    assert by_start.get(at) == person, words
-    assert "人们" not in words[words.index(person) : words.index(person) + 2], words
+    by_offset = _tokens_of_phrase(name, phrase, dictionary)
+    at = phrase.index(person)
+    found = {k: t.simplified for k, t in by_offset.items()}
+    assert found.get(at) == person and found.get(at + len(person)) == "们", found
 
 
 @pytest.mark.parametrize("sentence", ["这是为了让人们知道真相。", "我们要为人们服务。"])
@@ -425,11 +431,10 @@ def test_renmen_stays_after_a_verb_or_a_preposition(dictionary, sentence):
 def test_a_glued_two_character_name_is_its_words(dictionary, name, phrase, word, proper):
     # jieba's HMM calls 之士, 吾主, 諸軍, 聞之 names: a function word is in them, so they are
     # two words; the one-character name before a function word (仁 of 曹仁) stays a name.
-    line = _corpus_line(name, phrase)
-    at = line.index(phrase) + phrase.index(word)
-    by_start = {t.start: t for t in tokens(line, dictionary)}
-    assert at in by_start and by_start[at].text == word, [t.text for t in tokens(line, dictionary)]
-    assert by_start[at].proper == proper
+    by_offset = _tokens_of_phrase(name, phrase, dictionary)
+    token = by_offset.get(phrase.index(word))
+    assert token is not None and token.text == word, [t.text for t in by_offset.values()]
+    assert token.proper == proper
 
 
 @pytest.mark.parametrize(
@@ -440,5 +445,4 @@ def test_a_glued_two_character_name_is_its_words(dictionary, name, phrase, word,
     ],
 )
 def test_a_name_without_a_function_word_stays_whole(dictionary, name, phrase, whole):
-    line = _corpus_line(name, phrase)
-    assert whole in [t.text for t in tokens(line, dictionary)]
+    assert whole in [t.text for t in _tokens_of_phrase(name, phrase, dictionary).values()]
