@@ -889,6 +889,19 @@ QUOTATION_INSIDE_A_CLAUSE = [
     (("corpus", "hongloumeng.txt"), "就称‘蕉下客’罢", "罢", "ba"),
     (("corpus", "luxun-nahan.txt"), "“列传”么", "么", "ma"),
 ]
+# A particle closing a clause (哪 for 呢 or 啊 after a noun, a pronoun or a verb; 喽 for
+# 了; 咧), which the model reads as the full syllable; 哪 after 在/到 asks where.
+PARTICLES_CLOSING_A_CLAUSE = [
+    (("corpus", "laoshe-chaguan.txt"), "咱们哪", "哪", "na"),
+    (("corpus", "laoshe-chaguan.txt"), "您在这儿哪", "哪", "na"),
+    (("corpus", "hongloumeng.txt"), "学针线哪", "哪", "na"),
+    (("corpus", "laoshe-chaguan.txt"), "还没走哪", "哪", "na"),
+    (("seeds", "000_6077f70e12453669.txt"), "发展到哪", "哪", "nǎ"),
+    (("corpus", "laoshe-chaguan.txt"), "给顶垮喽", "喽", "lou"),
+    (("corpus", "laoshe-chaguan.txt"), "出不来喽", "喽", "lou"),
+    (("corpus", "hongloumeng.txt"), "只是不肯罢咧", "咧", "lie"),
+    (("corpus", "luxun-nahan.txt"), "到他家玩去咧", "咧", "lie"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -918,6 +931,7 @@ READINGS_IN_REAL_TEXT = (
     + SHU_CHU_ZHONG
     + YOUNG_GENEROUS_FAR_GROWN
     + QUOTATION_INSIDE_A_CLAUSE
+    + PARTICLES_CLOSING_A_CLAUSE
 )
 
 
