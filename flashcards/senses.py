@@ -54,22 +54,38 @@ _NO_NOUN_SENSE = re.compile(
     r"^\((?:(?:of|esp\.|usu\.|fig\.|coll\.|lit\.)[^)]*\) to\b|used\b)", re.I
 )
 # What a function word's senses look like in CC-CEDICT: a grammatical note, or a
-# preposition, adverb or conjunction in English.
+# preposition, adverb or conjunction in English. A bracket that labels a field, a register
+# or a word class ("(bound form) other", "(Chinese chess) general", "(math.) proper") is
+# no grammatical note: 别 before a verb is "don't", not "(bound form) other".
+_LABELS = (
+    r"literary|archaic|old|dialect|slang|vulgar|Cantonese|Tw|Taiwan|onom|bound form|\w+ suffix"
+    r"|\w+ prefix|suffix|prefix|fig\.|lit\.|math|computing|computer|sports|TCM|medic|med\."
+    r"|Buddhis|military|loanword|linguistics|physics|botany|chemistry|music|finance|geology"
+    r"|anatomy|agricult|economics|astronomy|zoology|law\)|biology|mining|religio|electric"
+    r"|gaming|textile|theater|photograph|accounting|soccer|physiolog|railway|statistic"
+    r"|printing|(?:Chinese )?chess|bird species|polite|honorific|humble|formal|neologism"
+    r"|Internet|euphemism|PRC|Hong Kong|market|business|commerce|typograph|software|aviation"
+    r"|architecture|Japanese|Wu |derog|baseball|basketball|ball sports|martial arts|sport"
+)
 _FUNCTION = re.compile(
-    r"^\((?!literary|archaic|old|dialect|slang|vulgar|Cantonese|Tw|Taiwan|onom)"
+    rf"^\((?!{_LABELS})"
     r"|particle|marker|\bindicat|\bintroduc"
     r"|^(?:towards?|for|at|when|while|in|on|by|from|with|according to|than|as|since"
     r"|because(?: of)?|and|but|or|if|then|only|just|already|also|still|even|again"
     r"|about|very|all|both|each|every|not|no|so|thus|therefore|whereas|yet|nevertheless"
     r"|will|shall|would|can|could|must|should|may|might|once|ever|never|always|often"
     r"|contrary to|actually|rather|instead|indeed|however|unexpectedly|equivalent to"
-    r"|only then|just then|more|further|to (?:the|a)\b)\b",
+    r"|only then|just then|more|further|to (?:the|a)\b)\b|^don't \.\.\.!",
     re.IGNORECASE,
 )
-# Senses a learner meets last: marked as literary, old, regional or rude.
+# Senses a learner meets last: marked as literary, old, regional or rude. A sense that
+# begins "old" is one only where it names an old word ("old name for", "old variant of"):
+# "old friend", "old (of people)", "old age" are what the word means now.
 _RARE = re.compile(
     r"\((?:literary|archaic|old|obsolete|classical|dialect|slang|vulgar|Cantonese|Taiwan|"
-    r"Tw|Internet slang|derog\.|offensive|old usage|arch\.)\)|^(?:old|archaic|obsolete) ",
+    r"Tw|Internet slang|derog\.|offensive|old usage|arch\.)\)|^(?:archaic|obsolete) "
+    r"|^old (?:variant|names?|term|spelling|word|usage|form|translation|transliteration"
+    r"|(?:Chinese|place) name|way of (?:referring|writing|saying))\b",
     re.IGNORECASE,
 )
 # A bracket that says what kind of word the sense is, not how it is used: "(specifier)
@@ -193,6 +209,14 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         # 御酒数瓶: a measure word jieba tags a noun
         or (next_token.simplified or next_token.text) in _measure_words()
     )
+    if (
+        counted
+        and is_count_word(tok.simplified or tok.text)
+        and (before_measure or not all(ch in _NUMERALS for ch in prev.simplified or prev.text))
+    ):
+        # 那两桌, 这两人: a number after a demonstrative counts what follows; it is no
+        # measure word counted (二两银子 "tael").
+        counted = False
     return _use(
         pos,
         counted or tok.pos.startswith("q"),
@@ -676,7 +700,7 @@ _POSITION = re.compile(
 )
 _OBJECT_MARKER = re.compile(r"\bobject\b.*\b(?:verb|object)\b|\bin the same way as 把", re.I)
 # What is said as a clause of its own: an interjection; a reply.
-_EXCLAMATION = re.compile(r"^\(interj|!$", re.I)
+_EXCLAMATION = re.compile(r"^\(interj|(?<!\.)!$", re.I)  # not "don't ...!"
 _REPLY = re.compile(r"^(?:yes|no|OK|okay|hello|hi)$", re.I)
 # A pivot verb's senses that make someone do something (not 使's "to send": 使我不能安住).
 _ORDER = re.compile(r"^to (?:order|command|ask|tell)\b", re.I)

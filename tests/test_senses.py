@@ -647,7 +647,27 @@ _NOUN_AFTER_DE = [
 ]
 
 
-@pytest.mark.parametrize("name, phrase, word, starts", _ADVERBIAL + _NOUN_AFTER_DE)
+# Senses that read "old friend", "old (of people)", "old man" are the word's own, not an
+# old word for something (only "old name for", "old variant of" are); a bracket naming a
+# field or a word class is no grammatical note (别 before a verb: "don't", not "(bound
+# form) other"); a number after a demonstrative counts the measure word after it (那两桌
+# "two", not "tael").
+_LABELS_AND_NUMBERS = [
+    ("laoshe-chaguan.txt", "你还能坑老朋友吗", "老朋友", "old friend"),
+    ("xiaohong-hulanhezhuan.txt", "蟹船上的老头说", "老头", "old man"),
+    ("luxun-nahan.txt", "多少故人的脸", "故人", "old friend"),
+    ("luxun-nahan.txt", "老屋离我愈远了", "老", "old (of people)"),
+    ("laoshe-chaguan.txt", "耽误了事别怨我", "别", "don't"),
+    ("laoshe-chaguan.txt", "别再提啦", "别", "don't"),
+    ("luxun-nahan.txt", "即使生得多，也会给真的人除灭了", "真的", "really"),
+    ("laoshe-chaguan.txt", "明天还不定是风是雨呢", "不定", "indefinite"),
+    ("laoshe-chaguan.txt", "那两桌家伙怎样啦", "两", "two"),
+]
+
+
+@pytest.mark.parametrize(
+    "name, phrase, word, starts", _ADVERBIAL + _NOUN_AFTER_DE + _LABELS_AND_NUMBERS
+)
 def test_where_a_word_stands_in_a_real_sentence_picks_its_sense(
     tmp_path, name, phrase, word, starts
 ):
