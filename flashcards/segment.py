@@ -99,6 +99,7 @@ class BoundaryRules:
     glue_first: frozenset[str]  # 诸 of 诸军: no name starts with it
     glue_last: frozenset[str]  # 遂 of 卓遂: what the HMM glues after a name
     modal_verbs: frozenset[str]  # 会 of 会得到: then 得到 is 'to obtain'
+    whole_counts: frozenset[str]  # 一点, 一些: a count whose word is what it counts
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +124,7 @@ def boundary_rules() -> BoundaryRules:
         glue_first=frozenset(data["glue_first"]),
         glue_last=frozenset(data["glue_last"]),
         modal_verbs=frozenset(data["modal_verbs"]),
+        whole_counts=frozenset(data["whole_counts"]),
     )
 
 
@@ -719,6 +721,55 @@ def _split_potential_forms(pieces: list[_Piece], dictionary: Dictionary, jb: _Ji
         i += 2
 
 
+# What a numeral and a measure word count when jieba joined them (一块大石, 一声锣响): the
+# first characters; the demonstratives before a count (那一边, 此一會).
+_COUNT_FIRST = frozenset("一两兩二三四五六七八九十几幾")
+_DEMONSTRATIVES = frozenset("这那這此哪每")
+_PERFECTIVE = frozenset("了过過")
+# Tags of what a count counts: a noun (一块 大石 has an adjective first).
+_COUNTED_TAGS = ("n", "ng", "nz")
+
+
+def _is_measure_word(ch: str, dictionary: Dictionary) -> bool:
+    return any(
+        sense.lower().startswith(("classifier", "measure word"))
+        for entry in dictionary.lookup(ch)
+        for sense in entry.senses
+    )
+
+
+def _split_counted_words(pieces: list[_Piece], dictionary: Dictionary, jb: _Jieba) -> None:
+    """一块 大石 -> 一 块 大石, 一声 锣响 -> 一 声 锣响, 那 一边 -> 那 一 边: a numeral and a
+    measure word that CC-CEDICT also lists as a word of its own (一块 "together", 一声 "first
+    tone", 一道 "together") count what follows them, or what a demonstrative points to; the
+    count is the numeral and the measure word. 一块去, 一道实现 (before a verb) stay whole."""
+    rules = boundary_rules()
+    for i in range(len(pieces) - 1, -1, -1):
+        p = pieces[i]
+        if not (
+            len(p.word) == 2
+            and p.word[0] in _COUNT_FIRST
+            and p.word in dictionary
+            and p.word not in rules.whole_counts
+            and _is_measure_word(p.word[1], dictionary)
+        ):
+            continue
+        after = pieces[i + 1] if i + 1 < len(pieces) else None
+        after2 = pieces[i + 2] if i + 2 < len(pieces) else None
+        counts_a_noun = after is not None and (
+            (after.flag.startswith(_COUNTED_TAGS) and not after.name)
+            or (after.flag == "a" and after2 is not None and after2.flag.startswith(_COUNTED_TAGS))
+        )
+        pointed = i > 0 and pieces[i - 1].word in _DEMONSTRATIVES
+        # 答应了一声。: what a verb did once, closing the clause.
+        done = i > 0 and pieces[i - 1].word in _PERFECTIVE and (after is None or after.flag == "x")
+        if counts_a_noun or pointed or done:
+            pieces[i : i + 1] = [
+                _Piece(p.word[0], "m", False),
+                _Piece(p.word[1], "q", False),
+            ]
+
+
 # Tags of a character that is no person before 人: 让 人们, 为 人们, 和 人们.
 _NOT_BEFORE_REN = ("v", "p", "d", "c", "u", "r", "m")
 
@@ -755,6 +806,8 @@ def _han_tokens(
     if after_number or not boundary_rules().numerals.isdisjoint(simplified):
         _split_units(pieces, dictionary, after_number)
     pieces = _join_split_words(pieces, dictionary, jb)
+    if not _COUNT_FIRST.isdisjoint(simplified):
+        _split_counted_words(pieces, dictionary, jb)
     if "得" in simplified:
         _split_potential_forms(pieces, dictionary, jb)
     if "人们" in simplified:

@@ -446,3 +446,40 @@ def test_a_glued_two_character_name_is_its_words(dictionary, name, phrase, word,
 )
 def test_a_name_without_a_function_word_stays_whole(dictionary, name, phrase, whole):
     assert whole in [t.text for t in _tokens_of_phrase(name, phrase, dictionary).values()]
+
+
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        ("hongloumeng.txt", "忽见一块大石"),
+        ("xiaohong-hulanhezhuan.txt", "买一块豆腐"),
+        ("hongloumeng.txt", "众人答应了一声"),
+        ("luxun-nahan.txt", "挂着一轮金黄的圆月"),
+        ("luxun-nahan.txt", "只有不怕冷的几点青白小花"),
+        ("luxun-nahan.txt", "窜出一道白气"),
+        ("sanguozhiyanyi-traditional.txt", "一聲暗號"),
+    ],
+)
+def test_a_number_and_a_measure_word_that_count_something_are_two_words(
+    dictionary, name, phrase
+):
+    # jieba joins 一块, 一声, 一道, which CC-CEDICT also lists as words ("together", "first
+    # tone"): before what they count, or closing a clause after 了, they are the count.
+    by_offset = _tokens_of_phrase(name, phrase, dictionary)
+    count = next(i for i, ch in enumerate(phrase) if ch in "一两几幾" and phrase[i + 1] != "个")
+    assert len(by_offset[count].text) == 1, [t.text for t in by_offset.values()]
+    assert by_offset[count + 1].text == phrase[count + 1]
+
+
+@pytest.mark.parametrize(
+    "name, phrase, whole",
+    [
+        ("xiaohong-hulanhezhuan.txt", "就把尼姑列在和尚一起", "一起"),
+        ("xiaohong-hulanhezhuan.txt", "蘑菇和粉配在一道", "一道"),
+        ("sanguozhiyanyi-traditional.txt", "四下火光並起", "四下"),
+        ("hongloumeng.txt", "一则年老无嗣", "一则"),
+        ("hongloumeng.txt", "我再不和他们一块儿喝酒了", "一块儿"),
+    ],
+)
+def test_a_count_word_that_is_no_count_stays_whole(dictionary, name, phrase, whole):
+    assert whole in [t.simplified for t in _tokens_of_phrase(name, phrase, dictionary).values()]
