@@ -75,7 +75,9 @@ _FUNCTION = re.compile(
     r"|about|very|all|both|each|every|not|no|so|thus|therefore|whereas|yet|nevertheless"
     r"|will|shall|would|can|could|must|should|may|might|once|ever|never|always|often"
     r"|contrary to|actually|rather|instead|indeed|however|unexpectedly|equivalent to"
-    r"|only then|just then|more|further|to (?:the|a)\b)\b|^don't \.\.\.!",
+    r"|only then|just then|more|further|to (?:the|a)\b|moreover|furthermore|anyway"
+    r"|after all|otherwise|meanwhile|hence|consequently)\b"
+    r"|^don't \.\.\.!",
     re.IGNORECASE,
 )
 # Senses a learner meets last: marked as literary, old, regional or rude. A sense that
@@ -392,6 +394,8 @@ def _adverbial(readings: Sequence[Reading], index: int, pos: str, j: int, k: int
         # place word after its noun, whatever its tag (街边坐着, 这里边住).
         if tok.text in _PLACE_SUFFIXES and prev is not None and prev.kind != PUNCT:
             return False
+        if prev is None or prev.kind == PUNCT:
+            return True  # 自然那老太太无理: opening its clause, an adverb says how it all is
         return not next_pos.startswith(("n", "r")) or next_token.text in _MANNER
     if len(tok.text) != 1:
         return False

@@ -665,8 +665,28 @@ _LABELS_AND_NUMBERS = [
 ]
 
 
+# An adverb opening its clause says how the whole is (自然那老太太无理 "naturally"); a
+# conjunction's senses in English are function senses ("moreover", "otherwise"), not
+# "let alone"'s rivals; 再说 closing a clause puts a matter off; 行 after 就/也 closing a
+# clause "will do"; 那一边 a side; 问道 asks.
+_CLAUSE_OPENERS_AND_CLOSERS = [
+    ("xiaohong-hulanhezhuan.txt", "自然那老太太无理", "自然", "naturally"),
+    ("xiaohong-hulanhezhuan.txt", "再说戏台下边也有一些个调情的", "再说", "moreover"),
+    ("laoshe-chaguan.txt", "先揍了再说", "再说", "to put off"),
+    ("hongloumeng.txt", "晚饭后你来再说罢", "再说", "to put off"),
+    ("hongloumeng.txt", "我倒喜欢他这么着，况且", "况且", "moreover"),
+    ("hongloumeng.txt", "念书是很好的事，不然", "不然", "otherwise"),
+    ("hongloumeng.txt", "何况尘世之情景呢", "何况", "let alone"),
+    ("laoshe-chaguan.txt", "专凭打打小鼓就行哪", "行", "all right"),
+    ("xiaohong-hulanhezhuan.txt", "教导教导也就行了", "行", "all right"),
+    ("hongloumeng.txt", "回来由那一边出去", "一边", "one side"),
+    ("luxun-nahan.txt", "他忽然问道", "问道", "to ask"),
+]
+
+
 @pytest.mark.parametrize(
-    "name, phrase, word, starts", _ADVERBIAL + _NOUN_AFTER_DE + _LABELS_AND_NUMBERS
+    "name, phrase, word, starts",
+    _ADVERBIAL + _NOUN_AFTER_DE + _LABELS_AND_NUMBERS + _CLAUSE_OPENERS_AND_CLOSERS,
 )
 def test_where_a_word_stands_in_a_real_sentence_picks_its_sense(
     tmp_path, name, phrase, word, starts
