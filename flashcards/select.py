@@ -446,6 +446,12 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
 
 # Marks a lone surname and the token after it (康 顺子) among a use's neighbour strings.
 _SURNAME_MARK = "@"
+# Marks two lone characters, the first tagged a person (闰 土, 李 纨, 常 四), among the
+# neighbour strings of both.
+_TAGGED_PAIR_MARK = "#"
+# What the second of such a pair is not, for it to be a name's: a function word, a place
+# suffix, a number or a measure word (府 里, 董卓 问 aside), or what ends a name (琦曰).
+_NOT_A_NAME_PIECE = ("u", "p", "c", "d", "r", "y", "f", "m", "q", "x", "vg")
 
 
 def _lone_pairs(readings: Sequence[Reading], keys: list) -> dict[int, tuple[str, ...]]:
@@ -466,7 +472,14 @@ def _lone_pairs(readings: Sequence[Reading], keys: list) -> dict[int, tuple[str,
                 other = readings[j].token
                 if other.kind == HAN and len(other.text) == 1:
                     a, b = (other, tok) if j < i else (tok, other)
-                    found.append((a.simplified or a.text) + (b.simplified or b.text))
+                    pair = (a.simplified or a.text) + (b.simplified or b.text)
+                    found.append(pair)
+                    if (
+                        a.pos.startswith("nr")
+                        and not b.pos.startswith(_NOT_A_NAME_PIECE)
+                        and pair[1] not in boundary_rules().glue_last
+                    ):
+                        found.append(_TAGGED_PAIR_MARK + pair)
         if tok.pos.startswith("nr") and (tok.simplified or tok.text) in boundary_rules().surnames:
             # 康 顺子, 松 二爷: a lone surname jieba tags as a person, and what follows it.
             after = readings[i + 1].token if i + 1 < len(readings) else None
@@ -497,6 +510,8 @@ class VocabularyCollector:
         # both, so twice; a surname and what follows it once).
         self._names: dict[str, int] = {}
         self._split: dict[str, int] = {}
+        # Uses of each character as a token of its own.
+        self._lone_uses: dict[str, int] = {}
         self._order = 0
         self.sentences = 0
         self.tokens = 0
@@ -522,6 +537,8 @@ class VocabularyCollector:
                 st = stats[key] = _WordStats(key[0], key[1], self._order)
                 self._order += 1
             st.count += 1
+            if len(key[0]) == 1:
+                self._lone_uses[key[0]] = self._lone_uses.get(key[0], 0) + 1
             pairs = words.pairs.get(n)
             if pairs:
                 for p in pairs:
@@ -580,6 +597,15 @@ class VocabularyCollector:
             if p.startswith(_SURNAME_MARK):
                 # 康顺子 written 50 times, always cut 康 顺子: 康 is the surname there.
                 if self._split.get(p, 0) >= _SURNAME_PAIR_USES:
+                    return True
+                continue
+            if p.startswith(_TAGGED_PAIR_MARK):
+                # 闰 土 26 times (闰 tagged a person), 李 纨 139 times: a name, where most
+                # uses of one of the two are in it (not 曹 贼, 府 里, 宫 室).
+                together = self._split.get(p, 0) / 2  # counted from both characters
+                if together >= _TAGGED_PAIR_USES and together >= _TAGGED_PAIR_SHARE * min(
+                    self._lone_uses.get(p[1], 0), self._lone_uses.get(p[2], 0)
+                ):
                     return True
                 continue
             named = self._names.get(p, 0)
@@ -818,6 +844,10 @@ _NAME_PIECE_USES = 3
 _NAME_PIECE_SHARE = 0.25
 # A lone surname before the same token this often in a text is that person's surname.
 _SURNAME_PAIR_USES = 4
+# Two lone characters, the first tagged a person, this often side by side and this share
+# of the uses of one of them, are a name the segmenter always cut (闰土, 李纨, 常四).
+_TAGGED_PAIR_USES = 6
+_TAGGED_PAIR_SHARE = 0.5
 
 
 def _given_name(readings: Sequence[Reading], i: int) -> bool:

@@ -192,6 +192,40 @@ def test_a_given_name_cut_from_its_surname_is_not_carded(tmp_path):
     assert "纨" in {v.simplified for v in named}
 
 
+@pytest.mark.parametrize(
+    "name, person, piece",
+    [
+        ("luxun-nahan.txt", "闰土", "闰"),
+        ("laoshe-chaguan.txt", "唐铁嘴", "唐"),
+        ("sanguozhiyanyi-traditional.txt", "李傕", "傕"),
+        ("hongloumeng.txt", "茜雪", "茜"),
+    ],
+)
+def test_a_name_the_segmenter_always_cuts_apart_is_not_carded(tmp_path, name, person, piece):
+    """jieba never has 闰土 whole (闰 a person, 土 "earth"): written that often, and most
+    uses of 闰 in it, the two are a name; 闰 "intercalary" is no card (with --names it is)."""
+    text = shared_path("corpus", name).read_text("utf-8")
+    sentences = re.findall(rf"[^。！？\n]*{person}[^。！？\n]*[。！？]", text)[:12]
+    assert len(sentences) >= 8
+    source = tmp_path / "t.txt"
+    source.write_text("\n".join(sentences), "utf-8")
+    assert piece not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+    with_names = api.make_deck([source], api.BuildOptions(names=True)).vocab
+    assert piece in {v.simplified for v in with_names}
+
+
+def test_a_person_and_a_word_often_side_by_side_are_no_name(tmp_path):
+    """曹 (tagged a person) before 賊 "traitor" is no name: most uses of either are not
+    beside the other, so 賊 stays a card."""
+    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*曹賊[^。！？\n]*[。！？]", text)[:10]
+    others = re.findall(r"[^。！？\n曹]賊[^。！？\n]*[。！？]", text)[:10]
+    assert len(sentences) >= 6 and len(others) >= 6
+    source = tmp_path / "t.txt"
+    source.write_text("\n".join(sentences + others), "utf-8")
+    assert "贼" in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+
+
 def test_a_person_called_by_the_given_name_alone_is_not_carded(tmp_path):
     """三國志演義 names 劉琮 and then calls him 琮 (琮聞命大驚): 琮 is him, no word."""
     text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
