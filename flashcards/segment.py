@@ -517,6 +517,19 @@ def _unknown_name(word: str, flag: str, dictionary: Dictionary, jb: _Jieba) -> l
             _Piece(word[0], jb.tags.get(word[0], "x"), False, name),
             _Piece(word[1], jb.tags.get(word[1], "x"), False),
         ]
+    if (
+        len(word) == 3
+        and weak
+        and word[0] in rules.surnames
+        and word[2] in _COUNT_FIRST
+        and word[1] not in rules.ranks
+    ):
+        # 韓遂二將, 宋憲四將: a name and the number that counts the people named (小二,
+        # 老三 after a surname are a given name).
+        return [
+            _Piece(word[:2], flag, False, True),
+            _Piece(word[2], jb.tags.get(word[2], "m"), False),
+        ]
     if len(word) == 2 or _looks_like_a_name(word):
         return [_Piece(word, flag, True, True)]
     end = len(word)

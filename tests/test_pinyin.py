@@ -902,6 +902,16 @@ PARTICLES_CLOSING_A_CLAUSE = [
     (("corpus", "hongloumeng.txt"), "只是不肯罢咧", "咧", "lie"),
     (("corpus", "luxun-nahan.txt"), "到他家玩去咧", "咧", "lie"),
 ]
+# 將 after a number or 眾/諸 is the generals, whatever follows (眾將曰, 三將俱走,
+# 急聚眾將商議 with 眾 inside jieba's 聚眾, 韓遂二將 once the name and the number part).
+GENERALS_COUNTED = [
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "回顧眾將", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "急聚眾將", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "三將俱走", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "原來二將", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "韓遂二將", "將", "jiàng"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "宋憲四將", "將", "jiàng"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -932,6 +942,7 @@ READINGS_IN_REAL_TEXT = (
     + YOUNG_GENEROUS_FAR_GROWN
     + QUOTATION_INSIDE_A_CLAUSE
     + PARTICLES_CLOSING_A_CLAUSE
+    + GENERALS_COUNTED
 )
 
 

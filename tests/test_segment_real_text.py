@@ -517,3 +517,17 @@ def test_a_number_and_a_measure_word_that_count_something_are_two_words(
 )
 def test_a_count_word_that_is_no_count_stays_whole(dictionary, name, phrase, whole):
     assert whole in [t.simplified for t in _tokens_of_phrase(name, phrase, dictionary).values()]
+
+
+@pytest.mark.parametrize(
+    "name, phrase, person",
+    [
+        ("sanguozhiyanyi-traditional.txt", "韓遂二將", "韓遂"),
+        ("sanguozhiyanyi-traditional.txt", "宋憲四將", "宋憲"),
+        ("hongloumeng.txt", "宁荣二府", "宁荣"),
+    ],
+)
+def test_a_name_and_the_number_after_it_are_two_words(dictionary, name, phrase, person):
+    # jieba's HMM glues the number that counts the people named to the name (韓遂二).
+    found = [t.text for t in _tokens_of_phrase(name, phrase, dictionary).values()]
+    assert person in found and phrase[len(person)] in found, found
