@@ -47,6 +47,7 @@ CONDITIONS = (
     "not_next2",
     "next2_pos",
     "prev_redup",
+    "prev_long",
     "after_pos",
     "not_after_pos",
     "proper",
@@ -231,6 +232,9 @@ def holds(name: str, value: Any, ctx: Context, i: int) -> bool:
         return not any(w in value for w in ctx.clause(i, -1))
     if name == "prev_redup":
         return reduplicated(ctx.word(i - 1)) == value
+    if name == "prev_long":
+        # A word of two or more characters before (模样 儿), not one (平 儿, a name).
+        return (not ctx.edge(i - 1, -1) and len(ctx.word(i - 1)) > 1) == value
     if name == "after_pos":
         return any(pos_matches(p, value) for p in ctx.clause_tags(i + 1))
     if name == "not_after_pos":

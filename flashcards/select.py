@@ -241,7 +241,11 @@ def sentence_pinyin(readings: Sequence[Reading]) -> tuple[str, str]:
             attach = r.token.kind == PUNCT and text[0] not in _OPENING
         else:
             n, m = r.numbered, written(r.numbered, r.capital)
-            attach = False
+            # The erhua suffix, cut off by the segmenter, belongs to the word before it
+            # (闲话 儿: xiánhuàr); the numbered form keeps one syllable a character.
+            attach = r.numbered == "r5" and bool(marked)
+            if attach:
+                n = " " + n
         if glue or attach:
             numbered.append(n)
             marked.append(m)

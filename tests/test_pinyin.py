@@ -912,6 +912,17 @@ GENERALS_COUNTED = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "韓遂二將", "將", "jiàng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "宋憲四將", "將", "jiàng"),
 ]
+# 儿 after a word of its own, or a measure word, is the suffix r (闲话儿, 趁早儿, 一声儿);
+# after 吾 or 我的 a son, and after one character it may end a name (莺儿).
+ERHUA_SUFFIX = [
+    (("corpus", "hongloumeng.txt"), "闲话儿", "儿", "r"),
+    (("corpus", "hongloumeng.txt"), "眼圈儿红了", "儿", "r"),
+    (("corpus", "hongloumeng.txt"), "趁早儿", "儿", "r"),
+    (("corpus", "hongloumeng.txt"), "一声儿", "儿", "r"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "吾兒", "兒", "ér"),
+    (("corpus", "hongloumeng.txt"), "我的儿，", "儿", "ér"),
+    (("corpus", "hongloumeng.txt"), "莺儿", "儿", "ér"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -943,6 +954,7 @@ READINGS_IN_REAL_TEXT = (
     + QUOTATION_INSIDE_A_CLAUSE
     + PARTICLES_CLOSING_A_CLAUSE
     + GENERALS_COUNTED
+    + ERHUA_SUFFIX
 )
 
 

@@ -38,3 +38,15 @@ def test_common_words_stay_lower_case(seed_path):
     joined = " ".join(api.pinyin_lines(line_with(seed_path, "朋友")))
     assert "péngyou" in joined or "péngyǒu" in joined
     assert "Péng" not in joined
+
+
+def test_the_erhua_suffix_joins_the_word_before_it():
+    # 红楼梦 writes 闲话儿, 一声儿: the suffix r ends the word's last syllable, as in
+    # xiánhuàr; the numbered form keeps a syllable a character.
+    novel = shared_path("corpus", "hongloumeng.txt")
+    sentence = line_with(novel, "闲话儿")
+    marked = " ".join(api.pinyin_lines(sentence))
+    numbered = " ".join(api.pinyin_lines(sentence, numbers=True))
+    assert "xiánhuàr" in marked, marked
+    assert "hua4 r5" in numbered, numbered
+    assert "yīshēngr" in " ".join(api.pinyin_lines(line_with(novel, "一声儿"))).replace(" ", "")
