@@ -226,6 +226,16 @@ def test_a_person_and_a_word_often_side_by_side_are_no_name(tmp_path):
     assert "贼" in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
 
 
+def test_the_given_name_after_a_two_character_surname_is_not_carded(tmp_path):
+    """三國志演義's 夏侯德 comes out 夏侯 德: 德 "virtue" is his given name there."""
+    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
+    sentences = re.findall(r"[^。！？\n]*夏侯德[^。！？\n]*[。！？]", text)
+    assert len(sentences) >= 4
+    source = tmp_path / "t.txt"
+    source.write_text("\n".join(sentences), "utf-8")
+    assert "德" not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+
+
 def test_a_person_called_by_the_given_name_alone_is_not_carded(tmp_path):
     """三國志演義 names 劉琮 and then calls him 琮 (琮聞命大驚): 琮 is him, no word."""
     text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")

@@ -681,6 +681,12 @@ _CLAUSE_OPENERS_AND_CLOSERS = [
     ("xiaohong-hulanhezhuan.txt", "教导教导也就行了", "行", "all right"),
     ("hongloumeng.txt", "回来由那一边出去", "一边", "one side"),
     ("luxun-nahan.txt", "他忽然问道", "问道", "to ask"),
+    # 復 before its verb "again", 之所 closing a clause "place", 装 before an adjective
+    # "to pretend", 等 after names (one cut 探 春) "and so on".
+    ("sanguozhiyanyi-traditional.txt", "你可引去，復取原寨", "复", "again"),
+    ("sanguozhiyanyi-traditional.txt", "乃糧草之所", "所", "place"),
+    ("hongloumeng.txt", "因自己只装不耐烦", "装", "to pretend"),
+    ("hongloumeng.txt", "宝钗探春等都笑说", "等", "and so on"),
 ]
 
 
