@@ -56,9 +56,10 @@ _NO_NOUN_SENSE = re.compile(
 # What a function word's senses look like in CC-CEDICT: a grammatical note, or a
 # preposition, adverb or conjunction in English. A bracket that labels a field, a register
 # or a word class ("(bound form) other", "(Chinese chess) general", "(math.) proper") is
-# no grammatical note: 别 before a verb is "don't", not "(bound form) other".
+# no grammatical note: 别 before a verb is "don't", not "(bound form) other"; one that says
+# where the word goes is ("(bound form before a single-character verb) a bit": 略有).
 _LABELS = (
-    r"literary|archaic|old|dialect|slang|vulgar|Cantonese|Tw|Taiwan|onom|bound form|\w+ suffix"
+    r"literary|archaic|old|dialect|slang|vulgar|Cantonese|Tw|Taiwan|onom|bound form\)|\w+ suffix"
     r"|\w+ prefix|suffix|prefix|fig\.|lit\.|math|computing|computer|sports|TCM|medic|med\."
     r"|Buddhis|military|loanword|linguistics|physics|botany|chemistry|music|finance|geology"
     r"|anatomy|agricult|economics|astronomy|zoology|law\)|biology|mining|religio|electric"

@@ -662,6 +662,11 @@ _LABELS_AND_NUMBERS = [
     ("luxun-nahan.txt", "即使生得多，也会给真的人除灭了", "真的", "really"),
     ("laoshe-chaguan.txt", "明天还不定是风是雨呢", "不定", "indefinite"),
     ("laoshe-chaguan.txt", "那两桌家伙怎样啦", "两", "two"),
+    # A bracket that says where the word goes is a grammatical note (略有 "slightly"); 别
+    # before a noun "other"; 老 before a surname the prefix of familiarity.
+    ("luxun-nahan.txt", "略有些浮云", "略", "(bound form before a single-character verb)"),
+    ("luxun-nahan.txt", "别家的炊烟", "别", "(bound form) other"),
+    ("xiaohong-hulanhezhuan.txt", "老胡家要", "老", "prefix used before the surname"),
 ]
 
 
