@@ -692,6 +692,14 @@ _CLAUSE_OPENERS_AND_CLOSERS = [
     ("sanguozhiyanyi-traditional.txt", "乃糧草之所", "所", "place"),
     ("hongloumeng.txt", "因自己只装不耐烦", "装", "to pretend"),
     ("hongloumeng.txt", "宝钗探春等都笑说", "等", "and so on"),
+    # V起…来 "to start", 由 + an abbreviation-tagged agent "by", 暗 + verb "secretly",
+    # 且 + verb "for now", 就是…也 "even".
+    ("luxun-nahan.txt", "吱的念起书来", "起", "verb suffix, to start"),
+    ("luxun-nahan.txt", "便由地保埋了", "由", "by"),
+    ("sanguozhiyanyi-traditional.txt", "暗取荊州", "暗", "secret"),
+    ("hongloumeng.txt", "且听下回分解", "且", "for the time being"),
+    ("luxun-nahan.txt", "且看且走的说", "且", "and"),
+    ("xiaohong-hulanhezhuan.txt", "就是同院住的人也都", "就是", "(used correlatively"),
 ]
 
 
