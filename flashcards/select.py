@@ -862,7 +862,11 @@ def _given_name(readings: Sequence[Reading], i: int) -> bool:
     if len(tok.text) != 1 or i == 0 or tok.pos.startswith(("v", "d", "p", "c", "u", "r", "m")):
         return False
     prev = readings[i - 1].token
-    if prev.kind == HAN and (prev.simplified or prev.text) in boundary_rules().compound_surnames:
+    if (
+        prev.kind == HAN
+        and prev.pos.startswith("nr")
+        and (prev.simplified or prev.text) in boundary_rules().compound_surnames
+    ):
         return True  # 夏侯 德, 諸葛 瑾: after a two-character surname, its given name
     return (
         prev.kind == HAN

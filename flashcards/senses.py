@@ -30,6 +30,8 @@ from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两几半")
 _APPROXIMATELY = frozenset("余餘多来來")
 _COUNTING = frozenset([*_NUMERALS, *"每这那哪某整各此该", "这些", "那些", "好几"])
+# What points at what it counts (那两桌, 这三天): a number after one counts the next word.
+_POINTING = frozenset("这那這每哪此某各该該")
 
 
 @lru_cache(maxsize=65536)
@@ -59,8 +61,8 @@ _NO_NOUN_SENSE = re.compile(
 # no grammatical note: 别 before a verb is "don't", not "(bound form) other"; one that says
 # where the word goes is ("(bound form before a single-character verb) a bit": 略有).
 _LABELS = (
-    r"literary|archaic|old|dialect|slang|vulgar|Cantonese|Tw|Taiwan|onom|bound form\)|\w+ suffix"
-    r"|\w+ prefix|suffix|prefix|fig\.|lit\.|math|computing|computer|sports|TCM|medic|med\."
+    r"literary|archaic|old|dialect|slang|vulgar|Cantonese|Tw|Taiwan|onom|bound form\)"
+    r"|(?:\w+ )?(?:suffix|prefix)\)|fig\.|lit\.|math|computing|computer|sports|TCM|medic|med\."
     r"|Buddhis|military|loanword|linguistics|physics|botany|chemistry|music|finance|geology"
     r"|anatomy|agricult|economics|astronomy|zoology|law\)|biology|mining|religio|electric"
     r"|gaming|textile|theater|photograph|accounting|soccer|physiolog|railway|statistic"
@@ -214,8 +216,10 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     )
     if (
         counted
+        and prev is not None
+        and prev.kind != NUMBER
+        and (prev.simplified or prev.text)[:1] in _POINTING
         and is_count_word(tok.simplified or tok.text)
-        and (before_measure or not all(ch in _NUMERALS for ch in prev.simplified or prev.text))
     ):
         # 那两桌, 这两人: a number after a demonstrative counts what follows; it is no
         # measure word counted (二两银子 "tael").

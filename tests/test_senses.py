@@ -727,3 +727,22 @@ def test_a_country_short_name_leads_with_the_country(tmp_path):
     assert first_senses(waiting, tmp_path, {"等"})["等"][0] == "to wait for; to await"
     ye = _sentence_with("sanguozhiyanyi-traditional.txt", "汝等敢出戰否")
     assert "plural suffix" in first_senses(ye, tmp_path, {"等"})["等"][0]
+
+
+@pytest.mark.parametrize(
+    "text, word, starts",
+    [
+        # A number before 两 counts taels (only a demonstrative before it makes it "two").
+        ("他赏了银子三十余两，又花了一百多两银子。", "两", "tael"),
+        # 别 before a verb jieba tags a noun is still "don't".
+        ("你别生气，我们明天再来。", "别", "don't"),
+        # 别再说了 is "don't say it again", not "put off until later".
+        ("你别再说了，我都知道。", "再说", "to say again"),
+        # 就是 inside a clause with 都 after it is "exactly", not "even".
+        ("这就是大家都知道的事情。", "就是", "exactly"),
+        # 拿起刀来: 起 is up, not "to start".
+        ("他慢慢拿起刀来，看了半天。", "起", "to rise"),
+    ],
+)
+def test_a_rule_for_one_construction_leaves_its_neighbours_alone(tmp_path, text, word, starts):
+    assert first_senses(text, tmp_path, {word})[word][0].startswith(starts), text
