@@ -699,8 +699,6 @@ _CLAUSE_OPENERS_AND_CLOSERS = [
     ("sanguozhiyanyi-traditional.txt", "暗取荊州", "暗", "secret"),
     ("hongloumeng.txt", "且听下回分解", "且", "for the time being"),
     ("luxun-nahan.txt", "且看且走的说", "且", "and"),
-    ("laoshe-chaguan.txt", "别再提啦", "提", "to mention"),
-    ("hongloumeng.txt", "快别再提了", "提", "to mention"),
     ("xiaohong-hulanhezhuan.txt", "就是同院住的人也都", "就是", "(used correlatively"),
 ]
 
