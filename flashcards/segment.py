@@ -735,10 +735,11 @@ def _split_potential_forms(pieces: list[_Piece], dictionary: Dictionary, jb: _Ji
 
 
 # What a numeral and a measure word count when jieba joined them (一块大石, 一声锣响): the
-# first characters; the demonstratives before a count (那一边, 此一會).
-_COUNT_FIRST = frozenset("一两兩二三四五六七八九十几幾")
-_DEMONSTRATIVES = frozenset("这那這此哪每")
-_PERFECTIVE = frozenset("了过過")
+# first characters; the demonstratives before a count (那一边, 此一會). Pieces are in
+# simplified characters.
+_COUNT_FIRST = frozenset("一两二三四五六七八九十几")
+_DEMONSTRATIVES = frozenset("这那此哪每")
+_PERFECTIVE = frozenset("了过")
 # Tags of what a count counts: a noun (一块 大石 has an adjective first).
 _COUNTED_TAGS = ("n", "ng", "nz")
 
@@ -751,7 +752,7 @@ def _is_measure_word(ch: str, dictionary: Dictionary) -> bool:
     )
 
 
-def _split_counted_words(pieces: list[_Piece], dictionary: Dictionary, jb: _Jieba) -> None:
+def _split_counted_words(pieces: list[_Piece], dictionary: Dictionary) -> None:
     """一块 大石 -> 一 块 大石, 一声 锣响 -> 一 声 锣响, 那 一边 -> 那 一 边: a numeral and a
     measure word that CC-CEDICT also lists as a word of its own (一块 "together", 一声 "first
     tone", 一道 "together") count what follows them, or what a demonstrative points to; the
@@ -820,7 +821,7 @@ def _han_tokens(
         _split_units(pieces, dictionary, after_number)
     pieces = _join_split_words(pieces, dictionary, jb)
     if not _COUNT_FIRST.isdisjoint(simplified):
-        _split_counted_words(pieces, dictionary, jb)
+        _split_counted_words(pieces, dictionary)
     if "得" in simplified:
         _split_potential_forms(pieces, dictionary, jb)
     if "人们" in simplified:

@@ -1022,9 +1022,10 @@ def select_sentences(
     used: set = set()
     said: set[str] = set()
     for item in ranked:
-        if item[1].sentence.identity in said:
+        identity = item[1].sentence.identity
+        if identity in said:
             continue
-        said.add(item[1].sentence.identity)
+        said.add(identity)
         (first if item[2] not in used else rest).append(item)
         used.add(item[2])
     chosen = (first + rest)[:limit]

@@ -29,9 +29,9 @@ from .models import NUMBER, PUNCT, SPACE, DictEntry, Reading
 # Words after which a word is counted: 一座, 两只, 这家, 每位, 几个.
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两几半")
 _APPROXIMATELY = frozenset("余餘多来來")
-_COUNTING = frozenset([*_NUMERALS, *"每这那哪某整各此该", "这些", "那些", "好几"])
 # What points at what it counts (那两桌, 这三天): a number after one counts the next word.
-_POINTING = frozenset("这那這每哪此某各该該")
+_POINTING = frozenset("每这那哪某各此该")
+_COUNTING = frozenset([*_NUMERALS, *_POINTING, "整", "这些", "那些", "好几"])
 
 
 @lru_cache(maxsize=65536)

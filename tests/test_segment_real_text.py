@@ -178,18 +178,17 @@ def test_an_aabb_form_is_one_word_with_the_senses_of_ab(tmp_path, name, sentence
     assert not {word[0], word[2]} & set(notes), sorted(notes)
 
 
+def _carded(tmp_path: Path, sentences: list[str], names: bool = False) -> set[str]:
+    return set(_deck_words(tmp_path, sentences, names))
+
+
 def test_a_given_name_cut_from_its_surname_is_not_carded(tmp_path):
     """红楼梦 writes 李纨 often and jieba cuts it 李 纨; 纨 "white silk" is never a word of
     the text, so it is no card (with --names it is)."""
-    text = shared_path("corpus", "hongloumeng.txt").read_text("utf-8")
-    sentences = re.findall(r"[^。！？\n]*李纨[^。！？\n]*[。！？]", text)[:12]
+    sentences = sentences_of(shared_path("corpus", "hongloumeng.txt"), "李纨", 12)
     assert len(sentences) >= 6
-    source = tmp_path / "t.txt"
-    source.write_text("\n".join(sentences), "utf-8")
-    words = {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
-    assert "纨" not in words
-    named = api.make_deck([source], api.BuildOptions(names=True)).vocab
-    assert "纨" in {v.simplified for v in named}
+    assert "纨" not in _carded(tmp_path, sentences)
+    assert "纨" in _carded(tmp_path, sentences, names=True)
 
 
 @pytest.mark.parametrize(
@@ -204,49 +203,37 @@ def test_a_given_name_cut_from_its_surname_is_not_carded(tmp_path):
 def test_a_name_the_segmenter_always_cuts_apart_is_not_carded(tmp_path, name, person, piece):
     """jieba never has 闰土 whole (闰 a person, 土 "earth"): written that often, and most
     uses of 闰 in it, the two are a name; 闰 "intercalary" is no card (with --names it is)."""
-    text = shared_path("corpus", name).read_text("utf-8")
-    sentences = re.findall(rf"[^。！？\n]*{person}[^。！？\n]*[。！？]", text)[:12]
+    sentences = sentences_of(shared_path("corpus", name), person, 12)
     assert len(sentences) >= 8
-    source = tmp_path / "t.txt"
-    source.write_text("\n".join(sentences), "utf-8")
-    assert piece not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
-    with_names = api.make_deck([source], api.BuildOptions(names=True)).vocab
-    assert piece in {v.simplified for v in with_names}
+    assert piece not in _carded(tmp_path, sentences)
+    assert piece in _carded(tmp_path, sentences, names=True)
 
 
 def test_a_person_and_a_word_often_side_by_side_are_no_name(tmp_path):
     """曹 (tagged a person) before 賊 "traitor" is no name: most uses of either are not
     beside the other, so 賊 stays a card."""
-    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
-    sentences = re.findall(r"[^。！？\n]*曹賊[^。！？\n]*[。！？]", text)[:10]
-    others = re.findall(r"[^。！？\n曹]賊[^。！？\n]*[。！？]", text)[:10]
+    novel = shared_path("corpus", "sanguozhiyanyi-traditional.txt")
+    sentences = sentences_of(novel, "曹賊", 10)
+    others = sentences_of(novel, "(?<!曹)賊", 10)
     assert len(sentences) >= 6 and len(others) >= 6
-    source = tmp_path / "t.txt"
-    source.write_text("\n".join(sentences + others), "utf-8")
-    assert "贼" in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+    assert "贼" in _carded(tmp_path, sentences + others)
 
 
 def test_the_given_name_after_a_two_character_surname_is_not_carded(tmp_path):
     """三國志演義's 夏侯德 comes out 夏侯 德: 德 "virtue" is his given name there."""
-    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
-    sentences = re.findall(r"[^。！？\n]*夏侯德[^。！？\n]*[。！？]", text)
+    sentences = sentences_of(shared_path("corpus", "sanguozhiyanyi-traditional.txt"), "夏侯德")
     assert len(sentences) >= 4
-    source = tmp_path / "t.txt"
-    source.write_text("\n".join(sentences), "utf-8")
-    assert "德" not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
+    assert "德" not in _carded(tmp_path, sentences)
 
 
 def test_a_person_called_by_the_given_name_alone_is_not_carded(tmp_path):
     """三國志演義 names 劉琮 and then calls him 琮 (琮聞命大驚): 琮 is him, no word."""
-    text = shared_path("corpus", "sanguozhiyanyi-traditional.txt").read_text("utf-8")
-    named = re.findall(r"[^。！？\n]*劉琮[^。！？\n]*[。！？]", text)[:8]
-    alone = re.findall(r"[^。！？\n劉]琮[^。！？\n]*[。！？]", text)[:2]
+    novel = shared_path("corpus", "sanguozhiyanyi-traditional.txt")
+    named = sentences_of(novel, "劉琮", 8)
+    alone = sentences_of(novel, "(?<!劉)琮", 2)
     assert len(named) >= 3 and alone
-    source = tmp_path / "t.txt"
-    source.write_text("\n".join(named + alone), "utf-8")
-    assert "琮" not in {v.simplified for v in api.make_deck([source], api.BuildOptions()).vocab}
-    with_names = api.make_deck([source], api.BuildOptions(names=True)).vocab
-    assert "琮" in {v.simplified for v in with_names}
+    assert "琮" not in _carded(tmp_path, named + alone)
+    assert "琮" in _carded(tmp_path, named + alone, names=True)
 
 
 @pytest.mark.parametrize(
@@ -493,26 +480,26 @@ def test_a_name_without_a_function_word_stays_whole(dictionary, name, phrase, wh
 
 
 @pytest.mark.parametrize(
-    "name, phrase",
+    "name, phrase, count",
     [
-        ("hongloumeng.txt", "忽见一块大石"),
-        ("xiaohong-hulanhezhuan.txt", "买一块豆腐"),
-        ("hongloumeng.txt", "众人答应了一声"),
-        ("luxun-nahan.txt", "挂着一轮金黄的圆月"),
-        ("luxun-nahan.txt", "只有不怕冷的几点青白小花"),
-        ("luxun-nahan.txt", "窜出一道白气"),
-        ("sanguozhiyanyi-traditional.txt", "一聲暗號"),
+        ("hongloumeng.txt", "忽见一块大石", "一块"),
+        ("xiaohong-hulanhezhuan.txt", "买一块豆腐", "一块"),
+        ("hongloumeng.txt", "众人答应了一声", "一声"),
+        ("luxun-nahan.txt", "挂着一轮金黄的圆月", "一轮"),
+        ("luxun-nahan.txt", "只有不怕冷的几点青白小花", "几点"),
+        ("luxun-nahan.txt", "窜出一道白气", "一道"),
+        ("sanguozhiyanyi-traditional.txt", "一聲暗號", "一聲"),
     ],
 )
 def test_a_number_and_a_measure_word_that_count_something_are_two_words(
-    dictionary, name, phrase
+    dictionary, name, phrase, count
 ):
     # jieba joins 一块, 一声, 一道, which CC-CEDICT also lists as words ("together", "first
     # tone"): before what they count, or closing a clause after 了, they are the count.
     by_offset = _tokens_of_phrase(name, phrase, dictionary)
-    count = next(i for i, ch in enumerate(phrase) if ch in "一两几幾" and phrase[i + 1] != "个")
-    assert len(by_offset[count].text) == 1, [t.text for t in by_offset.values()]
-    assert by_offset[count + 1].text == phrase[count + 1]
+    at = phrase.index(count)
+    found = [t.text for t in by_offset.values()]
+    assert by_offset[at].text == count[0] and by_offset[at + 1].text == count[1], found
 
 
 @pytest.mark.parametrize(
