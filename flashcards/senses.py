@@ -129,6 +129,7 @@ class Use:
     adverbial: bool = False
     sense: str = ""  # the sense a rule of data/sense_rules.json names for this use
     name_character: bool = False  # one character the segmenter found in a name (华 of 华大妈)
+    after_degree: bool = False  # after an adverb of degree (很体面): said of something
 
 
 def _owned(readings: Sequence[Reading], j: int) -> bool:
@@ -249,6 +250,8 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         after_word=prev is not None and prev.kind != PUNCT,
         sense=_ruled_sense(readings, index),
         name_character=tok.proper and len(tok.text) == 1,
+        after_degree=prev is not None
+        and (prev.simplified or prev.text) in _DEGREE_BEFORE_QUALITY,
     )
 
 
@@ -493,6 +496,10 @@ _STATIVE_VERBS = frozenset(
 # Adverbs of degree and nothing else: 好, 真, 还, 越, 超, 特 are also other words before a
 # verb (好走, 还去).
 _PURE_DEGREE = (_DEGREE - frozenset("好真越还超特")) | {"有些", "格外", "分外"}
+# Before a word, an adverb of degree says how much of a quality: what follows is no thing
+# (很体面 "respectable", not "face"). 有些 and 有点 also count things (有些人), and 甚 also
+# asks what (无甚关系).
+_DEGREE_BEFORE_QUALITY = _PURE_DEGREE - {"有些", "有点", "甚"}
 _VERB_GOVERNORS = frozenset(
     "让 叫 使 令 要 想 会 能 可以 应该 应当 该 敢 肯 愿意 得以 打算 准备 开始 继续 不要 别".split()
 )
@@ -727,6 +734,13 @@ _MODAL_SENSE = re.compile(
 # A sense that abbreviates a country or a continent: "(bound form) USA (abbr. for
 # 美國|美国[Mei3 guo2])".
 _PLACE_ABBREVIATION = re.compile(r"\babbr\. for [^\[]*\[[A-Z][^\]]* guo2\]")
+# A sense that names a thing, as its article or its suffix shows ("an injustice",
+# "dignity; prestige", "improvisation", "(CL:個|个[ge4])").
+_NOUN_SENSE = re.compile(
+    r"^(?:(?:a|an|the) [\w-]|[\w-]*(?:ity|ety|ness|tion|sion|ment|ance|ence|ship|dom|ism|hood)s?"
+    r"(?:$|[;,]| \())|.*\bCL:",
+    re.I,
+)
 _ASKING = re.compile(r"^(?:how|what|which|who|why)\b(?!ever)|\?$", re.I)
 
 
@@ -775,6 +789,8 @@ def _construction(sense: str, use: Use) -> int:
         return 0  # 约400人, 近百年: "approximately" before a number
     if use.before_measure and not use.question and _QUANTITY.match(sense):
         return 0
+    if use.after_degree and _NOUN_SENSE.match(sense):
+        return 2  # 很焦急 "anxious", not "anxiety"; 很疏远 not "estrangement"
     if not use.question and _ASKING.search(sense):
         return 2
     if not use.counted and _CLASSIFIER.match(sense):

@@ -702,10 +702,25 @@ _CLAUSE_OPENERS_AND_CLOSERS = [
     ("xiaohong-hulanhezhuan.txt", "就是同院住的人也都", "就是", "(used correlatively"),
 ]
 
+# After an adverb of degree a word says how much of a quality, so a sense naming a thing
+# does not lead: 很焦急 "anxious" (not "anxiety"), 更体面 not "dignity", 很光 "bright".
+_AFTER_DEGREE = [
+    ("luxun-nahan.txt", "赵府的全眷都很焦急", "焦急", "anxious"),
+    ("luxun-nahan.txt", "本来很疏远", "疏远", "to drift apart"),
+    ("luxun-nahan.txt", "一个辫子很光的却来领我们", "光", "bright"),
+    ("laoshe-chaguan.txt", "川绸，更体面", "体面", "honorable"),
+    ("hongloumeng.txt", "又不敢十分委屈", "委屈", "to feel wronged"),
+    ("sanguozhiyanyi-traditional.txt", "極其壯麗", "壮丽", "magnificent"),
+    # 甚 also asks "what": 无甚关系 is no matter of any relation.
+    ("hongloumeng.txt", "作的是个玩意儿，无甚关系的", "关系", "relation"),
+    # 有些 before a noun counts it: some selfishness.
+    ("hongloumeng.txt", "倘或真与宝玉有些私心", "私心", "selfish"),
+]
+
 
 @pytest.mark.parametrize(
     "name, phrase, word, starts",
-    _ADVERBIAL + _NOUN_AFTER_DE + _LABELS_AND_NUMBERS + _CLAUSE_OPENERS_AND_CLOSERS,
+    _ADVERBIAL + _NOUN_AFTER_DE + _LABELS_AND_NUMBERS + _CLAUSE_OPENERS_AND_CLOSERS + _AFTER_DEGREE,
 )
 def test_where_a_word_stands_in_a_real_sentence_picks_its_sense(
     tmp_path, name, phrase, word, starts
