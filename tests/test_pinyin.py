@@ -923,6 +923,16 @@ ERHUA_SUFFIX = [
     (("corpus", "hongloumeng.txt"), "我的儿，", "儿", "ér"),
     (("corpus", "hongloumeng.txt"), "莺儿", "儿", "ér"),
 ]
+# 地下 where one kneels, falls or throws something, or toward it, is the ground or the floor
+# (di4 xia5); what is buried there is underground (di4 xia4).
+DIXIA_THE_FLOOR = [
+    (("corpus", "hongloumeng.txt"), "跪在地下乱颤", "下", "xia"),
+    (("corpus", "hongloumeng.txt"), "狠命往地下一摔", "下", "xia"),
+    (("corpus", "hongloumeng.txt"), "满地下皆是婆", "下", "xia"),
+    (("corpus", "luxun-nahan.txt"), "马倒在地下", "下", "xia"),
+    (("corpus", "sanguozhiyanyi-traditional.txt"), "擲於地下", "下", "xia"),
+    (("corpus", "hongloumeng.txt"), "埋在地下", "下", "xià"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -955,6 +965,7 @@ READINGS_IN_REAL_TEXT = (
     + PARTICLES_CLOSING_A_CLAUSE
     + GENERALS_COUNTED
     + ERHUA_SUFFIX
+    + DIXIA_THE_FLOOR
 )
 
 
