@@ -319,6 +319,9 @@ def test_every_rule_reading_is_a_reading_cedict_knows(dictionary):
     known_elsewhere = {"得了": {"de2 le5"}, "穿着": {"chuan1 zhe5"}, "一行": {"yi1 hang2"}}
     # Older texts write 那 for 哪: the readings of 哪里 and 哪儿.
     known_elsewhere |= {"那里": set(dictionary.readings("哪里")), "那儿": {"na3 r5"}}
+    # CC-CEDICT has 地下 only as di4 xia4 "underground"; 跪在地下 is dìxia, on the floor
+    # (the reading 现代汉语词典 gives it), which no entry of ours glosses.
+    known_elsewhere |= {"地下": {"di4 xia5"}}
     for word, rules in rule_table().words.items():
         readings = {r.lower().replace("u:", "ü") for r in dictionary.readings(word)}
         wanted = {r.reading for r in rules.rules} | ({rules.default} if rules.default else set())
