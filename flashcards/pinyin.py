@@ -256,7 +256,7 @@ def _candidates(dictionary: Dictionary, word: str, written: str) -> _Candidates:
     entries = dictionary.lookup(word)
     if written != word:
         # The traditional form can settle what the simplified one cannot (隻 zhi1, 乾 gan1).
-        narrowed = [e for e in entries if e.traditional == written]
+        narrowed = [e for e in entries if e.traditional in _spellings(dictionary, word, written)]
         entries = narrowed or entries
     common: dict[str, None] = {}
     variant: dict[str, None] = {}
@@ -282,6 +282,25 @@ def _candidates(dictionary: Dictionary, word: str, written: str) -> _Candidates:
     )
 
 
+_VARIANT_OF = re.compile(r"^variant of ([^|\[\s]+)\|([^\[\s]+)\[")
+
+
+@lru_cache(maxsize=65536)
+def _spellings(dictionary: Dictionary, word: str, written: str) -> frozenset[str]:
+    """``written`` and the traditional forms it is a variant spelling of: 麽, CC-CEDICT's
+    "variant of 麼|么[me5]", is written for 麼 in every use, the question particle ma5 too
+    (偶像麽？), not only in the one its entry names."""
+    forms = {written}
+    for e in dictionary.lookup(word):
+        if e.traditional != written:
+            continue
+        for sense in e.senses:
+            m = _VARIANT_OF.match(sense)
+            if m and m.group(2) == word:
+                forms.add(m.group(1))
+    return frozenset(forms)
+
+
 @lru_cache(maxsize=65536)
 def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[str, ...]:
     """The readings of the entries spelt exactly as ``written`` when that is a traditional
@@ -289,8 +308,9 @@ def _written_readings(dictionary: Dictionary, word: str, written: str) -> tuple[
     if written == word:
         return ()
     found: dict[str, None] = {}
-    for e in dictionary.lookup(written):
-        if e.traditional == written:
+    spellings = _spellings(dictionary, word, written)
+    for e in [*dictionary.lookup(written), *dictionary.lookup(word)]:
+        if e.traditional in spellings:
             reading = _clean(e.numbered)
             if _usable(reading, word):
                 found.setdefault(reading, None)

@@ -936,6 +936,15 @@ DIXIA_THE_FLOOR = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "擲於地下", "下", "xia"),
     (("corpus", "hongloumeng.txt"), "埋在地下", "下", "xià"),
 ]
+# 麽, CC-CEDICT's variant spelling of 麼, is written for 麼 in all its uses: closing a
+# question it is ma, as 么 is; 甚麽 and 甚么 are 什么, shén me.
+MO_WRITTEN_FOR_ME = [
+    (("corpus", "luxun-traditional.txt"), "手製的偶像麽", "麽", "ma"),
+    (("corpus", "luxun-traditional.txt"), "他不咬人麽", "麽", "ma"),
+    (("corpus", "luxun-traditional.txt"), "我們甚麽時候", "甚", "shén"),
+    (("corpus", "luxun-traditional.txt"), "我們甚麽時候", "麽", "me"),
+    (("corpus", "hongloumeng.txt"), "又来问我做甚么", "么", "me"),
+]
 READINGS_IN_REAL_TEXT = (
     PERSUADE
     + READINGS_BY_CONSTRUCTION
@@ -969,6 +978,7 @@ READINGS_IN_REAL_TEXT = (
     + GENERALS_COUNTED
     + ERHUA_SUFFIX
     + DIXIA_THE_FLOOR
+    + MO_WRITTEN_FOR_ME
 )
 
 
