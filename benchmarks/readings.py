@@ -14,6 +14,13 @@ items where our segmentation has the word as one token.
 Files named ``heldout-*.jsonl`` were labelled after the rules were written and are never
 read to write rules; their table is printed apart. Usage: ``python benchmarks/readings.py
 [--errors] [--kind polyphone] [--split dev|heldout|all]``.
+
+``notes.jsonl`` (dev) and ``heldout-c.jsonl`` are not chosen for hard words: they are
+random notes of decks built from random sentences of ../shared, so their tables (printed
+apart too) measure what a teacher reading a deck meets. The notes of that sample that were
+no word of their own there (a piece of a name or of a longer word, a person's name) are in
+``not_words.json``: the last table gives how many of them a deck of that sentence still
+cards.
 """
 
 from __future__ import annotations
@@ -228,6 +235,46 @@ def report(result: dict, items: list[Item], title: str = "readings dev set") -> 
     return "\n".join(lines)
 
 
+# Items of the random-notes sample, by the prefix of their ids.
+RANDOM_NOTES = {"dev": "note-", "heldout": "hoc-"}
+NOT_WORDS = DATA / "not_words.json"
+
+
+def still_carded(entry: dict, dictionary: Dictionary) -> bool:
+    """Does a deck of the entry's sentence card the characters at its offset as a word?"""
+    import tempfile
+
+    from flashcards.api import BuildOptions, make_deck
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sentence.txt"
+        path.write_text(entry["sentence"] + "\n", "utf-8")
+        deck = make_deck([path], BuildOptions(allow_empty=True), dictionary=dictionary)
+    return any(
+        v.sentence is not None
+        and v.word_start == entry["offset"]
+        and len(v.simplified) == len(entry["word"])
+        for v in deck.vocab
+    )
+
+
+def not_words_report(dictionary: Dictionary) -> str:
+    entries = json.loads(NOT_WORDS.read_text("utf-8"))
+    lines = [
+        "random deck notes that are no word there, still carded by a deck of their sentence",
+        "".ljust(24) + "".join(f"{s:>16}" for s in RANDOM_NOTES),
+    ]
+    statuses = sorted({e["status"] for e in entries})
+    for status in statuses:
+        cells = []
+        for split in RANDOM_NOTES:
+            group = [e for e in entries if e["split"] == split and e["status"] == status]
+            carded = sum(still_carded(e, dictionary) for e in group)
+            cells.append(f"{carded} of {len(group)}")
+        lines.append(f"{status:<24}" + "".join(f"{c:>16}" for c in cells))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list our errors")
@@ -237,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     dictionary = load_dictionary()
     splits = ("dev", "heldout") if args.split == "all" else (args.split,)
     for n, split in enumerate(splits):
-        items = load_items(split=split)
+        # The random notes have tables of their own, below: these stay comparable with
+        # earlier runs.
+        items = [i for i in load_items(split=split) if not i.id.startswith(RANDOM_NOTES[split])]
         if args.kind:
             items = [i for i in items if i.kind == args.kind]
         if not items:
@@ -250,6 +299,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{item.id}\t{item.word}\t{item.reading}\t{reading}\t{sense}\t{item.sentence}"
                 )
+    for split in splits:
+        notes = [i for i in load_items(split=split) if i.id.startswith(RANDOM_NOTES[split])]
+        if args.kind:
+            notes = [i for i in notes if i.kind == args.kind]
+        if notes:
+            title = f"random deck notes, {split} ({RANDOM_NOTES[split]}*)"
+            print("\n\n" + report(score(notes, dictionary), notes, title))
+    if args.split == "all" and not args.kind:
+        print("\n\n" + not_words_report(dictionary))
     return 0
 
 

@@ -64,3 +64,17 @@ def test_dev_set_accuracy_does_not_fall(items, dictionary):
     right = sum(readings.ours(i, dictionary)[0] == i.reading for i in dev)
     # 72% before the reading work of issue 8; a landing may not take it back down.
     assert right / len(dev) >= 0.82, right / len(dev)
+
+
+def test_random_notes_that_are_no_words_point_at_their_text(items):
+    """not_words.json (the sampled notes that were a piece of a name or of a longer word)
+    quotes its sentences verbatim from the lines it names, the word at its offset."""
+    import json
+
+    entries = json.loads(readings.NOT_WORDS.read_text("utf-8"))
+    assert entries and {e["split"] for e in entries} == set(readings.RANDOM_NOTES)
+    for e in entries:
+        lines = (readings.SHARED / e["source"]).read_text("utf-8").splitlines()
+        assert e["sentence"] in lines[e["line"] - 1], e["id"]
+        assert e["sentence"][e["offset"] : e["offset"] + len(e["word"])] == e["word"], e["id"]
+        assert e["status"] in ("name", "piece-of-name", "piece-of-word"), e["id"]
