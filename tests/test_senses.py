@@ -702,6 +702,18 @@ _CLAUSE_OPENERS_AND_CLOSERS = [
     ("xiaohong-hulanhezhuan.txt", "就是同院住的人也都", "就是", "(used correlatively"),
 ]
 
+# Where a word stands says which of its senses: 也 closing a clause is the classical final
+# particle, not "also"; 到 before a time word "until"; 最后 before its verb "finally".
+_PLACE_SAYS = [
+    ("sanguozhiyanyi-traditional.txt", "車中之囚，乃盧植也", "也", "(literary) particle"),
+    ("hongloumeng.txt", "此开卷第一回也", "也", "(literary) particle"),
+    ("laoshe-chaguan.txt", "我到今天还没忘", "到", "to (a place); until"),
+    ("xiaohong-hulanhezhuan.txt", "从早晨到晚上忙了个不休", "到", "to (a place); until"),
+    ("xiaohong-hulanhezhuan.txt", "最后也毕竟是买了", "最后", "finally"),
+    ("xiaohong-hulanhezhuan.txt", "惟独到了最后", "最后", "final"),
+    ("luxun-nahan.txt", "他的笑也不像真笑", "也", "(adverb) also"),
+]
+
 # After an adverb of degree a word says how much of a quality, so a sense naming a thing
 # does not lead: 很焦急 "anxious" (not "anxiety"), 更体面 not "dignity", 很光 "bright".
 _AFTER_DEGREE = [
@@ -720,7 +732,12 @@ _AFTER_DEGREE = [
 
 @pytest.mark.parametrize(
     "name, phrase, word, starts",
-    _ADVERBIAL + _NOUN_AFTER_DE + _LABELS_AND_NUMBERS + _CLAUSE_OPENERS_AND_CLOSERS + _AFTER_DEGREE,
+    _ADVERBIAL
+    + _NOUN_AFTER_DE
+    + _LABELS_AND_NUMBERS
+    + _CLAUSE_OPENERS_AND_CLOSERS
+    + _AFTER_DEGREE
+    + _PLACE_SAYS,
 )
 def test_where_a_word_stands_in_a_real_sentence_picks_its_sense(
     tmp_path, name, phrase, word, starts
