@@ -153,7 +153,10 @@ def test_ctrl_c_while_reading(tmp_path):
     the previous deck untouched, no partial file."""
     output, before = previous_deck(tmp_path, "apkg")
     source = tmp_path / "big.txt"
-    source.write_text(ARTICLE * 3000, encoding="utf-8")  # 450 KB: a progress bar
+    # 450 KB: a progress bar. Each copy is numbered: repeated sentences come from a cache,
+    # and the build could end before the signal arrives.
+    copies = (ARTICLE.replace("，", f"{n}，") for n in range(3000))
+    source.write_text("".join(copies), encoding="utf-8")
     process, master = spawn_on_pty(
         [sys.executable, "-m", "flashcards", "build", source.name, "-o", output.name],
         cwd=tmp_path,
