@@ -346,6 +346,8 @@ class SentenceWords:
     # that name apart here.
     names: tuple[str, ...] = ()
     pairs: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # Lone characters that open a clause and say something (操曰, 瑜曰：): see _speakers.
+    speakers: tuple[str, ...] = ()
 
     def freeze(self) -> SentenceWords:
         """Ready to send to another process: the pinyin worked out, the tokens dropped."""
@@ -444,8 +446,36 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         and r.token.text[0] not in boundary_rules().numerals
     )
     return SentenceWords(
-        sentence.source, uses, spans, tokens, study, names, _lone_pairs(annotated.readings, keys)
+        sentence.source,
+        uses,
+        spans,
+        tokens,
+        study,
+        names,
+        _lone_pairs(annotated.readings, keys),
+        _speakers(annotated.readings),
     )
+
+
+# What follows a speaker: 曰, or 道 before the colon or the quotation it introduces.
+_SAYS = frozenset(["曰"])
+_SAYS_BEFORE_A_QUOTE = frozenset(["道"])
+
+
+def _speakers(readings: Sequence[Reading]) -> tuple[str, ...]:
+    """Lone characters (as written) that open a clause right before 曰, or 道 and a quote:
+    the subject of speech, which a text that calls people by a given name alone (操曰, 布曰)
+    makes a person."""
+    tokens = [r.token for r in readings if r.token.kind != SPACE]
+    found = []
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.kind != HAN or len(tok.text) != 1 or (i and tokens[i - 1].kind != PUNCT):
+            continue
+        after = tokens[i + 1].simplified or tokens[i + 1].text
+        quote = tokens[i + 2].text[:1] if i + 2 < len(tokens) else ""
+        if after in _SAYS or (after in _SAYS_BEFORE_A_QUOTE and quote and quote in "：:“「"):
+            found.append(tok.text)
+    return tuple(found)
 
 
 # Marks a lone surname and the token after it (康 顺子) among a use's neighbour strings.
@@ -509,6 +539,8 @@ class VocabularyCollector:
         # The last character of each person's name in the text (琮 of 刘琮): alone, a rare
         # one is that person called by the given name.
         self._given_names: dict[str, int] = {}
+        # Lone characters by how often they open a clause and speak (see _speakers).
+        self._speakers: dict[str, int] = {}
         # Person names found in the text so far, by how often; the neighbour strings of
         # lone characters, by how often (a pair of two lone characters is counted from
         # both, so twice; a surname and what follows it once).
@@ -535,6 +567,8 @@ class VocabularyCollector:
         names, split = self._names, self._split
         for name in words.names:
             names[name] = names.get(name, 0) + 1
+        for speaker in words.speakers:
+            self._speakers[speaker] = self._speakers.get(speaker, 0) + 1
         for n, (key, form, proper, whole, use, example) in enumerate(words.uses):
             st = stats.get(key)
             if st is None:
@@ -636,7 +670,23 @@ class VocabularyCollector:
                 and zipf_frequency(st.simplified) < _RARE_GIVEN_NAME_ZIPF
             ):
                 st.proper_count = st.count  # 琮曰: 刘琮 by his given name
+            elif len(st.simplified) == 1 and self._speaks_as_a_name(st):
+                st.proper_count = st.count  # 操曰, 布曰: 曹操 and 呂布 by their given names
         return list(self._stats.values())
+
+    def _speaks_as_a_name(self, st: _WordStats) -> bool:
+        """Is the character the given name the text calls a person by: it ends a person's
+        name the text names, and opens a clause as the one who speaks (操曰) often enough,
+        and in a share of its uses no word has (笑曰 follows its subject, 便道 is 2% of
+        便)? Counted as written: 蔣幹 speaks as 幹曰, which says nothing of 乾 "dry", also
+        simplified 干."""
+        written = max(st.forms, key=st.forms.__getitem__)
+        speaks = self._speakers.get(written, 0)
+        return (
+            self._given_names.get(st.simplified, 0) >= _NAME_USES
+            and speaks >= _SPEAKER_USES
+            and speaks >= _SPEAKER_SHARE * st.forms[written]
+        )
 
     def stats_by_key(self) -> dict[tuple[str, str], _WordStats]:
         """The stats by (simplified, reading key), as :func:`word_key` gives."""
@@ -846,6 +896,11 @@ _RARE_GIVEN_NAME_ZIPF = 3.0
 # side, two lone characters are that name: fewer are slips of jieba's HMM (有诗, 引兵).
 _NAME_PIECE_USES = 3
 _NAME_PIECE_SHARE = 0.25
+# A character that opens a clause before 曰 this often, and in this share of its uses (as
+# written), is a person's given name in the text (in 三国演义 操 25%, 布 22%, 飞 15%; no
+# word of the modern texts or 红楼梦 reaches it: 笑道 7%, 便道 2%).
+_SPEAKER_USES = 5
+_SPEAKER_SHARE = 0.1
 # A lone surname before the same token this often in a text is that person's surname.
 _SURNAME_PAIR_USES = 4
 # Two lone characters, the first tagged a person, this often side by side and this share

@@ -528,3 +528,27 @@ def test_a_name_and_the_number_after_it_are_two_words(dictionary, name, phrase, 
     # jieba's HMM glues the number that counts the people named to the name (韓遂二).
     found = [t.text for t in _tokens_of_phrase(name, phrase, dictionary).values()]
     assert person in found and phrase[len(person)] in found, found
+
+
+@pytest.mark.parametrize("given, full", [("操", "曹操"), ("布", "呂布"), ("肅", "魯肅")])
+def test_a_given_name_that_speaks_in_the_text_is_not_carded(tmp_path, given, full):
+    """三国演义 names 曹操 and then calls him 操 (操曰, 操大喜: about a fifth of the lone
+    uses open a clause before 曰): there 操 is the person, no card for "to grasp" (with
+    --names it is carded)."""
+    path = shared_path("corpus", "sanguozhiyanyi-traditional.txt")
+    sentences = sentences_of(path, full, 40) + sentences_of(path, f"(^|[，。：「]){given}[^曰]", 40)
+    sentences += sentences_of(path, f"(^|[，。：「]){given}曰", 20)
+    assert len(sentences) >= 60
+    simplified = to_simplified(given)
+    assert simplified not in _carded(tmp_path, sentences)
+    assert simplified in _carded(tmp_path, sentences, names=True)
+
+
+def test_words_that_say_or_are_said_to_stay_words(tmp_path):
+    """眾曰 "all said" opens a clause before 曰 but ends no name; 笑道 follows its subject
+    (红楼梦: 7% of 笑 before 道): both stay words."""
+    path = shared_path("corpus", "sanguozhiyanyi-traditional.txt")
+    crowd = sentences_of(path, "眾曰", 30) + sentences_of(path, "眾將", 30)
+    assert "众" in _carded(tmp_path, crowd)
+    laugh = sentences_of(shared_path("corpus", "hongloumeng.txt"), "笑", 200)
+    assert "笑" in _carded(tmp_path, laugh)
