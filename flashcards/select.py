@@ -299,6 +299,13 @@ class _WordStats:
     pairs: dict[str, int] | None = None
     example_pairs: tuple[str, ...] | None = None
     pieces: int = 0  # uses as a piece of a person's name the segmenter cut apart (雨 村)
+    # A lone character's uses where a person called by a given name stands (操大喜, 謂操曰),
+    # by written form; whose example is one (its written form), and the best example and
+    # its neighbours among the other uses: see VocabularyCollector.stats.
+    name_positions: dict[str, int] | None = None
+    example_at_name: str | None = None
+    inner_example: _Example | None = None
+    inner_pairs: tuple[str, ...] | None = None
 
 
 def word_key(reading: Reading) -> tuple[str, str] | None:
@@ -346,8 +353,13 @@ class SentenceWords:
     # that name apart here.
     names: tuple[str, ...] = ()
     pairs: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    # Lone characters that open a clause and say something (操曰, 瑜曰：): see _speakers.
+    # Lone characters that open a clause and say something (操曰, 瑜曰：), and those that
+    # say something after their subject (孔明答曰, 玄德問曰): see _speakers.
     speakers: tuple[str, ...] = ()
+    speech_verbs: tuple[str, ...] = ()
+    # The uses (by index into ``uses``) of one character where a person called by a given
+    # name stands: opening a clause, or right before 曰 (謂操曰). See _name_positions.
+    name_positions: frozenset[int] = frozenset()
 
     def freeze(self) -> SentenceWords:
         """Ready to send to another process: the pinyin worked out, the tokens dropped."""
@@ -453,7 +465,8 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
         study,
         names,
         _lone_pairs(annotated.readings, keys),
-        _speakers(annotated.readings),
+        *_speakers(annotated.readings),
+        _name_positions(keys),
     )
 
 
@@ -462,20 +475,54 @@ _SAYS = frozenset(["曰"])
 _SAYS_BEFORE_A_QUOTE = frozenset(["道"])
 
 
-def _speakers(readings: Sequence[Reading]) -> tuple[str, ...]:
-    """Lone characters (as written) that open a clause right before 曰, or 道 and a quote:
-    the subject of speech, which a text that calls people by a given name alone (操曰, 布曰)
-    makes a person."""
+def _speakers(readings: Sequence[Reading]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Lone characters (as written) right before 曰, or 道 and a quote: those that open a
+    clause are the subject of speech, which a text that calls people by a given name alone
+    (操曰, 布曰) makes a person; those after another word are mostly the verb of speech
+    (孔明答曰, 玄德問曰, 笑曰), which opens a clause too where the subject is left out (答曰)."""
     tokens = [r.token for r in readings if r.token.kind != SPACE]
-    found = []
+    speakers, verbs = [], []
     for i, tok in enumerate(tokens[:-1]):
-        if tok.kind != HAN or len(tok.text) != 1 or (i and tokens[i - 1].kind != PUNCT):
+        if tok.kind != HAN or len(tok.text) != 1:
             continue
         after = tokens[i + 1].simplified or tokens[i + 1].text
         quote = tokens[i + 2].text[:1] if i + 2 < len(tokens) else ""
         if after in _SAYS or (after in _SAYS_BEFORE_A_QUOTE and quote and quote in "：:“「"):
-            found.append(tok.text)
-    return tuple(found)
+            if i == 0 or tokens[i - 1].kind == PUNCT:
+                speakers.append(tok.text)
+            else:
+                verbs.append(tok.text)
+    return tuple(speakers), tuple(verbs)
+
+
+# What introduces a person's given name or style name: 姓曹，名操，字孟德.
+_NAMING = frozenset(["名", "字", "小字"])
+
+
+def _name_positions(keys: list) -> frozenset[int]:
+    """The uses of one character that open a clause, stand right before 曰 or follow 名
+    or 字: where a text that calls a person by the given name has that person (操大喜,
+    謂操曰, 名操), and not where the same character is a word inside a clause (弄權,
+    陰雲布)."""
+    found = []
+    use = -1
+    last = None  # the token before, white space aside
+    for i, (r, key) in enumerate(keys):
+        tok = r.token
+        if key is not None:
+            use += 1
+            if len(tok.text) == 1:
+                after = next((k[0].token for k in keys[i + 1 :] if k[0].token.kind != SPACE), None)
+                if (
+                    last is None
+                    or last.kind == PUNCT
+                    or (last.simplified or last.text) in _NAMING
+                    or (after is not None and (after.simplified or after.text) in _SAYS)
+                ):
+                    found.append(use)
+        if tok.kind != SPACE:
+            last = tok
+    return frozenset(found)
 
 
 # Marks a lone surname and the token after it (康 顺子) among a use's neighbour strings.
@@ -539,8 +586,11 @@ class VocabularyCollector:
         # The last character of each person's name in the text (琮 of 刘琮): alone, a rare
         # one is that person called by the given name.
         self._given_names: dict[str, int] = {}
-        # Lone characters by how often they open a clause and speak (see _speakers).
+        # Lone characters (as written) by how often they open a clause and speak, and by
+        # how often they speak after another word (see _speakers), and by their uses.
         self._speakers: dict[str, int] = {}
+        self._speech_verbs: dict[str, int] = {}
+        self._written_uses: dict[str, int] = {}
         # Person names found in the text so far, by how often; the neighbour strings of
         # lone characters, by how often (a pair of two lone characters is counted from
         # both, so twice; a surname and what follows it once).
@@ -569,14 +619,23 @@ class VocabularyCollector:
             names[name] = names.get(name, 0) + 1
         for speaker in words.speakers:
             self._speakers[speaker] = self._speakers.get(speaker, 0) + 1
+        for verb in words.speech_verbs:
+            self._speech_verbs[verb] = self._speech_verbs.get(verb, 0) + 1
         for n, (key, form, proper, whole, use, example) in enumerate(words.uses):
             st = stats.get(key)
             if st is None:
                 st = stats[key] = _WordStats(key[0], key[1], self._order)
                 self._order += 1
             st.count += 1
+            at_name = False
             if len(key[0]) == 1:
                 self._lone_uses[key[0]] = self._lone_uses.get(key[0], 0) + 1
+                self._written_uses[form] = self._written_uses.get(form, 0) + 1
+                if not proper and n in words.name_positions:
+                    at_name = True
+                    if st.name_positions is None:
+                        st.name_positions = {}
+                    st.name_positions[form] = st.name_positions.get(form, 0) + 1
             pairs = words.pairs.get(n)
             if pairs:
                 for p in pairs:
@@ -613,6 +672,17 @@ class VocabularyCollector:
                 shown = words.spans[example[1]]
                 st.example = _Example(example[0], example[2], shown, use)
                 st.example_pairs = pairs if pairs else None
+                st.example_at_name = form if at_name else None
+                kept.add(example[1])
+            if (
+                example is not None
+                and st.name_positions
+                and not at_name
+                and (st.inner_example is None or example[0] < st.inner_example.penalty)
+            ):
+                # Kept in case the example's use turns out to be a person (see stats).
+                st.inner_example = _Example(example[0], example[2], words.spans[example[1]], use)
+                st.inner_pairs = pairs if pairs else None
                 kept.add(example[1])
         if (
             self._study_sentences
@@ -655,6 +725,8 @@ class VocabularyCollector:
 
     def stats(self) -> list[_WordStats]:
         for st in self._stats.values():
+            if st.name_positions:
+                self._uses_as_given_name(st)
             if st.pairs:
                 # Uses in a name the text named only later (雨 村 before any 雨村).
                 late = sum(n for p, n in st.pairs.items() if self._in_name((p,)))
@@ -670,22 +742,32 @@ class VocabularyCollector:
                 and zipf_frequency(st.simplified) < _RARE_GIVEN_NAME_ZIPF
             ):
                 st.proper_count = st.count  # 琮曰: 刘琮 by his given name
-            elif len(st.simplified) == 1 and self._speaks_as_a_name(st):
-                st.proper_count = st.count  # 操曰, 布曰: 曹操 and 呂布 by their given names
         return list(self._stats.values())
 
-    def _speaks_as_a_name(self, st: _WordStats) -> bool:
-        """Is the character the given name the text calls a person by: it ends a person's
-        name the text names, and opens a clause as the one who speaks (操曰) often enough,
-        and in a share of its uses no word has (笑曰 follows its subject, 便道 is 2% of
-        便)? Counted as written: 蔣幹 speaks as 幹曰, which says nothing of 乾 "dry", also
+    def _uses_as_given_name(self, st: _WordStats) -> None:
+        """Where the character (as written) is a given name the text calls a person by
+        (操 of 曹操), its uses that open a clause or say something (操大喜, 謂操曰) are that
+        person; the example moves to another use if it was one."""
+        positions, st.name_positions = st.name_positions or {}, None
+        names = [w for w in positions if self._speaks_as_a_name(w, st.simplified)]
+        st.proper_count += sum(positions[w] for w in names)
+        if st.example_at_name in names:
+            st.example, st.example_pairs = st.inner_example, st.inner_pairs
+        st.inner_example = st.inner_pairs = st.example_at_name = None
+
+    def _speaks_as_a_name(self, written: str, simplified: str) -> bool:
+        """Is the character (as written) the given name the text calls a person by: it ends
+        a person's name the text names, opens a clause as the one who speaks (操曰) often
+        enough, in a share of its uses no word has (笑曰 follows its subject, 便道 is 2% of
+        便), and more often than it says something after its subject (答 of 孔明答曰)?
+        Counted as written: 蔣幹 speaks as 幹曰, which says nothing of 乾 "dry", also
         simplified 干."""
-        written = max(st.forms, key=st.forms.__getitem__)
         speaks = self._speakers.get(written, 0)
         return (
-            self._given_names.get(st.simplified, 0) >= _NAME_USES
+            self._given_names.get(simplified, 0) >= _NAME_USES
             and speaks >= _SPEAKER_USES
-            and speaks >= _SPEAKER_SHARE * st.forms[written]
+            and speaks >= _SPEAKER_SHARE * self._written_uses.get(written, 0)
+            and speaks > self._speech_verbs.get(written, 0)
         )
 
     def stats_by_key(self) -> dict[tuple[str, str], _WordStats]:

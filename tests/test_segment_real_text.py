@@ -544,6 +544,31 @@ def test_a_given_name_that_speaks_in_the_text_is_not_carded(tmp_path, given, ful
     assert simplified in _carded(tmp_path, sentences, names=True)
 
 
+def test_a_verb_of_speech_is_no_given_name(tmp_path):
+    """答 opens a clause before 曰 where the subject is left out (答曰：), and jieba glues
+    it to a name now and then (雲答 曰): but it says something after its subject far more
+    often (孔明答曰), so it is the verb, carded."""
+    path = shared_path("corpus", "sanguozhiyanyi-traditional.txt")
+    sentences = sentences_of(path, "(雲|艾|酈)答曰", 10) + sentences_of(path, "[，。：]答曰", 30)
+    sentences += sentences_of(path, "[^，。：「]答曰", 30)
+    assert len(sentences) >= 40
+    assert "答" in _carded(tmp_path, sentences)
+
+
+def test_a_given_name_that_is_also_a_word_keeps_its_word_uses(tmp_path):
+    """孫權 is 權 where he speaks or a clause opens with him (權曰, 權大喜); inside a clause
+    權 is "power" (弄權, 重權): the card stays, with one of those as its example."""
+    path = shared_path("corpus", "sanguozhiyanyi-traditional.txt")
+    word_uses = sentences_of(path, "(弄|重|兵|大)權", 10)
+    sentences = sentences_of(path, "孫權", 40) + sentences_of(path, "(^|[，。：「])權[^曰]", 40)
+    sentences += sentences_of(path, "(^|[，。：「])權曰", 20) + word_uses
+    assert len(word_uses) >= 5
+    words = _deck_words(tmp_path, sentences)
+    assert "权" in words
+    example = words["权"].sentence.text
+    assert any(example in s or s in example for s in word_uses), example
+
+
 def test_words_that_say_or_are_said_to_stay_words(tmp_path):
     """眾曰 "all said" opens a clause before 曰 but ends no name; 笑道 follows its subject
     (红楼梦: 7% of 笑 before 道): both stay words."""
