@@ -936,6 +936,14 @@ DIXIA_THE_FLOOR = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "擲於地下", "下", "xia"),
     (("corpus", "hongloumeng.txt"), "埋在地下", "下", "xià"),
 ]
+@pytest.mark.parametrize(
+    "sentence", ["城市向地下发展。", "根系往地下延伸。", "往地下挖了三米。", "雨水往地下渗。"]
+)
+def test_underground_is_where_a_verb_goes_into_the_earth(dictionary, sentence):
+    """往地下/向地下 before a verb that goes into the earth is underground, not the floor."""
+    assert syllable_at(sentence, sentence.index("地下") + 1, dictionary)[1] == "xià"
+
+
 # 麽, CC-CEDICT's variant spelling of 麼, is written for 麼 in all its uses: closing a
 # question it is ma, as 么 is; 甚麽 and 甚么 are 什么, shén me.
 MO_WRITTEN_FOR_ME = [
