@@ -712,6 +712,9 @@ _PLACE_SAYS = [
     ("xiaohong-hulanhezhuan.txt", "最后也毕竟是买了", "最后", "finally"),
     ("xiaohong-hulanhezhuan.txt", "惟独到了最后", "最后", "final"),
     ("luxun-nahan.txt", "他的笑也不像真笑", "也", "(adverb) also"),
+    # After its verb a pronoun and 也 still close the clause; a time that comes is reached.
+    ("sanguozhiyanyi-traditional.txt", "此天佑我也", "也", "(literary) particle"),
+    ("luxun-traditional.txt", "將到新年的氣象", "到", "to reach"),
 ]
 
 # After an adverb of degree a word says how much of a quality, so a sense naming a thing
@@ -772,7 +775,22 @@ def test_a_country_short_name_leads_with_the_country(tmp_path):
         ("这就是大家都知道的事情。", "就是", "exactly"),
         # 拿起刀来: 起 is up, not "to start".
         ("他慢慢拿起刀来，看了半天。", "起", "to rise"),
+        # A time that comes is reached (每到, 快到, 已经到), not "until".
+        ("每到秋天，树叶就黄了。", "到", "to reach"),
+        ("已经到中午了，他还没起床。", "到", "to reach"),
+        # A pronoun alone and 也 is "me too"; speech broken off is no classical particle.
+        ("我也！", "也", "(adverb) also"),
+        ("我也……不知道。", "也", "(adverb) also"),
     ],
 )
 def test_a_rule_for_one_construction_leaves_its_neighbours_alone(tmp_path, text, word, starts):
     assert first_senses(text, tmp_path, {word})[word][0].startswith(starts), text
+
+
+@pytest.mark.parametrize(
+    "text", ["最后离开的人要关灯。", "他是最后进来的。", "谁最后走？", "他最后说的话很重要。"]
+)
+def test_the_last_one_to_do_something_is_not_finally(tmp_path, text):
+    """最后 before a verb that ends a relative clause (最后离开的人), or after 是/谁, is the
+    last one to do it: "final", not "finally"."""
+    assert first_senses(text, tmp_path, {"最后"})["最后"][0] == "final", text
