@@ -804,20 +804,38 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry], use: Use | None)
     written = max(st.forms, key=lambda f: (st.forms[f], f)) if st.forms else st.simplified
     if written != st.simplified:
         return written
+    # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里),
+    # nor one glossed as a variant of another form beside it (OpenCC writes 剛纔 for 刚才).
+    spelt = [e for e in entries if not _only_a_variant(e, entries)]
     # The entry the use chose, where entries of the reading differ in form: 两只 is 隻.
-    forms = {e.traditional for e in entries}
-    if len(forms) > 1 and entries and entry_fits(entries[0], use) and (
-        not entry_fits(entries[-1], use)
+    if (
+        len({e.traditional for e in spelt}) > 1
+        and entry_fits(spelt[0], use)
+        and not entry_fits(spelt[-1], use)
     ):
-        return entries[0].traditional
+        return spelt[0].traditional
     # Simplified input: OpenCC's conversion of the word (phrase-aware: 干净 乾淨, 干涉 干涉),
     # when the dictionary agrees that the reading has that form.
-    # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里).
     converted = traditional_converter()(st.simplified)
-    forms = [e.traditional for e in entries if not all(is_reference_sense(s) for s in e.senses)]
+    forms = [e.traditional for e in spelt]
     if converted in forms or not forms:
         return converted
     return forms[0]
+
+
+# The form a gloss names as the one it is a variant of: "just now (variant of 剛才|刚才[…])".
+_GLOSSED_VARIANT = re.compile(r"variant of ([^|\[\s,;()]+)\|")
+
+
+def _only_a_variant(entry: DictEntry, entries: list[DictEntry]) -> bool:
+    """Is ``entry`` only another spelling: every sense a cross-reference ("variant of
+    裡|里[li3]"), or glossed as a variant of another form of ``entries`` (剛纔: "just now
+    (variant of 剛才|刚才[gang1 cai2])")?"""
+    others = {e.traditional for e in entries} - {entry.traditional}
+    return all(
+        is_reference_sense(s) or any(m.group(1) in others for m in _GLOSSED_VARIANT.finditer(s))
+        for s in entry.senses
+    )
 
 
 def _senses(

@@ -56,6 +56,15 @@ def test_the_traditional_form_follows_the_entry_the_use_chose(tmp_path):
     assert got["只"][1] == "隻" and got["只"][0].startswith("classifier")
 
 
+@pytest.mark.parametrize("name", ["laoshe-chaguan.txt", "xiaohong-hulanhezhuan.txt"])
+def test_a_form_glossed_as_a_variant_is_not_the_traditional_form(tmp_path, name):
+    """OpenCC writes 刚才 as 剛纔, whose one CC-CEDICT sense is "just now (variant of
+    剛才|刚才[gang1 cai2])": the note takes 剛才 and its own senses."""
+    sentence = _sentence_with(name, "刚才")
+    sense, traditional = first_senses(sentence, tmp_path, {"刚才"})["刚才"]
+    assert (traditional, sense) == ("剛才", "just now"), sentence
+
+
 @pytest.mark.parametrize(
     "text, word, starts",
     [
