@@ -179,8 +179,8 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
         pos.startswith("v")
         and len(tok.text) > 1
         and prev is not None
-        and prev.text in _PURE_DEGREE
-        and tok.text not in _STATIVE_VERBS
+        and (prev.simplified or prev.text) in _PURE_DEGREE
+        and (tok.simplified or tok.text) not in _STATIVE_VERBS
     ):
         # 很疲倦, 太闭塞: after an adverb of degree a word is said of something (an
         # adjective's senses fit; 很喜欢 has none and keeps its verb's). A lone character
@@ -737,7 +737,8 @@ _PLACE_ABBREVIATION = re.compile(r"\babbr\. for [^\[]*\[[A-Z][^\]]* guo2\]")
 # A sense that names a thing, as its article or its suffix shows ("an injustice",
 # "dignity; prestige", "improvisation", "(CL:個|个[ge4])").
 _NOUN_SENSE = re.compile(
-    r"^(?:(?:a|an|the) [\w-]|[\w-]*(?:ity|ety|ness|tion|sion|ment|ance|ence|ship|dom|ism|hood)s?"
+    r"^(?:(?:a|an|the) [\w-]|(?!(?:seldom|random|vehement|hence|thence|whence|askance)\b)"
+    r"[\w-]*(?:ity|ety|ness|tion|sion|ment|ance|ence|ship|dom|ism|hood)s?"
     r"(?:$|[;,]| \())|.*\bCL:",
     re.I,
 )

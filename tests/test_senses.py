@@ -21,6 +21,20 @@ def first_senses(text: str, tmp_path: Path, words: set[str]) -> dict[str, tuple[
     return {v.simplified: (v.senses[0], v.traditional) for v in deck.vocab if v.simplified in words}
 
 
+@pytest.mark.parametrize(
+    "senses", [("seldom", "rarely"), ("vehement", "fierce"), ("random", "casual")]
+)
+def test_after_a_degree_word_an_adjective_that_looks_like_a_noun_keeps_its_place(senses):
+    """-dom, -ment, -ence mark nouns (kingdom, anxiety), but not seldom, vehement, random."""
+    assert order_for_use(senses, Use("a", after_degree=True)) == senses
+
+
+def test_a_degree_word_works_the_same_in_either_script(tmp_path):
+    """極 is 极: after it a verb jieba tags is said of something in traditional text too."""
+    simplified = first_senses("他极感动。", tmp_path, {"感动"})["感动"][0]
+    assert first_senses("他極感動。", tmp_path, {"感动"})["感动"][0] == simplified
+
+
 def test_references_and_notes_come_last_and_rare_senses_late():
     senses = ["variant of 教", "(archaic) to instruct", "also pr. [jiao4]", "to teach"]
     assert order_for_use(senses, Use("v"))[0] == "to teach"
