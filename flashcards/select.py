@@ -804,20 +804,18 @@ def _traditional_form(st: _WordStats, entries: list[DictEntry], use: Use | None)
     written = max(st.forms, key=lambda f: (st.forms[f], f)) if st.forms else st.simplified
     if written != st.simplified:
         return written
-    # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里),
-    # nor one glossed as a variant of another form beside it (OpenCC writes 剛纔 for 刚才).
-    spelt = [e for e in entries if not _only_a_variant(e, entries)]
     # The entry the use chose, where entries of the reading differ in form: 两只 is 隻.
-    if (
-        len({e.traditional for e in spelt}) > 1
-        and entry_fits(spelt[0], use)
-        and not entry_fits(spelt[-1], use)
+    forms = {e.traditional for e in entries}
+    if len(forms) > 1 and entries and entry_fits(entries[0], use) and (
+        not entry_fits(entries[-1], use)
     ):
-        return spelt[0].traditional
+        return entries[0].traditional
     # Simplified input: OpenCC's conversion of the word (phrase-aware: 干净 乾淨, 干涉 干涉),
     # when the dictionary agrees that the reading has that form.
+    # An entry that only says "variant of 裡" is no form to teach (OpenCC writes 裏 for 里),
+    # nor one glossed as a variant of another form beside it (OpenCC writes 剛纔 for 刚才).
     converted = traditional_converter()(st.simplified)
-    forms = [e.traditional for e in spelt]
+    forms = [e.traditional for e in entries if not _only_a_variant(e, entries)]
     if converted in forms or not forms:
         return converted
     return forms[0]
