@@ -305,7 +305,15 @@ def main(argv: list[str] | None = None) -> int:
             notes = [i for i in notes if i.kind == args.kind]
         if notes:
             title = f"random deck notes, {split} ({RANDOM_NOTES[split]}*)"
-            print("\n\n" + report(score(notes, dictionary), notes, title))
+            result = score(notes, dictionary)
+            print("\n\n" + report(result, notes, title))
+            if args.errors and split == "dev":
+                print("\nour errors: id, word, gold reading, ours, our first sense")
+                for item, reading, sense in result["errors"]:
+                    print(
+                        f"{item.id}\t{item.word}\t{item.reading}\t{reading}\t{sense}\t"
+                        f"{item.sentence}"
+                    )
     if args.split == "all" and not args.kind:
         print("\n\n" + not_words_report(dictionary))
     return 0
