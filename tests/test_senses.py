@@ -756,9 +756,34 @@ _AFTER_DEGREE = [
 ]
 
 
+# A construction says which sense: 租给 lets, 穿上 puts on, V不动 is whether the thing
+# moves, 那个 and 善 before a noun qualify it, 外带 before a verb is "as well", 自是 before
+# its predicate "naturally", 所可 "can", 于 before a pronoun "to, for" (someone).
+_CONSTRUCTIONS = [
+    ("laoshe-chaguan.txt", "租给我一间屋子", "租", "to rent out"),
+    ("xiaohong-hulanhezhuan.txt", "三间碾磨房一起租给", "租", "to rent out"),
+    ("xiaohong-hulanhezhuan.txt", "就穿上了满身的新衣裳", "穿", "to put on"),
+    ("luxun-nahan.txt", "也须穿上棉袄了", "穿", "to put on"),
+    ("luxun-nahan.txt", "穿一件破夹袄", "穿", "to wear"),
+    ("laoshe-chaguan.txt", "可全嚼不动", "动", "(of sth) to move"),
+    ("xiaohong-hulanhezhuan.txt", "我走不动的时候", "动", "(of sth) to move"),
+    ("hongloumeng.txt", "治风俗的善政", "善", "good (virtuous)"),
+    ("laoshe-chaguan.txt", "康大力：那个老东西", "那个", "that (as opposed to this)"),
+    ("xiaohong-hulanhezhuan.txt", "把他塑成那个样子", "那个", "that (as opposed to this)"),
+    ("laoshe-chaguan.txt", "外带贩卖鸦片烟", "外带", "as well"),
+    ("hongloumeng.txt", "宝玉听了，自是羡慕", "自", "naturally"),
+    ("hongloumeng.txt", "我父母自是不从", "自", "naturally"),
+    ("sanguozhiyanyi-traditional.txt", "所可限制", "可", "(prefix) can; may"),
+    ("luxun-nahan.txt", "因为这于我太痛苦", "于", "(indicating any indirect relation)"),
+    ("luxun-traditional.txt", "似乎這話於我有關係", "于", "(indicating any indirect relation)"),
+    ("hongloumeng.txt", "今黛玉虽客居于此", "于", "(of time or place)"),
+]
+
+
 @pytest.mark.parametrize(
     "name, phrase, word, starts",
-    _ADVERBIAL
+    _CONSTRUCTIONS
+    + _ADVERBIAL
     + _NOUN_AFTER_DE
     + _LABELS_AND_NUMBERS
     + _CLAUSE_OPENERS_AND_CLOSERS
