@@ -635,6 +635,7 @@ CLASSICAL_READINGS = [
     (("corpus", "sanguozhiyanyi-traditional.txt"), "傳令差一萬軍", "差", "chāi"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "擲弓於地", "地", "dì"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "何以應之", "應", "yìng"),
+    (("corpus", "hongloumeng.txt"), "皆应劫而生者", "应", "yìng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "因握重權", "重", "zhòng"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "今得相隨", "得", "dé"),
     (("corpus", "sanguozhiyanyi-traditional.txt"), "久必為變", "為", "wéi"),

@@ -777,6 +777,14 @@ _CONSTRUCTIONS = [
     ("luxun-nahan.txt", "因为这于我太痛苦", "于", "(indicating any indirect relation)"),
     ("luxun-traditional.txt", "似乎這話於我有關係", "于", "(indicating any indirect relation)"),
     ("hongloumeng.txt", "今黛玉虽客居于此", "于", "(of time or place)"),
+    # 应 before its verb "should"; after a quality 处 is the respect, after a verb at the
+    # end of a clause 间 "while"; 混到 "to muddle along".
+    ("hongloumeng.txt", "原不应辞", "应", "should"),
+    ("xiaohong-hulanhezhuan.txt", "就知道是应烧晚饭的时候了", "应", "should"),
+    ("hongloumeng.txt", "却说袭人倒有些痴处", "处", "point"),
+    ("luxun-nahan.txt", "说出他的佳处来", "处", "point"),
+    ("hongloumeng.txt", "说话间，刘姥姥已吃完了饭", "间", "within a definite time"),
+    ("luxun-nahan.txt", "他照例的混到夜深", "混", "to drift along"),
 ]
 
 
