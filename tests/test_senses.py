@@ -785,6 +785,10 @@ _CONSTRUCTIONS = [
     ("luxun-nahan.txt", "说出他的佳处来", "处", "point"),
     ("hongloumeng.txt", "说话间，刘姥姥已吃完了饭", "间", "within a definite time"),
     ("luxun-nahan.txt", "他照例的混到夜深", "混", "to drift along"),
+    # After a country jieba tags a place, 方 is its side (美方: no word of its own).
+    ("000_6077f70e12453669.txt", "希望美方严肃对待中方关切", "方", "side"),
+    ("000_6077f70e12453669.txt", "美方恪守一个中国政策", "方", "side"),
+    ("hongloumeng.txt", "直至红日三竿方醒", "方", "only or just"),
 ]
 
 
