@@ -197,9 +197,26 @@ def use_of(readings: Sequence[Reading], index: int, question: bool | None = None
     # (我大哥的作为，, 大家的支持。): a noun's senses, not a verb's. After a verb, 的 may
     # stand for 得 (吓的欲退): the verb there is one.
     after_adjective = prev is not None and prev.pos == "a"
+    # 严肃对待中方关切, 积极推动合作: a two-character adjective before a verb that takes an
+    # object is how it is done, and the verb stays one.
+    adverbial_adjective = (
+        after_adjective
+        and len(prev.text) > 1
+        and next_token is not None
+        and (
+            next_pos.startswith(("n", "r"))
+            # jieba tags 中方 a localizer; 具体行动上 is a noun and its 上
+            or (next_pos.startswith("f") and len(next_token.text) > 1)
+        )
+    )
     if (
         (pos == "vn" and before_noun)
-        or (pos.startswith("v") and after_adjective and following not in _VERB_MARKERS)
+        or (
+            pos.startswith("v")
+            and after_adjective
+            and not adverbial_adjective
+            and following not in _VERB_MARKERS
+        )
         or (
             pos.startswith("v")
             and len(tok.text) > 1  # 慢慢的走, 高声的说: 的 for 地 before a lone verb

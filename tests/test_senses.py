@@ -789,6 +789,12 @@ _CONSTRUCTIONS = [
     ("000_6077f70e12453669.txt", "希望美方严肃对待中方关切", "方", "side"),
     ("000_6077f70e12453669.txt", "美方恪守一个中国政策", "方", "side"),
     ("hongloumeng.txt", "直至红日三竿方醒", "方", "only or just"),
+    # A two-character adjective before a verb and its object says how it is done: the
+    # verb keeps its verb's senses (a lone adjective before a verb makes it a thing: 新冷战).
+    ("000_6077f70e12453669.txt", "希望美方严肃对待中方关切", "对待", "to treat"),
+    ("000_6077f70e12453669.txt", "严重损害中方正当利益", "损害", "to damage"),
+    ("laoshe-chaguan.txt", "我叫老大追你们", "追", "to chase"),
+    ("000_6077f70e12453669.txt", "体现在具体行动上", "行动", "action"),
 ]
 
 
