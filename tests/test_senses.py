@@ -795,6 +795,10 @@ _CONSTRUCTIONS = [
     ("000_6077f70e12453669.txt", "严重损害中方正当利益", "损害", "to damage"),
     ("laoshe-chaguan.txt", "我叫老大追你们", "追", "to chase"),
     ("000_6077f70e12453669.txt", "体现在具体行动上", "行动", "action"),
+    # Among a verb's senses the everyday one leads (our labels): 出口 exports, 肯 is willing.
+    ("000_6077f70e12453669.txt", "美方在出口管制", "出口", "to export"),
+    ("laoshe-chaguan.txt", "常四爷（不肯示弱）", "肯", "to be willing to"),
+    ("sanguozhiyanyi-traditional.txt", "丞相新棄洛陽，防有追兵", "防", "to guard against"),
 ]
 
 
