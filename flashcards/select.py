@@ -470,6 +470,9 @@ def sentence_words(annotated: AnnotatedSentence) -> SentenceWords:
     )
 
 
+# Verbs whose object is the one spoken to (謂操曰, 告布曰): the character after them is
+# no verb of speech.
+_ADDRESSING = frozenset("谓问告对与叱见令使请赐召唤语嘱命")
 # What follows a speaker: 曰, or 道 before the colon or the quotation it introduces.
 _SAYS = frozenset(["曰"])
 _SAYS_BEFORE_A_QUOTE = frozenset(["道"])
@@ -488,9 +491,10 @@ def _speakers(readings: Sequence[Reading]) -> tuple[tuple[str, ...], tuple[str, 
         after = tokens[i + 1].simplified or tokens[i + 1].text
         quote = tokens[i + 2].text[:1] if i + 2 < len(tokens) else ""
         if after in _SAYS or (after in _SAYS_BEFORE_A_QUOTE and quote and quote in "：:“「"):
-            if i == 0 or tokens[i - 1].kind == PUNCT:
+            before = tokens[i - 1] if i else None
+            if before is None or before.kind == PUNCT:
                 speakers.append(tok.text)
-            else:
+            elif (before.simplified or before.text) not in _ADDRESSING:
                 verbs.append(tok.text)
     return tuple(speakers), tuple(verbs)
 
@@ -676,7 +680,7 @@ class VocabularyCollector:
                 kept.add(example[1])
             if (
                 example is not None
-                and st.name_positions
+                and len(key[0]) == 1
                 and not at_name
                 and (st.inner_example is None or example[0] < st.inner_example.penalty)
             ):
@@ -727,6 +731,7 @@ class VocabularyCollector:
         for st in self._stats.values():
             if st.name_positions:
                 self._uses_as_given_name(st)
+            st.inner_example = st.inner_pairs = None
             if st.pairs:
                 # Uses in a name the text named only later (雨 村 before any 雨村).
                 late = sum(n for p, n in st.pairs.items() if self._in_name((p,)))
