@@ -851,6 +851,13 @@ def test_a_country_short_name_leads_with_the_country(tmp_path):
         # A pronoun alone and 也 is "me too"; speech broken off is no classical particle.
         ("我也！", "也", "(adverb) also"),
         ("我也……不知道。", "也", "(adverb) also"),
+        # Second read: 混到一起 mixes; a place adjective before 处 keeps the place; 自是以來
+        # is "from then on"; 誰也？ asks (the particle); 勝於我 compares, no "to; for".
+        ("把两种颜料混到一起。", "混", "to mix"),
+        ("他们走到狭窄处停了下来。", "处", "place"),
+        ("自是以來，天下大亂。", "自", "from; since"),
+        ("“誰也？”", "也", "(literary) particle"),
+        ("此人才智勝於我。", "于", "(of time or place)"),
     ],
 )
 def test_a_rule_for_one_construction_leaves_its_neighbours_alone(tmp_path, text, word, starts):
