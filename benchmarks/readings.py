@@ -275,6 +275,12 @@ def not_words_report(dictionary: Dictionary) -> str:
     return "\n".join(lines)
 
 
+def _print_errors(result: dict) -> None:
+    print("\nour errors: id, word, gold reading, ours, our first sense")
+    for item, reading, sense in result["errors"]:
+        print(f"{item.id}\t{item.word}\t{item.reading}\t{reading}\t{sense}\t{item.sentence}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list our errors")
@@ -294,11 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         result = score(items, dictionary)
         print(("\n\n" if n else "") + report(result, items, f"readings {split} set"))
         if args.errors and split == "dev":
-            print("\nour errors: id, word, gold reading, ours, our first sense")
-            for item, reading, sense in result["errors"]:
-                print(
-                    f"{item.id}\t{item.word}\t{item.reading}\t{reading}\t{sense}\t{item.sentence}"
-                )
+            _print_errors(result)
     for split in splits:
         notes = [i for i in load_items(split=split) if i.id.startswith(RANDOM_NOTES[split])]
         if args.kind:
@@ -308,12 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             result = score(notes, dictionary)
             print("\n\n" + report(result, notes, title))
             if args.errors and split == "dev":
-                print("\nour errors: id, word, gold reading, ours, our first sense")
-                for item, reading, sense in result["errors"]:
-                    print(
-                        f"{item.id}\t{item.word}\t{item.reading}\t{reading}\t{sense}\t"
-                        f"{item.sentence}"
-                    )
+                _print_errors(result)
     if args.split == "all" and not args.kind:
         print("\n\n" + not_words_report(dictionary))
     return 0

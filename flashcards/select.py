@@ -508,24 +508,28 @@ def _name_positions(keys: list) -> frozenset[int]:
     or 字: where a text that calls a person by the given name has that person (操大喜,
     謂操曰, 名操), and not where the same character is a word inside a clause (弄權,
     陰雲布)."""
-    found = []
+    # The tokens without white space, each with its use's index (None: no use).
+    tokens, uses = [], []
     use = -1
-    last = None  # the token before, white space aside
-    for i, (r, key) in enumerate(keys):
-        tok = r.token
+    for r, key in keys:
         if key is not None:
             use += 1
-            if len(tok.text) == 1:
-                after = next((k[0].token for k in keys[i + 1 :] if k[0].token.kind != SPACE), None)
-                if (
-                    last is None
-                    or last.kind == PUNCT
-                    or (last.simplified or last.text) in _NAMING
-                    or (after is not None and (after.simplified or after.text) in _SAYS)
-                ):
-                    found.append(use)
-        if tok.kind != SPACE:
-            last = tok
+        if r.token.kind != SPACE:
+            tokens.append(r.token)
+            uses.append(use if key is not None else None)
+    found = []
+    for i, (tok, n) in enumerate(zip(tokens, uses, strict=True)):
+        if n is None or len(tok.text) != 1:
+            continue
+        last = tokens[i - 1] if i else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            last is None
+            or last.kind == PUNCT
+            or (last.simplified or last.text) in _NAMING
+            or (after is not None and (after.simplified or after.text) in _SAYS)
+        ):
+            found.append(n)
     return frozenset(found)
 
 
@@ -758,7 +762,7 @@ class VocabularyCollector:
         st.proper_count += sum(positions[w] for w in names)
         if st.example_at_name in names:
             st.example, st.example_pairs = st.inner_example, st.inner_pairs
-        st.inner_example = st.inner_pairs = st.example_at_name = None
+        st.example_at_name = None
 
     def _speaks_as_a_name(self, written: str, simplified: str) -> bool:
         """Is the character (as written) the given name the text calls a person by: it ends
